@@ -1,0 +1,26 @@
+"""SQLAlchemy tables, one module per aggregate. Importing this registers them all."""
+
+from desktop.models.accounts import AuditEvent, LoginThrottle, User
+from desktop.models.base import Base, Syncable
+from desktop.models.customers import Customer, CustomerPhone, Device, DeviceModel
+from desktop.models.shop import DocumentSequence, LocalSetting, ShopProfile, Station
+from desktop.models.sync import OutboxEntry, SearchKey, Tombstone
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Customer",
+    "CustomerPhone",
+    "Device",
+    "DeviceModel",
+    "DocumentSequence",
+    "LocalSetting",
+    "LoginThrottle",
+    "OutboxEntry",
+    "SearchKey",
+    "ShopProfile",
+    "Station",
+    "Syncable",
+    "Tombstone",
+    "User",
+]

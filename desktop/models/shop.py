@@ -1,0 +1,55 @@
+"""The shop profile, its stations, and station-local state."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desktop.models.base import Base, Syncable, Timestamped
+
+
+class ShopProfile(Syncable, Timestamped, Base):
+    __tablename__ = "shop_profile"
+
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(1000), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    tax_id: Mapped[str] = mapped_column(String(100), default="")
+    currency: Mapped[str] = mapped_column(String(3))
+    locale: Mapped[str] = mapped_column(String(20), default="en_US")
+    prices_include_tax: Mapped[bool] = mapped_column(default=True)
+    # Basis points: 1500 == 15.00 %.
+    default_tax_rate_bp: Mapped[int] = mapped_column(default=0)
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    idle_lock_minutes: Mapped[int] = mapped_column(default=10)
+
+    __table_args__ = (
+        CheckConstraint("default_tax_rate_bp >= 0 AND default_tax_rate_bp <= 10000", name="tax_rate"),
+    )
+
+
+class Station(Syncable, Timestamped, Base):
+    __tablename__ = "stations"
+
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class LocalSetting(Base):
+    """Key/value state of this station only (which station we are, clock); never synced."""
+
+    __tablename__ = "local_settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(4000))
+
+
+class DocumentSequence(Base):
+    """Next human number per station and document kind; station-local, never reused."""
+
+    __tablename__ = "document_sequences"
+
+    station_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    next_value: Mapped[int]

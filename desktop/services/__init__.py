@@ -1,0 +1,1 @@
+"""Use cases: plain Python, own the transactions, return frozen DTOs."""

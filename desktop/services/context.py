@@ -1,0 +1,66 @@
+"""The service context: session factory, station identity, clock and the signed-in user."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.services.errors import PermissionDenied
+from desktop.services.permissions import Permission, allowed
+from desktop.services.uow import UnitOfWork
+from desktop.sync import capture
+from desktop.sync.hlc import HybridLogicalClock
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The user the services act for."""
+
+    user_id: uuid.UUID
+    username: str
+    display_name: str
+    role: str
+
+
+class CapturingSession(Session):
+    """Sessions of this class write the sync outbox automatically."""
+
+
+capture.install(CapturingSession)
+
+
+class ServiceContext:
+    """What every service needs: one per running app (tests build their own)."""
+
+    def __init__(self, engine: Engine, station_code: str, clock: HybridLogicalClock) -> None:
+        self.engine = engine
+        self.station_code = station_code
+        self.clock = clock
+        self.actor: Actor | None = None
+        self._session_factory = sessionmaker(
+            engine, class_=CapturingSession, expire_on_commit=False
+        )
+
+    def uow(self) -> UnitOfWork:
+        """A unit of work; changes persist only through its ``commit()``."""
+        session = self._session_factory()
+        session.info[capture.CLOCK_KEY] = self.clock
+        session.info[capture.USER_KEY] = self.actor.user_id if self.actor else None
+        return UnitOfWork(session)
+
+    def require(self, permission: Permission) -> Actor:
+        """The signed-in user, if their role grants ``permission``; else ``PermissionDenied``."""
+        actor = self.actor
+        if actor is None:
+            raise PermissionDenied("Please sign in first.")
+        if not allowed(actor.role, permission):
+            raise PermissionDenied(
+                f"Your role ({actor.role.replace('_', ' ')}) may not {permission.description}."
+            )
+        return actor
+
+    def can(self, permission: Permission) -> bool:
+        return self.actor is not None and allowed(self.actor.role, permission)

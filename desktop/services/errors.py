@@ -1,0 +1,51 @@
+"""Errors a user can cause. Each carries a message a shop assistant understands."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class BenchsideError(Exception):
+    """Base of every error the UI shows to the user instead of crashing."""
+
+
+class ValidationError(BenchsideError):
+    """Input was refused. ``errors`` maps a field name to its message; nothing was written."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors: dict[str, str] = dict(errors)
+        super().__init__("; ".join(f"{field}: {message}" for field, message in self.errors.items()))
+
+
+class PermissionDenied(BenchsideError):
+    """The signed-in user's role does not allow this action."""
+
+
+class NotFound(BenchsideError):
+    """The record does not exist (any more)."""
+
+
+class AuthenticationFailed(BenchsideError):
+    """Wrong user name or password, an inactive account, or too many attempts."""
+
+
+class LoginThrottled(AuthenticationFailed):
+    """Too many failed attempts: the user must wait before trying again."""
+
+    def __init__(self, seconds_left: int) -> None:
+        self.seconds_left = seconds_left
+        super().__init__(
+            f"Too many failed attempts. Try again in {seconds_left} seconds."
+        )
+
+
+class PasswordChangeRequired(BenchsideError):
+    """The password was reset by a manager; the user must choose a new one first."""
+
+
+class BackupError(BenchsideError):
+    """A backup could not be written or a file is not a usable Benchside backup."""
+
+
+class DatabaseError(BenchsideError):
+    """The database file cannot be opened (corrupt, newer version, locked)."""

@@ -1,0 +1,61 @@
+"""Roles and what each may do. Checked in services; views hide what a role cannot do."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Role(str, Enum):
+    OWNER = "owner"
+    MANAGER = "manager"
+    TECHNICIAN = "technician"
+    FRONT_DESK = "front_desk"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Permission(Enum):
+    MANAGE_SHOP = "change the shop profile"
+    MANAGE_STAFF = "manage staff accounts"
+    MANAGE_OWNERS = "manage owner accounts"
+    RESET_PASSWORDS = "reset staff passwords"
+    EDIT_CUSTOMERS = "edit customers"
+    MERGE_CUSTOMERS = "merge customers"
+    DELETE_CUSTOMERS = "delete customers"
+    VIEW_PASSCODES = "see device passcodes"
+    MANAGE_BACKUPS = "back up or restore the database"
+    MANAGE_STATION = "change this station's settings"
+    VIEW_AUDIT = "view the audit log"
+
+    @property
+    def description(self) -> str:
+        return str(self.value)
+
+
+_EVERYONE = {Permission.EDIT_CUSTOMERS}
+_MANAGER = _EVERYONE | {
+    Permission.MANAGE_STAFF,
+    Permission.RESET_PASSWORDS,
+    Permission.MERGE_CUSTOMERS,
+    Permission.DELETE_CUSTOMERS,
+    Permission.VIEW_PASSCODES,
+    Permission.MANAGE_BACKUPS,
+    Permission.MANAGE_STATION,
+    Permission.VIEW_AUDIT,
+}
+
+GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.OWNER: frozenset(Permission),
+    Role.MANAGER: frozenset(_MANAGER),
+    Role.TECHNICIAN: frozenset(_EVERYONE | {Permission.VIEW_PASSCODES}),
+    Role.FRONT_DESK: frozenset(_EVERYONE),
+}
+
+
+def allowed(role: str, permission: Permission) -> bool:
+    try:
+        return permission in GRANTS[Role(role)]
+    except ValueError:
+        return False

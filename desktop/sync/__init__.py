@@ -1,0 +1,1 @@
+"""Sync engine: change capture (outbox), hybrid logical clock; transport comes later."""
