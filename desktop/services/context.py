@@ -44,6 +44,11 @@ class ServiceContext:
             engine, class_=CapturingSession, expire_on_commit=False
         )
 
+    def set_station(self, code: str) -> None:
+        """Adopt this station's code (at setup); the clock continues from where it was."""
+        self.station_code = code
+        self.clock = HybridLogicalClock(code, last=self.clock.now().rsplit("-", 1)[0] + f"-{code}")
+
     def uow(self) -> UnitOfWork:
         """A unit of work; changes persist only through its ``commit()``."""
         session = self._session_factory()

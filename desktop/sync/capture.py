@@ -1,6 +1,6 @@
 """Automatic change capture: every flush of a syncable row writes outbox entries.
 
-Runs inside the flush, on the same connection and in the same transaction as the change,
+Mapper events run inside the flush (cascaded deletes of orphans included), on the same connection and in the same transaction as the change,
 so a rolled-back transaction leaves no outbox entry behind and a committed one always has
 its entries. Services never write the outbox by hand.
 """
@@ -13,8 +13,8 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy import Connection, event, insert, inspect
+from sqlalchemy.orm import Mapper, Session, object_session
 
 from desktop.models.base import Syncable, utc_now
 from desktop.models.sync import OutboxEntry, Tombstone
@@ -37,84 +37,82 @@ def wire_value(value: Any) -> Any:
     return value
 
 
-def _columns(obj: Syncable) -> list[tuple[str, str]]:
-    """(attribute key, column name) pairs of a mapped object."""
+def _columns(obj: Syncable) -> list[tuple[str, str, bool]]:
+    """(attribute key, column name, has an on-update default) of a mapped object."""
     mapper = inspect(obj).mapper
-    return [(attr.key, attr.columns[0].name) for attr in mapper.column_attrs]
+    return [
+        (attr.key, attr.columns[0].name, attr.columns[0].onupdate is not None)
+        for attr in mapper.column_attrs
+    ]
 
 
 def _inserted_fields(obj: Syncable) -> dict[str, Any]:
-    return {column: wire_value(getattr(obj, key)) for key, column in _columns(obj)}
+    return {column: wire_value(getattr(obj, key)) for key, column, _ in _columns(obj)}
 
 
 def _updated_fields(obj: Syncable) -> dict[str, Any]:
     state = inspect(obj)
     changed: dict[str, Any] = {}
-    for key, column in _columns(obj):
+    for key, column, automatic in _columns(obj):
         history = state.attrs[key].history
         if history.added or history.deleted:
             changed[column] = wire_value(getattr(obj, key))
+    if changed:
+        # On-update defaults (updated_at) are set by the flush, outside attribute history.
+        for key, column, automatic in _columns(obj):
+            if automatic:
+                changed[column] = wire_value(getattr(obj, key))
     return changed
 
 
-def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
-    clock: HybridLogicalClock | None = session.info.get(CLOCK_KEY)
-    if clock is None:
+def _capture(connection: Connection, obj: Syncable, op: str, fields: dict[str, Any]) -> None:
+    session = object_session(obj)
+    clock: HybridLogicalClock | None = session.info.get(CLOCK_KEY) if session else None
+    if session is None or clock is None:
         return
-    txn_id = session.info.setdefault(TXN_KEY, new_id())
-    user_id = session.info.get(USER_KEY)
-    rows: list[dict[str, Any]] = []
-    tombstones: list[dict[str, Any]] = []
-
-    def add(obj: Syncable, op: str, fields: dict[str, Any]) -> None:
-        hlc = clock.now()
-        rows.append(
-            {
-                "change_id": new_id(),
-                "txn_id": txn_id,
-                "table_name": type(obj).__tablename__,  # type: ignore[attr-defined]
-                "row_id": obj.id,
-                "op": op,
-                "fields": json.dumps(fields, sort_keys=True, ensure_ascii=False),
-                "hlc": hlc,
-                "station_code": clock.station,
-                "user_id": user_id,
-                "created_at": utc_now(),
-                "status": "pending",
-                "error": "",
-            }
+    table = type(obj).__tablename__  # type: ignore[attr-defined]
+    hlc = clock.now()
+    connection.execute(
+        insert(OutboxEntry.__table__),
+        {
+            "change_id": new_id(),
+            "txn_id": session.info.setdefault(TXN_KEY, new_id()),
+            "table_name": table,
+            "row_id": obj.id,
+            "op": op,
+            "fields": json.dumps(fields, sort_keys=True, ensure_ascii=False),
+            "hlc": hlc,
+            "station_code": clock.station,
+            "user_id": session.info.get(USER_KEY),
+            "created_at": utc_now(),
+            "status": "pending",
+            "error": "",
+        },
+    )
+    if op == "delete":
+        connection.execute(
+            insert(Tombstone.__table__).prefix_with("OR REPLACE"),
+            {"table_name": table, "row_id": obj.id, "hlc": hlc, "deleted_at": utc_now()},
         )
-        if op == "delete":
-            tombstones.append(
-                {
-                    "table_name": type(obj).__tablename__,  # type: ignore[attr-defined]
-                    "row_id": obj.id,
-                    "hlc": hlc,
-                    "deleted_at": utc_now(),
-                }
-            )
 
-    for obj in session.new:
-        if isinstance(obj, Syncable):
-            add(obj, "insert", _inserted_fields(obj))
-    for obj in session.dirty:
-        if isinstance(obj, Syncable) and session.is_modified(obj, include_collections=False):
-            if type(obj).__append_only__:
-                raise RuntimeError(f"{type(obj).__name__} is append-only and cannot be edited")
-            fields = _updated_fields(obj)
-            if fields:
-                add(obj, "update", fields)
-    for obj in session.deleted:
-        if isinstance(obj, Syncable):
-            if type(obj).__append_only__:
-                raise RuntimeError(f"{type(obj).__name__} is append-only and cannot be deleted")
-            add(obj, "delete", {})
 
-    connection = session.connection()
-    if rows:
-        connection.execute(insert(OutboxEntry.__table__), rows)
-    if tombstones:
-        connection.execute(insert(Tombstone.__table__).prefix_with("OR REPLACE"), tombstones)
+def _after_insert(mapper: Mapper[Any], connection: Connection, obj: Syncable) -> None:
+    _capture(connection, obj, "insert", _inserted_fields(obj))
+
+
+def _after_update(mapper: Mapper[Any], connection: Connection, obj: Syncable) -> None:
+    fields = _updated_fields(obj)
+    if not fields:
+        return
+    if type(obj).__append_only__:
+        raise RuntimeError(f"{type(obj).__name__} is append-only and cannot be edited")
+    _capture(connection, obj, "update", fields)
+
+
+def _after_delete(mapper: Mapper[Any], connection: Connection, obj: Syncable) -> None:
+    if type(obj).__append_only__:
+        raise RuntimeError(f"{type(obj).__name__} is append-only and cannot be deleted")
+    _capture(connection, obj, "delete", {})
 
 
 def _forget_transaction(session: Session, *_: Any) -> None:
@@ -122,7 +120,11 @@ def _forget_transaction(session: Session, *_: Any) -> None:
 
 
 def install(session_class: type[Session]) -> None:
-    """Attach the capture to every session made by ``session_class`` (a sessionmaker's class)."""
-    event.listen(session_class, "after_flush", _after_flush)
+    """Capture changes of every syncable table; only sessions of ``session_class`` carry a
+    clock, so only they write the outbox."""
+    if not event.contains(Syncable, "after_insert", _after_insert):
+        event.listen(Syncable, "after_insert", _after_insert, propagate=True)
+        event.listen(Syncable, "after_update", _after_update, propagate=True)
+        event.listen(Syncable, "after_delete", _after_delete, propagate=True)
     event.listen(session_class, "after_commit", _forget_transaction)
     event.listen(session_class, "after_rollback", _forget_transaction)

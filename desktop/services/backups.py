@@ -1,0 +1,141 @@
+"""Backups of the station database: now, daily with rotation, and restore from a file."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from desktop.services.database import HEAD_REVISION
+from desktop.services.errors import BackupError
+
+log = logging.getLogger(__name__)
+
+KEEP_DAILY = 14
+DAILY_PREFIX = "daily-"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created_at: datetime
+    size: int
+
+
+def backup_database(database: Path, target: Path) -> BackupInfo:
+    """Copy the live database to ``target`` with SQLite's online backup API and verify it.
+
+    Safe while the app writes (WAL). The copy is written beside the target first and
+    renamed, so a half-written backup never carries the final name. Raises ``BackupError``.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        source = sqlite3.connect(database)
+        try:
+            destination = sqlite3.connect(partial)
+            try:
+                source.backup(destination)
+                destination.execute("PRAGMA journal_mode=DELETE")
+                status = destination.execute("PRAGMA quick_check").fetchone()[0]
+            finally:
+                destination.close()
+        finally:
+            source.close()
+        if status != "ok":
+            raise BackupError(f"The backup failed its integrity check: {status}")
+        partial.replace(target)
+    except (sqlite3.Error, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"The backup could not be written to {target}: {exc}") from exc
+    return BackupInfo(target, datetime.now(UTC), target.stat().st_size)
+
+
+def inspect_backup(path: Path) -> str:
+    """The schema revision of a backup file. Raises ``BackupError`` when the file is not a
+    Benchside backup or comes from a newer version."""
+    from desktop.services.database import known_revisions
+
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"{path} does not exist.")
+    with path.open("rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            raise BackupError(f"{path.name} is not a Benchside backup.")
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise BackupError(f"{path.name} is damaged.")
+            tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+            if not {"alembic_version", "shop_profile", "users"} <= tables:
+                raise BackupError(f"{path.name} is not a Benchside backup.")
+            revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"{path.name} cannot be read: {exc}") from exc
+    if revision is None:
+        raise BackupError(f"{path.name} is not a Benchside backup.")
+    if revision[0] != HEAD_REVISION and revision[0] not in known_revisions():
+        raise BackupError(
+            f"{path.name} was made by a newer version of Benchside. Update Benchside first."
+        )
+    return str(revision[0])
+
+
+def restore_database(backup: Path, database: Path, safety_dir: Path) -> Path:
+    """Replace ``database`` with ``backup`` (the app must have closed the database).
+
+    The current database is first backed up into ``safety_dir``; returns that copy's
+    path. Raises ``BackupError`` and leaves the database as it was on any problem.
+    """
+    inspect_backup(backup)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    safety = safety_dir / f"before-restore-{stamp}.db"
+    if database.exists():
+        backup_database(database, safety)
+    staging = database.with_name(database.name + ".restoring")
+    try:
+        shutil.copyfile(backup, staging)
+        for suffix in ("-wal", "-shm"):
+            Path(str(database) + suffix).unlink(missing_ok=True)
+        staging.replace(database)
+    except OSError as exc:
+        staging.unlink(missing_ok=True)
+        raise BackupError(f"The backup could not be restored: {exc}") from exc
+    log.info("restored %s from %s (previous copy: %s)", database, backup, safety)
+    return safety
+
+
+def list_backups(directory: Path) -> list[BackupInfo]:
+    if not directory.is_dir():
+        return []
+    found = [
+        BackupInfo(p, datetime.fromtimestamp(p.stat().st_mtime, UTC), p.stat().st_size)
+        for p in directory.glob("*.db")
+    ]
+    return sorted(found, key=lambda b: b.created_at, reverse=True)
+
+
+def daily_backup(database: Path, directory: Path, today: datetime | None = None) -> BackupInfo | None:
+    """Make today's backup if there is none yet, and keep the newest ``KEEP_DAILY``."""
+    today = today or datetime.now(UTC)
+    target = directory / f"{DAILY_PREFIX}{today:%Y-%m-%d}.db"
+    made = None
+    if not target.exists() and database.exists():
+        made = backup_database(database, target)
+    dailies = sorted(directory.glob(f"{DAILY_PREFIX}*.db"), reverse=True)
+    for old in dailies[KEEP_DAILY:]:
+        old.unlink(missing_ok=True)
+    return made
+
+
+def pre_upgrade_backup(database: Path, directory: Path, revision: str | None) -> BackupInfo:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return backup_database(database, directory / f"before-upgrade-{revision or 'new'}-{stamp}.db")

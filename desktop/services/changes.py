@@ -1,0 +1,24 @@
+"""What a mutation changed, so each open view reloads only what concerns it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Changes:
+    customers: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    devices: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    users: bool = False
+    shop: bool = False
+    everything: bool = False  # after a restore
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(
+            self.customers | other.customers,
+            self.devices | other.devices,
+            self.users or other.users,
+            self.shop or other.shop,
+            self.everything or other.everything,
+        )

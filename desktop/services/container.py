@@ -1,0 +1,86 @@
+"""Builds the service graph on a database file: the same for the app, the CLI and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from desktop.models import LocalSetting, OutboxEntry
+from desktop.services.accounts import AccountService
+from desktop.services.audit import AuditService
+from desktop.services.context import ServiceContext
+from desktop.services.customers import CustomerService
+from desktop.services.database import (
+    check_readable,
+    create_database_engine,
+    current_revision,
+    upgrade,
+    upgrade_needed,
+)
+from desktop.services.devices import DeviceService
+from desktop.services.setup import STATION_KEY, SetupService
+from desktop.services.shop import ShopService
+from desktop.sync.hlc import HybridLogicalClock
+
+DEFAULT_STATION = "A"
+
+
+@dataclass
+class Services:
+    ctx: ServiceContext
+    path: Path
+    setup: SetupService
+    accounts: AccountService
+    shop: ShopService
+    customers: CustomerService
+    devices: DeviceService
+    audit: AuditService
+
+    @classmethod
+    def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
+        """Open (creating if new) and upgrade the database at ``path``.
+
+        When an upgrade of an existing database is due, it is backed up into
+        ``backup_dir`` first. Raises ``DatabaseError`` for an unreadable or newer file.
+        """
+        engine = create_database_engine(path)
+        check_readable(engine)
+        if upgrade_needed(engine):
+            revision = current_revision(engine)
+            if revision is not None and backup_dir is not None:
+                from desktop.services.backups import pre_upgrade_backup
+
+                pre_upgrade_backup(path, backup_dir, revision)
+            upgrade(engine)
+        return cls.on_engine(engine, path)
+
+    @classmethod
+    def on_engine(cls, engine: Engine, path: Path) -> Services:
+        station, last_hlc = _station_state(engine)
+        ctx = ServiceContext(engine, station, HybridLogicalClock(station, last=last_hlc))
+        return cls(
+            ctx=ctx,
+            path=path,
+            setup=SetupService(ctx),
+            accounts=AccountService(ctx),
+            shop=ShopService(ctx),
+            customers=CustomerService(ctx),
+            devices=DeviceService(ctx),
+            audit=AuditService(ctx),
+        )
+
+    def close(self) -> None:
+        self.ctx.engine.dispose()
+
+
+def _station_state(engine: Engine) -> tuple[str, str | None]:
+    """This station's code and the newest clock value it handed out (clock restarts past it)."""
+    with engine.connect() as connection:
+        code = connection.scalar(select(LocalSetting.value).where(LocalSetting.key == STATION_KEY))
+        last = connection.scalar(select(OutboxEntry.hlc).order_by(OutboxEntry.seq.desc()).limit(1))
+    station = code or DEFAULT_STATION
+    if last is not None:
+        last = last.rsplit("-", 1)[0] + f"-{station}"
+    return station, last

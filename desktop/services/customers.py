@@ -1,0 +1,473 @@
+"""Customers: create, edit, find (as you type), detect duplicates, merge."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session, selectinload
+
+from desktop.models import Customer, CustomerPhone, Device, SearchKey
+from desktop.models.base import utc_now
+from desktop.services import audit
+from desktop.services.changes import Changes
+from desktop.services.context import ServiceContext
+from desktop.services.errors import BenchsideError, NotFound, ValidationError
+from desktop.services.permissions import Permission
+from desktop.services.text import FieldChecker, clean_line, digits_only, is_phone
+
+MAX_PHONES = 10
+MIN_DUPLICATE_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class PhoneInput:
+    number: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class CustomerInput:
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    phones: Sequence[PhoneInput] = ()
+    email: str = ""
+    address: str = ""
+    notes: str = ""
+    tags: Sequence[str] = ()
+    marketing_consent: bool = False
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Phone:
+    number: str
+    label: str
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    id: uuid.UUID
+    name: str
+    company: str
+    phone: str
+    email: str
+    sort_name: str
+
+
+@dataclass(frozen=True)
+class CustomerDetail:
+    id: uuid.UUID
+    first_name: str
+    last_name: str
+    company: str
+    phones: tuple[Phone, ...]
+    email: str
+    address: str
+    notes: str
+    tags: tuple[str, ...]
+    marketing_consent: bool
+    birth_date: date | None
+    created_at: datetime
+    updated_at: datetime
+    device_count: int = 0
+
+    @property
+    def name(self) -> str:
+        return display_name(self.first_name, self.last_name, self.company)
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    kept: CustomerDetail
+    changes: Changes = field(default_factory=Changes)
+
+
+class DuplicateCustomer(BenchsideError):
+    """A customer with the same phone or email exists; the UI offers to open it."""
+
+    def __init__(self, matches: list[CustomerSummary]) -> None:
+        self.matches = matches
+        names = ", ".join(m.name for m in matches[:3])
+        super().__init__(f"A customer with this phone or email already exists: {names}.")
+
+
+def display_name(first: str, last: str, company: str) -> str:
+    name = f"{first} {last}".strip()
+    return name or company or "(no name)"
+
+
+def normalise_tags(tags: Sequence[str]) -> tuple[str, ...]:
+    cleaned = {clean_line(t).replace(",", " ").strip().lower() for t in tags}
+    return tuple(sorted(t[:40] for t in cleaned if t))
+
+
+def sort_key(first: str, last: str, company: str) -> str:
+    return " ".join(f"{last} {first} {company}".lower().split())[:420]
+
+
+def fts_phrase(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _first_phone_column() -> object:
+    return (
+        select(CustomerPhone.number)
+        .where(CustomerPhone.customer_id == Customer.id)
+        .order_by(CustomerPhone.position)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+class CustomerService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # -- reading ----------------------------------------------------------------------
+
+    def get(self, customer_id: uuid.UUID) -> CustomerDetail:
+        with self.ctx.uow() as tx:
+            customer = tx.session.get(
+                Customer, customer_id, options=[selectinload(Customer.phones)]
+            )
+            if customer is None:
+                raise NotFound("This customer no longer exists.")
+            return self._detail(tx.session, customer)
+
+    def _detail(self, session: Session, c: Customer) -> CustomerDetail:
+        devices = session.scalar(
+            select(func.count()).select_from(Device).where(Device.customer_id == c.id)
+        )
+        return CustomerDetail(
+            id=c.id,
+            first_name=c.first_name,
+            last_name=c.last_name,
+            company=c.company,
+            phones=tuple(Phone(p.number, p.label) for p in c.phones),
+            email=c.email,
+            address=c.address,
+            notes=c.notes,
+            tags=tuple(t for t in c.tags.split(",") if t),
+            marketing_consent=c.marketing_consent,
+            birth_date=c.birth_date,
+            created_at=c.created_at,
+            updated_at=c.updated_at,
+            device_count=int(devices or 0),
+        )
+
+    def _summaries(self, session: Session, query: object) -> list[CustomerSummary]:
+        rows = session.execute(query)  # type: ignore[call-overload]
+        return [
+            CustomerSummary(
+                id=row.id,
+                name=display_name(row.first_name, row.last_name, row.company),
+                company=row.company,
+                phone=row.phone or "",
+                email=row.email,
+                sort_name=row.sort_name,
+            )
+            for row in rows
+        ]
+
+    def _summary_select(self) -> object:
+        return select(
+            Customer.id,
+            Customer.first_name,
+            Customer.last_name,
+            Customer.company,
+            Customer.email,
+            Customer.sort_name,
+            _first_phone_column().label("phone"),  # type: ignore[attr-defined]
+        )
+
+    def _match_rowids(self, session: Session, query: str, limit: int | None) -> list[int] | None:
+        """FTS row ids matching ``query`` newest first, or None when the query is empty."""
+        cleaned = clean_line(query)[:200]
+        if not cleaned:
+            return None
+        digits = digits_only(cleaned)
+        letters = any(ch.isalpha() for ch in cleaned)
+        params: dict[str, object] = {}
+        if not letters and len(digits) >= 3:
+            match, like = f"phones : {fts_phrase(digits)}", None
+        else:
+            tokens = cleaned.split()
+            long_tokens = [t for t in tokens if len(t) >= 3]
+            short_tokens = [t for t in tokens if len(t) < 3]
+            if not long_tokens:
+                return self._prefix_rowids(session, cleaned, limit)
+            match = " AND ".join(fts_phrase(t) for t in long_tokens)
+            like = short_tokens
+        sql = "SELECT rowid FROM customer_fts WHERE customer_fts MATCH :match"
+        params["match"] = match
+        for index, token in enumerate(like or []):
+            sql += f" AND (name LIKE :s{index} ESCAPE '\\' OR company LIKE :s{index} ESCAPE '\\')"
+            params[f"s{index}"] = "%" + token.replace("%", "\\%").replace("_", "\\_") + "%"
+        sql += " ORDER BY rowid DESC"
+        if limit is not None:
+            sql += " LIMIT :limit"
+            params["limit"] = limit
+        return [int(r) for r in session.scalars(text(sql), params)]
+
+    def _prefix_rowids(self, session: Session, prefix: str, limit: int | None) -> list[int]:
+        """One- or two-letter queries: last names starting with them (trigram needs 3)."""
+        low = prefix.lower()
+        query = (
+            select(SearchKey.rowid)
+            .join(Customer, Customer.id == SearchKey.entity_id)
+            .where(Customer.sort_name >= low, Customer.sort_name < low + "\uffff")
+            .order_by(Customer.sort_name)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return list(session.scalars(query))
+
+    def search(self, query: str, limit: int = 50) -> list[CustomerSummary]:
+        """Customers matching part of a name, company or email, or any digits of a phone."""
+        with self.ctx.uow() as tx:
+            rowids = self._match_rowids(tx.session, query, limit)
+            if not rowids:
+                return []
+            statement = (
+                self._summary_select()  # type: ignore[attr-defined]
+                .join(SearchKey, SearchKey.entity_id == Customer.id)
+                .where(SearchKey.rowid.in_(rowids))
+                .add_columns(SearchKey.rowid)
+            )
+            found = self._summaries(tx.session, statement)
+            order = {row: index for index, row in enumerate(rowids)}
+            keyed = tx.session.execute(
+                select(SearchKey.entity_id, SearchKey.rowid).where(SearchKey.rowid.in_(rowids))
+            )
+            position = {entity: order[rowid] for entity, rowid in keyed}
+            return sorted(found, key=lambda c: position.get(c.id, 0))
+
+    def count(self, query: str = "") -> int:
+        """How many customers the list shows for ``query`` (all when empty)."""
+        with self.ctx.uow() as tx:
+            rowids = self._match_rowids(tx.session, query, None)
+            if rowids is None:
+                return int(tx.session.scalar(select(func.count()).select_from(Customer)) or 0)
+            return len(rowids)
+
+    def page(
+        self,
+        query: str = "",
+        *,
+        after: tuple[str, uuid.UUID] | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[CustomerSummary]:
+        """One page of the customer list ordered by name.
+
+        Continue with ``after`` = (sort_name, id) of the last row (keyset, constant time),
+        or jump with ``offset`` (used when the user drags the scroll bar far ahead).
+        """
+        with self.ctx.uow() as tx:
+            statement = self._summary_select()  # type: ignore[attr-defined]
+            rowids = self._match_rowids(tx.session, query, None)
+            if rowids is not None:
+                statement = statement.join(SearchKey, SearchKey.entity_id == Customer.id).where(
+                    SearchKey.rowid.in_(rowids)
+                )
+            if after is not None:
+                statement = statement.where(
+                    (Customer.sort_name > after[0])
+                    | ((Customer.sort_name == after[0]) & (Customer.id > after[1]))
+                )
+            statement = statement.order_by(Customer.sort_name, Customer.id).limit(limit)
+            if offset:
+                statement = statement.offset(offset)
+            return self._summaries(tx.session, statement)
+
+    def find_duplicates(
+        self, phones: Sequence[str], email: str, exclude: uuid.UUID | None = None
+    ) -> list[CustomerSummary]:
+        """Customers sharing one of these phone numbers (by digits) or this email."""
+        digits = [d for d in (digits_only(p) for p in phones) if len(d) >= MIN_DUPLICATE_DIGITS]
+        email = clean_line(email).lower()
+        if not digits and not email:
+            return []
+        with self.ctx.uow() as tx:
+            ids: set[uuid.UUID] = set()
+            if digits:
+                ids |= set(
+                    tx.session.scalars(
+                        select(CustomerPhone.customer_id).where(CustomerPhone.digits.in_(digits))
+                    )
+                )
+            if email:
+                ids |= set(tx.session.scalars(select(Customer.id).where(Customer.email == email)))
+            ids.discard(exclude)  # type: ignore[arg-type]
+            if not ids:
+                return []
+            statement = self._summary_select().where(Customer.id.in_(ids)).limit(10)  # type: ignore[attr-defined]
+            return self._summaries(tx.session, statement)
+
+    # -- writing ----------------------------------------------------------------------
+
+    def _validated(self, data: CustomerInput) -> dict[str, object]:
+        check = FieldChecker()
+        values: dict[str, object] = {
+            "first_name": check.line("first_name", data.first_name, 100),
+            "last_name": check.line("last_name", data.last_name, 100),
+            "company": check.line("company", data.company, 200),
+            "email": check.email("email", data.email),
+            "address": check.text("address", data.address, 1000),
+            "notes": check.text("notes", data.notes, 20_000),
+            "marketing_consent": bool(data.marketing_consent),
+            "birth_date": data.birth_date,
+        }
+        if not (values["first_name"] or values["last_name"] or values["company"]):
+            check.fail("last_name", "Enter a first name, a last name or a company.")
+        if data.birth_date is not None and data.birth_date > date.today():
+            check.fail("birth_date", "The birth date is in the future.")
+        if data.birth_date is not None and data.birth_date.year < 1900:
+            check.fail("birth_date", "The birth date is before 1900.")
+        tags = normalise_tags(data.tags)
+        if len(",".join(tags)) > 1000:
+            check.fail("tags", "Too many tags.")
+        values["tags"] = ",".join(tags)
+        phones: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
+        for index, phone in enumerate(data.phones):
+            number = clean_line(phone.number)
+            if not number:
+                continue
+            if len(number) > 50 or not is_phone(number):
+                check.fail(
+                    f"phone_{index}",
+                    f"“{number[:30]}” is not a phone number (digits, spaces, + ( ) - only).",
+                )
+                continue
+            digits = digits_only(number)
+            if digits in seen:
+                continue
+            seen.add(digits)
+            phones.append((number, digits, clean_line(phone.label)[:30]))
+        if len(phones) > MAX_PHONES:
+            check.fail("phones", f"At most {MAX_PHONES} phone numbers.")
+        values["phones"] = phones
+        check.raise_if_any()
+        return values
+
+    def _apply(self, customer: Customer, values: dict[str, object]) -> None:
+        phones = values.pop("phones")
+        for key, value in values.items():
+            setattr(customer, key, value)
+        customer.sort_name = sort_key(customer.first_name, customer.last_name, customer.company)
+        existing = {p.digits: p for p in customer.phones}
+        wanted = []
+        for position, (number, digits, label) in enumerate(phones):  # type: ignore[attr-defined]
+            phone = existing.pop(digits, None) or CustomerPhone(digits=digits)
+            phone.number, phone.label, phone.position = number, label, position
+            wanted.append(phone)
+        customer.phones = wanted
+
+    def create(self, data: CustomerInput, allow_duplicate: bool = False) -> CustomerDetail:
+        """Create a customer. Raises ``ValidationError``, or ``DuplicateCustomer`` when the
+        phone or email is already known (unless ``allow_duplicate``)."""
+        self.ctx.require(Permission.EDIT_CUSTOMERS)
+        values = self._validated(data)
+        if not allow_duplicate:
+            matches = self.find_duplicates(
+                [p[0] for p in values["phones"]],  # type: ignore[attr-defined]
+                str(values["email"]),
+            )
+            if matches:
+                raise DuplicateCustomer(matches)
+        with self.ctx.uow() as tx:
+            customer = Customer()
+            customer.phones = []
+            self._apply(customer, values)
+            tx.session.add(customer)
+            tx.commit()
+            return self._detail(tx.session, customer)
+
+    def update(self, customer_id: uuid.UUID, data: CustomerInput) -> CustomerDetail:
+        """Save changes to a customer. Raises ``ValidationError`` or ``NotFound``."""
+        self.ctx.require(Permission.EDIT_CUSTOMERS)
+        values = self._validated(data)
+        with self.ctx.uow() as tx:
+            customer = tx.session.get(
+                Customer, customer_id, options=[selectinload(Customer.phones)]
+            )
+            if customer is None:
+                raise NotFound("This customer no longer exists.")
+            self._apply(customer, values)
+            tx.commit()
+            return self._detail(tx.session, customer)
+
+    def delete(self, customer_id: uuid.UUID) -> None:
+        """Delete a customer without devices (managers). Raises ``ValidationError`` else."""
+        self.ctx.require(Permission.DELETE_CUSTOMERS)
+        with self.ctx.uow() as tx:
+            customer = tx.session.get(Customer, customer_id)
+            if customer is None:
+                raise NotFound("This customer no longer exists.")
+            if customer.devices:
+                raise ValidationError(
+                    {"customer": "This customer has devices; merge the customer instead."}
+                )
+            audit.record(
+                tx.session, self.ctx, "customer_deleted", "customer", str(customer.id),
+                name=display_name(customer.first_name, customer.last_name, customer.company),
+            )
+            tx.session.delete(customer)
+            tx.commit()
+
+    def merge(self, keep_id: uuid.UUID, merge_id: uuid.UUID) -> MergeResult:
+        """Fold ``merge_id`` into ``keep_id``: devices and phones move, empty fields are
+        filled, tags and notes are combined, then the merged record is deleted."""
+        self.ctx.require(Permission.MERGE_CUSTOMERS)
+        if keep_id == merge_id:
+            raise ValidationError({"customer": "Choose two different customers."})
+        with self.ctx.uow() as tx:
+            options = [selectinload(Customer.phones), selectinload(Customer.devices)]
+            keep = tx.session.get(Customer, keep_id, options=options)
+            gone = tx.session.get(Customer, merge_id, options=options)
+            if keep is None or gone is None:
+                raise NotFound("One of these customers no longer exists.")
+            for name in ("first_name", "last_name", "company", "email", "address", "birth_date"):
+                if not getattr(keep, name) and getattr(gone, name):
+                    setattr(keep, name, getattr(gone, name))
+            if gone.notes:
+                keep.notes = f"{keep.notes}\n\n{gone.notes}".strip()
+            keep.tags = ",".join(normalise_tags([*keep.tags.split(","), *gone.tags.split(",")]))
+            keep.marketing_consent = keep.marketing_consent or gone.marketing_consent
+            keep.sort_name = sort_key(keep.first_name, keep.last_name, keep.company)
+            known = {p.digits for p in keep.phones}
+            for phone in list(gone.phones):
+                if phone.digits not in known and len(keep.phones) < MAX_PHONES:
+                    keep.phones.append(
+                        CustomerPhone(
+                            number=phone.number,
+                            digits=phone.digits,
+                            label=phone.label,
+                            position=len(keep.phones),
+                        )
+                    )
+                    known.add(phone.digits)
+            moved = set()
+            for device in list(gone.devices):
+                device.customer_id = keep.id
+                moved.add(device.id)
+            tx.session.flush()
+            tx.session.expire(gone, ["devices"])
+            audit.record(
+                tx.session, self.ctx, "customers_merged", "customer", str(keep.id),
+                merged=str(gone.id),
+                merged_name=display_name(gone.first_name, gone.last_name, gone.company),
+            )
+            tx.session.delete(gone)
+            keep.updated_at = utc_now()
+            tx.commit()
+            detail = self._detail(tx.session, keep)
+        return MergeResult(
+            detail, Changes(customers=frozenset({keep_id, merge_id}), devices=frozenset(moved))
+        )

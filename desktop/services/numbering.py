@@ -1,0 +1,58 @@
+"""Human document numbers per station: T-A-10042, S-A-000311, INV-A-000123.
+
+The counter lives in the same transaction as the document that takes the number, so a
+rolled-back sale gives its number back and a committed one never hands it out again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from desktop.models import DocumentSequence
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    prefix: str
+    start: int
+    width: int
+
+
+FORMATS: dict[str, NumberFormat] = {
+    "ticket": NumberFormat("T", 10001, 0),
+    "sale": NumberFormat("S", 1, 6),
+    "invoice": NumberFormat("INV", 1, 6),
+    "credit_note": NumberFormat("CN", 1, 6),
+    "purchase_order": NumberFormat("PO", 1, 6),
+}
+
+
+def next_number(session: Session, station_code: str, kind: str) -> str:
+    """Take the next number of ``kind`` for this station inside the caller's transaction."""
+    fmt = FORMATS[kind]
+    statement = (
+        update(DocumentSequence)
+        .where(DocumentSequence.station_code == station_code, DocumentSequence.kind == kind)
+        .values(next_value=DocumentSequence.next_value + 1)
+        .returning(DocumentSequence.next_value)
+    )
+    value = session.execute(statement).scalar()
+    if value is None:
+        session.add(DocumentSequence(station_code=station_code, kind=kind, next_value=fmt.start + 1))
+        session.flush()
+        value = fmt.start + 1
+    taken = value - 1
+    return f"{fmt.prefix}-{station_code}-{taken:0{fmt.width}d}"
+
+
+def peek_number(session: Session, station_code: str, kind: str) -> int:
+    fmt = FORMATS[kind]
+    value = session.scalar(
+        select(DocumentSequence.next_value).where(
+            DocumentSequence.station_code == station_code, DocumentSequence.kind == kind
+        )
+    )
+    return int(value) if value is not None else fmt.start

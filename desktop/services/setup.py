@@ -1,0 +1,136 @@
+"""First start: the shop profile, the owner account and this station's identity."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_currency_name
+from sqlalchemy import func, select
+
+from desktop.models import LocalSetting, ShopProfile, Station, User
+from desktop.services import audit
+from desktop.services.context import ServiceContext
+from desktop.services.errors import ValidationError
+from desktop.services.passwords import (
+    hash_secret,
+    new_recovery_code,
+    password_problem,
+)
+from desktop.services.permissions import Role
+from desktop.services.text import FieldChecker
+
+STATION_KEY = "station_code"
+STATION_CODE = re.compile(r"^[A-Z][A-Z0-9]{0,3}$")
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
+MAX_LOGO_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class ShopSetup:
+    shop_name: str
+    currency: str
+    owner_username: str
+    owner_display_name: str
+    owner_password: str
+    station_code: str = "A"
+    station_name: str = "Counter"
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    tax_id: str = ""
+    locale: str = "en_US"
+    prices_include_tax: bool = True
+    default_tax_rate_bp: int = 0
+    logo: bytes | None = None
+
+
+def check_shop_fields(check: FieldChecker, setup_or_profile: ShopSetup) -> dict[str, object]:
+    """Validated shop profile fields (shared by setup and the profile editor)."""
+    s = setup_or_profile
+    values: dict[str, object] = {
+        "name": check.line("shop_name", s.shop_name, 200, required=True),
+        "address": check.text("address", s.address, 1000),
+        "phone": check.line("phone", s.phone, 50),
+        "email": check.email("email", s.email),
+        "tax_id": check.line("tax_id", s.tax_id, 100),
+        "prices_include_tax": bool(s.prices_include_tax),
+        "default_tax_rate_bp": s.default_tax_rate_bp,
+        "logo": s.logo,
+    }
+    currency = s.currency.strip().upper()
+    try:
+        get_currency_name(currency)
+        valid_currency = len(currency) == 3 and currency.isalpha()
+    except (ValueError, KeyError):
+        valid_currency = False
+    if not valid_currency:
+        check.fail("currency", "Choose a currency code such as USD, EUR or BDT.")
+    values["currency"] = currency
+    try:
+        Locale.parse(s.locale)
+    except (ValueError, UnknownLocaleError):
+        check.fail("locale", "Unknown language/region.")
+    values["locale"] = s.locale
+    if not 0 <= s.default_tax_rate_bp <= 10000:
+        check.fail("default_tax_rate", "The tax rate must be between 0 % and 100 %.")
+    if s.logo is not None and len(s.logo) > MAX_LOGO_BYTES:
+        check.fail("logo", "The logo file is too large (at most 1 MB).")
+    return values
+
+
+def check_username(check: FieldChecker, field: str, username: str) -> str:
+    cleaned = username.strip().lower()
+    if not USERNAME.match(cleaned):
+        check.fail(
+            field,
+            "Use 2–50 lower-case letters, digits, dots, dashes or underscores.",
+        )
+    return cleaned
+
+
+class SetupService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def is_set_up(self) -> bool:
+        with self.ctx.uow() as tx:
+            return bool(tx.session.scalar(select(func.count()).select_from(User)))
+
+    def create_shop(self, setup: ShopSetup) -> str:
+        """Create the shop, the owner and this station. Returns the owner's one-time
+        recovery code (shown once). Raises ``ValidationError``; nothing is written then."""
+        check = FieldChecker()
+        shop = check_shop_fields(check, setup)
+        username = check_username(check, "owner_username", setup.owner_username)
+        display = check.line("owner_display_name", setup.owner_display_name, 100, required=True)
+        problem = password_problem(setup.owner_password)
+        if problem:
+            check.fail("owner_password", problem)
+        code = setup.station_code.strip().upper()
+        if not STATION_CODE.match(code):
+            check.fail("station_code", "Use 1–4 capital letters or digits, starting with a letter.")
+        station_name = check.line("station_name", setup.station_name, 100, required=True)
+        check.raise_if_any()
+        if self.is_set_up():
+            raise ValidationError({"shop_name": "This database already has a shop."})
+
+        recovery = new_recovery_code()
+        self.ctx.set_station(code)
+        with self.ctx.uow() as tx:
+            tx.session.add(ShopProfile(**shop))
+            tx.session.add(Station(code=code, name=station_name))
+            tx.session.add(LocalSetting(key=STATION_KEY, value=code))
+            owner = User(
+                username=username,
+                display_name=display,
+                role=Role.OWNER.value,
+                password_hash=hash_secret(setup.owner_password),
+                recovery_code_hash=hash_secret(recovery),
+            )
+            tx.session.add(owner)
+            tx.session.flush()
+            audit.record(tx.session, self.ctx, "shop_created", "shop", "", username=username)
+            tx.commit()
+        return recovery

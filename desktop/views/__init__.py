@@ -1,0 +1,1 @@
+"""Everything Qt: windows, dialogs, widgets. Talks to services only."""
