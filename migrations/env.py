@@ -8,18 +8,10 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from desktop.models import Base
+from desktop.services.database import include_object
 
 config = context.config
 target_metadata = Base.metadata
-
-# FTS5 virtual tables and their shadow tables live only in migrations.
-FTS_TABLES = ("customer_fts", "device_fts")
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    if type_ == "table" and name is not None and name.startswith(FTS_TABLES):
-        return False
-    return True
 
 
 def run_migrations(connection: Any) -> None:

@@ -25,7 +25,9 @@ class ShopProfile(Syncable, Timestamped, Base):
     idle_lock_minutes: Mapped[int] = mapped_column(default=10)
 
     __table_args__ = (
-        CheckConstraint("default_tax_rate_bp >= 0 AND default_tax_rate_bp <= 10000", name="tax_rate"),
+        CheckConstraint(
+            "default_tax_rate_bp >= 0 AND default_tax_rate_bp <= 10000", name="tax_rate"
+        ),
     )
 
 

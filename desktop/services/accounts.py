@@ -106,12 +106,20 @@ class AccountService:
                 tx.session.add(throttle)
                 reason = "inactive" if user is not None and not user.active else "bad_password"
                 audit.record(
-                    tx.session, self.ctx, "login_failed", "user", name, username=name,
-                    reason=reason, failures=throttle.failures,
+                    tx.session,
+                    self.ctx,
+                    "login_failed",
+                    "user",
+                    name,
+                    username=name,
+                    reason=reason,
+                    failures=throttle.failures,
                 )
                 tx.commit()
-                if user is not None and not user.active and verify_secret(
-                    user.password_hash, password
+                if (
+                    user is not None
+                    and not user.active
+                    and verify_secret(user.password_hash, password)
                 ):
                     raise AuthenticationFailed("This account is deactivated. Ask a manager.")
                 raise AuthenticationFailed("Wrong user name or password.")
@@ -224,9 +232,9 @@ class AccountService:
                 raise ValidationError({"active": "You cannot deactivate yourself."})
             if user.role == Role.OWNER.value and (role != Role.OWNER.value or not active):
                 owners = tx.session.scalar(
-                    select(func.count()).select_from(User).where(
-                        User.role == Role.OWNER.value, User.active.is_(True)
-                    )
+                    select(func.count())
+                    .select_from(User)
+                    .where(User.role == Role.OWNER.value, User.active.is_(True))
                 )
                 if (owners or 0) <= 1:
                     raise ValidationError({"role": "The shop needs at least one active owner."})
@@ -281,9 +289,7 @@ class AccountService:
                 and verify_secret(user.recovery_code_hash, code)
             )
             if not valid or user is None:
-                audit.record(
-                    tx.session, self.ctx, "recovery_failed", "user", name, username=name
-                )
+                audit.record(tx.session, self.ctx, "recovery_failed", "user", name, username=name)
                 tx.commit()
                 raise AuthenticationFailed("This recovery code is not valid for this owner.")
             next_code = new_recovery_code()
@@ -292,7 +298,9 @@ class AccountService:
             user.must_change_password = False
             user.active = True
             tx.session.execute(delete(LoginThrottle).where(LoginThrottle.username == name))
-            audit.record(tx.session, self.ctx, "owner_recovered", "user", str(user.id), username=name)
+            audit.record(
+                tx.session, self.ctx, "owner_recovered", "user", str(user.id), username=name
+            )
             tx.commit()
             return next_code
 

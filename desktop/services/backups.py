@@ -123,7 +123,9 @@ def list_backups(directory: Path) -> list[BackupInfo]:
     return sorted(found, key=lambda b: b.created_at, reverse=True)
 
 
-def daily_backup(database: Path, directory: Path, today: datetime | None = None) -> BackupInfo | None:
+def daily_backup(
+    database: Path, directory: Path, today: datetime | None = None
+) -> BackupInfo | None:
     """Make today's backup if there is none yet, and keep the newest ``KEEP_DAILY``."""
     today = today or datetime.now(UTC)
     target = directory / f"{DAILY_PREFIX}{today:%Y-%m-%d}.db"

@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.models import Customer, CustomerPhone, Device, SearchKey
@@ -20,6 +21,7 @@ from desktop.services.permissions import Permission
 from desktop.services.text import FieldChecker, clean_line, digits_only, is_phone
 
 MAX_PHONES = 10
+_PhoneRow = tuple[str, str, str]  # number as typed, digits, label
 MIN_DUPLICATE_DIGITS = 6
 
 
@@ -114,7 +116,7 @@ def fts_phrase(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def _first_phone_column() -> object:
+def _first_phone_column() -> Any:
     return (
         select(CustomerPhone.number)
         .where(CustomerPhone.customer_id == Customer.id)
@@ -160,8 +162,8 @@ class CustomerService:
             device_count=int(devices or 0),
         )
 
-    def _summaries(self, session: Session, query: object) -> list[CustomerSummary]:
-        rows = session.execute(query)  # type: ignore[call-overload]
+    def _summaries(self, session: Session, query: Select[Any]) -> list[CustomerSummary]:
+        rows = session.execute(query)
         return [
             CustomerSummary(
                 id=row.id,
@@ -174,7 +176,7 @@ class CustomerService:
             for row in rows
         ]
 
-    def _summary_select(self) -> object:
+    def _summary_select(self) -> Select[Any]:
         return select(
             Customer.id,
             Customer.first_name,
@@ -182,7 +184,7 @@ class CustomerService:
             Customer.company,
             Customer.email,
             Customer.sort_name,
-            _first_phone_column().label("phone"),  # type: ignore[attr-defined]
+            _first_phone_column().label("phone"),
         )
 
     def _match_rowids(self, session: Session, query: str, limit: int | None) -> list[int] | None:
@@ -234,7 +236,7 @@ class CustomerService:
             if not rowids:
                 return []
             statement = (
-                self._summary_select()  # type: ignore[attr-defined]
+                self._summary_select()
                 .join(SearchKey, SearchKey.entity_id == Customer.id)
                 .where(SearchKey.rowid.in_(rowids))
                 .add_columns(SearchKey.rowid)
@@ -269,7 +271,7 @@ class CustomerService:
         or jump with ``offset`` (used when the user drags the scroll bar far ahead).
         """
         with self.ctx.uow() as tx:
-            statement = self._summary_select()  # type: ignore[attr-defined]
+            statement = self._summary_select()
             rowids = self._match_rowids(tx.session, query, None)
             if rowids is not None:
                 statement = statement.join(SearchKey, SearchKey.entity_id == Customer.id).where(
@@ -295,23 +297,42 @@ class CustomerService:
             return []
         with self.ctx.uow() as tx:
             ids: set[uuid.UUID] = set()
-            if digits:
-                ids |= set(
-                    tx.session.scalars(
-                        select(CustomerPhone.customer_id).where(CustomerPhone.digits.in_(digits))
-                    )
-                )
+            for number in digits:
+                ids |= self._same_phone(tx.session, number)
             if email:
                 ids |= set(tx.session.scalars(select(Customer.id).where(Customer.email == email)))
-            ids.discard(exclude)  # type: ignore[arg-type]
+            if exclude is not None:
+                ids.discard(exclude)
             if not ids:
                 return []
-            statement = self._summary_select().where(Customer.id.in_(ids)).limit(10)  # type: ignore[attr-defined]
+            statement = self._summary_select().where(Customer.id.in_(ids)).limit(10)
             return self._summaries(tx.session, statement)
+
+    def _same_phone(self, session: Session, digits: str) -> set[uuid.UUID]:
+        """Customers with this number, also when one side was typed with a country or
+        trunk prefix (+1 555…, 0555…): the shorter number must end the longer one."""
+        tail = digits[-MIN_DUPLICATE_DIGITS:]
+        rowids = session.scalars(
+            text("SELECT rowid FROM customer_fts WHERE customer_fts MATCH :m LIMIT 200"),
+            {"m": f"phones : {fts_phrase(tail)}"},
+        ).all()
+        if not rowids:
+            return set()
+        rows = session.execute(
+            select(CustomerPhone.customer_id, CustomerPhone.digits)
+            .join(SearchKey, SearchKey.entity_id == CustomerPhone.customer_id)
+            .where(SearchKey.rowid.in_(rowids))
+        )
+        return {
+            customer
+            for customer, stored in rows
+            if len(stored) >= MIN_DUPLICATE_DIGITS
+            and (stored.endswith(digits) or digits.endswith(stored))
+        }
 
     # -- writing ----------------------------------------------------------------------
 
-    def _validated(self, data: CustomerInput) -> dict[str, object]:
+    def _validated(self, data: CustomerInput) -> tuple[dict[str, object], list[_PhoneRow]]:
         check = FieldChecker()
         values: dict[str, object] = {
             "first_name": check.line("first_name", data.first_name, 100),
@@ -333,7 +354,7 @@ class CustomerService:
         if len(",".join(tags)) > 1000:
             check.fail("tags", "Too many tags.")
         values["tags"] = ",".join(tags)
-        phones: list[tuple[str, str, str]] = []
+        phones: list[_PhoneRow] = []
         seen: set[str] = set()
         for index, phone in enumerate(data.phones):
             number = clean_line(phone.number)
@@ -352,18 +373,18 @@ class CustomerService:
             phones.append((number, digits, clean_line(phone.label)[:30]))
         if len(phones) > MAX_PHONES:
             check.fail("phones", f"At most {MAX_PHONES} phone numbers.")
-        values["phones"] = phones
         check.raise_if_any()
-        return values
+        return values, phones
 
-    def _apply(self, customer: Customer, values: dict[str, object]) -> None:
-        phones = values.pop("phones")
+    def _apply(
+        self, customer: Customer, values: dict[str, object], phones: list[_PhoneRow]
+    ) -> None:
         for key, value in values.items():
             setattr(customer, key, value)
         customer.sort_name = sort_key(customer.first_name, customer.last_name, customer.company)
         existing = {p.digits: p for p in customer.phones}
         wanted = []
-        for position, (number, digits, label) in enumerate(phones):  # type: ignore[attr-defined]
+        for position, (number, digits, label) in enumerate(phones):
             phone = existing.pop(digits, None) or CustomerPhone(digits=digits)
             phone.number, phone.label, phone.position = number, label, position
             wanted.append(phone)
@@ -373,18 +394,15 @@ class CustomerService:
         """Create a customer. Raises ``ValidationError``, or ``DuplicateCustomer`` when the
         phone or email is already known (unless ``allow_duplicate``)."""
         self.ctx.require(Permission.EDIT_CUSTOMERS)
-        values = self._validated(data)
+        values, phones = self._validated(data)
         if not allow_duplicate:
-            matches = self.find_duplicates(
-                [p[0] for p in values["phones"]],  # type: ignore[attr-defined]
-                str(values["email"]),
-            )
+            matches = self.find_duplicates([p[0] for p in phones], str(values["email"]))
             if matches:
                 raise DuplicateCustomer(matches)
         with self.ctx.uow() as tx:
             customer = Customer()
             customer.phones = []
-            self._apply(customer, values)
+            self._apply(customer, values, phones)
             tx.session.add(customer)
             tx.commit()
             return self._detail(tx.session, customer)
@@ -392,14 +410,14 @@ class CustomerService:
     def update(self, customer_id: uuid.UUID, data: CustomerInput) -> CustomerDetail:
         """Save changes to a customer. Raises ``ValidationError`` or ``NotFound``."""
         self.ctx.require(Permission.EDIT_CUSTOMERS)
-        values = self._validated(data)
+        values, phones = self._validated(data)
         with self.ctx.uow() as tx:
             customer = tx.session.get(
                 Customer, customer_id, options=[selectinload(Customer.phones)]
             )
             if customer is None:
                 raise NotFound("This customer no longer exists.")
-            self._apply(customer, values)
+            self._apply(customer, values, phones)
             tx.commit()
             return self._detail(tx.session, customer)
 
@@ -415,7 +433,11 @@ class CustomerService:
                     {"customer": "This customer has devices; merge the customer instead."}
                 )
             audit.record(
-                tx.session, self.ctx, "customer_deleted", "customer", str(customer.id),
+                tx.session,
+                self.ctx,
+                "customer_deleted",
+                "customer",
+                str(customer.id),
                 name=display_name(customer.first_name, customer.last_name, customer.company),
             )
             tx.session.delete(customer)
@@ -460,7 +482,11 @@ class CustomerService:
             tx.session.flush()
             tx.session.expire(gone, ["devices"])
             audit.record(
-                tx.session, self.ctx, "customers_merged", "customer", str(keep.id),
+                tx.session,
+                self.ctx,
+                "customers_merged",
+                "customer",
+                str(keep.id),
                 merged=str(gone.id),
                 merged_name=display_name(gone.first_name, gone.last_name, gone.company),
             )

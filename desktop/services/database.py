@@ -22,6 +22,17 @@ HEAD_REVISION = "0002_search"
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "migrations"
 
 
+# FTS5 virtual tables and their shadow tables live only in migrations.
+FTS_TABLES = ("customer_fts", "device_fts")
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Alembic filter: leave the FTS tables out of model/migration comparison."""
+    return not (type_ == "table" and name is not None and name.startswith(FTS_TABLES))
+
+
 def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:

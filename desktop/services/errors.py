@@ -34,9 +34,7 @@ class LoginThrottled(AuthenticationFailed):
 
     def __init__(self, seconds_left: int) -> None:
         self.seconds_left = seconds_left
-        super().__init__(
-            f"Too many failed attempts. Try again in {seconds_left} seconds."
-        )
+        super().__init__(f"Too many failed attempts. Try again in {seconds_left} seconds.")
 
 
 class PasswordChangeRequired(BenchsideError):

@@ -41,7 +41,9 @@ def next_number(session: Session, station_code: str, kind: str) -> str:
     )
     value = session.execute(statement).scalar()
     if value is None:
-        session.add(DocumentSequence(station_code=station_code, kind=kind, next_value=fmt.start + 1))
+        session.add(
+            DocumentSequence(station_code=station_code, kind=kind, next_value=fmt.start + 1)
+        )
         session.flush()
         value = fmt.start + 1
     taken = value - 1

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     OWNER = "owner"
     MANAGER = "manager"
     TECHNICIAN = "technician"

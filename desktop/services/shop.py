@@ -40,8 +40,18 @@ class StationInfo:
 
 def _info(p: ShopProfile) -> ShopInfo:
     return ShopInfo(
-        p.id, p.name, p.address, p.phone, p.email, p.tax_id, p.currency, p.locale,
-        p.prices_include_tax, p.default_tax_rate_bp, p.logo, p.idle_lock_minutes,
+        p.id,
+        p.name,
+        p.address,
+        p.phone,
+        p.email,
+        p.tax_id,
+        p.currency,
+        p.locale,
+        p.prices_include_tax,
+        p.default_tax_rate_bp,
+        p.logo,
+        p.idle_lock_minutes,
     )
 
 
@@ -77,7 +87,9 @@ class ShopService:
 
     def station(self) -> StationInfo:
         with self.ctx.uow() as tx:
-            station = tx.session.scalar(select(Station).where(Station.code == self.ctx.station_code))
+            station = tx.session.scalar(
+                select(Station).where(Station.code == self.ctx.station_code)
+            )
             if station is None:
                 return StationInfo(self.ctx.station_code, "")
             return StationInfo(station.code, station.name)
@@ -89,7 +101,9 @@ class ShopService:
         cleaned = check.line("station_name", name, 100, required=True)
         check.raise_if_any()
         with self.ctx.uow() as tx:
-            station = tx.session.scalar(select(Station).where(Station.code == self.ctx.station_code))
+            station = tx.session.scalar(
+                select(Station).where(Station.code == self.ctx.station_code)
+            )
             if station is None:
                 raise NotFound("This station is not registered.")
             station.name = cleaned

@@ -1,6 +1,7 @@
 """Automatic change capture: every flush of a syncable row writes outbox entries.
 
-Mapper events run inside the flush (cascaded deletes of orphans included), on the same connection and in the same transaction as the change,
+Mapper events run inside the flush (cascaded deletes of orphans included), on the same
+connection and in the same transaction as the change,
 so a rolled-back transaction leaves no outbox entry behind and a committed one always has
 its entries. Services never write the outbox by hand.
 """
@@ -53,7 +54,7 @@ def _inserted_fields(obj: Syncable) -> dict[str, Any]:
 def _updated_fields(obj: Syncable) -> dict[str, Any]:
     state = inspect(obj)
     changed: dict[str, Any] = {}
-    for key, column, automatic in _columns(obj):
+    for key, column, _automatic in _columns(obj):
         history = state.attrs[key].history
         if history.added or history.deleted:
             changed[column] = wire_value(getattr(obj, key))
@@ -73,7 +74,7 @@ def _capture(connection: Connection, obj: Syncable, op: str, fields: dict[str, A
     table = type(obj).__tablename__  # type: ignore[attr-defined]
     hlc = clock.now()
     connection.execute(
-        insert(OutboxEntry.__table__),
+        insert(OutboxEntry),
         {
             "change_id": new_id(),
             "txn_id": session.info.setdefault(TXN_KEY, new_id()),
@@ -91,7 +92,7 @@ def _capture(connection: Connection, obj: Syncable, op: str, fields: dict[str, A
     )
     if op == "delete":
         connection.execute(
-            insert(Tombstone.__table__).prefix_with("OR REPLACE"),
+            insert(Tombstone).prefix_with("OR REPLACE"),
             {"table_name": table, "row_id": obj.id, "hlc": hlc, "deleted_at": utc_now()},
         )
 

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from desktop.services.backups import (
+    KEEP_DAILY,
+    backup_database,
+    daily_backup,
+    inspect_backup,
+    restore_database,
+)
+from desktop.services.container import Services
+from desktop.services.customers import CustomerInput
+from desktop.services.database import DatabaseError
+from desktop.services.errors import BackupError
+
+
+def test_backup_then_restore_brings_the_data_back(shop: Services, tmp_path: Path) -> None:
+    shop.customers.create(CustomerInput(last_name="Kept"))
+    backup = backup_database(shop.path, tmp_path / "out" / "copy.db")
+    assert inspect_backup(backup.path) == "0002_search"
+    shop.customers.create(CustomerInput(last_name="Later"))
+    shop.close()
+    safety = restore_database(backup.path, shop.path, tmp_path / "safety")
+    assert safety.exists()
+    reopened = Services.open(shop.path)
+    assert [c.name for c in reopened.customers.page()] == ["Kept"]
+    reopened.close()
+
+
+def test_restore_refuses_files_that_are_not_backups(shop: Services, tmp_path: Path) -> None:
+    text_file = tmp_path / "notes.db"
+    text_file.write_text("hello")
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    newer = backup_database(shop.path, tmp_path / "newer.db").path
+    connection = sqlite3.connect(newer)
+    connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    connection.commit()
+    connection.close()
+    before = shop.path.read_bytes()
+    for bad, message in [
+        (text_file, "not a Benchside"),
+        (other, "not a Benchside"),
+        (newer, "newer"),
+    ]:
+        with pytest.raises(BackupError, match=message):
+            restore_database(bad, shop.path, tmp_path / "safety")
+    assert shop.path.read_bytes() == before
+
+
+def test_daily_backups_rotate(shop: Services, tmp_path: Path) -> None:
+    directory = tmp_path / "daily"
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for day in range(KEEP_DAILY + 3):
+        daily_backup(shop.path, directory, today=start + timedelta(days=day))
+    assert daily_backup(shop.path, directory, today=start + timedelta(days=KEEP_DAILY + 2)) is None
+    kept = sorted(p.name for p in directory.glob("daily-*.db"))
+    assert len(kept) == KEEP_DAILY
+    assert kept[-1] == "daily-2026-01-17.db"
+
+
+def test_a_corrupt_database_is_reported_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "benchside.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(DatabaseError, match="Restore the latest backup"):
+        Services.open(path)
+    assert path.read_bytes() == b"this is not a database" * 100
+
+
+def test_a_database_from_a_newer_version_is_refused(shop: Services) -> None:
+    with shop.ctx.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_future'")
+    shop.close()
+    with pytest.raises(DatabaseError, match="newer version"):
+        Services.open(shop.path)
