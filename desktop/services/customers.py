@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Integer, Select, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.models import Customer, CustomerPhone, Device, SearchKey
@@ -96,6 +96,15 @@ class DuplicateCustomer(BenchsideError):
         self.matches = matches
         names = ", ".join(m.name for m in matches[:3])
         super().__init__(f"A customer with this phone or email already exists: {names}.")
+
+
+FTS_ROWIDS = "SELECT rowid FROM customer_fts WHERE customer_fts MATCH :match"
+FTS_ORDER = "ORDER BY rowid DESC"  # newest customers first, straight from the index
+PREFIX_ROWIDS = (
+    "SELECT k.rowid FROM search_keys k JOIN customers c ON c.id = k.entity_id "
+    "WHERE c.sort_name >= :lo AND c.sort_name < :hi"
+)
+PREFIX_ORDER = "ORDER BY c.sort_name"
 
 
 def display_name(first: str, last: str, company: str) -> str:
@@ -187,47 +196,36 @@ class CustomerService:
             _first_phone_column().label("phone"),
         )
 
-    def _match_rowids(self, session: Session, query: str, limit: int | None) -> list[int] | None:
-        """FTS row ids matching ``query`` newest first, or None when the query is empty."""
+    def _match_sql(self, query: str) -> tuple[str, dict[str, object], str] | None:
+        """SQL selecting the search_keys row ids of customers matching ``query``, its
+        parameters and its natural order, or None when the query is empty."""
         cleaned = clean_line(query)[:200]
         if not cleaned:
             return None
         digits = digits_only(cleaned)
-        letters = any(ch.isalpha() for ch in cleaned)
-        params: dict[str, object] = {}
-        if not letters and len(digits) >= 3:
-            match, like = f"phones : {fts_phrase(digits)}", None
-        else:
-            tokens = cleaned.split()
-            long_tokens = [t for t in tokens if len(t) >= 3]
-            short_tokens = [t for t in tokens if len(t) < 3]
-            if not long_tokens:
-                return self._prefix_rowids(session, cleaned, limit)
-            match = " AND ".join(fts_phrase(t) for t in long_tokens)
-            like = short_tokens
-        sql = "SELECT rowid FROM customer_fts WHERE customer_fts MATCH :match"
-        params["match"] = match
-        for index, token in enumerate(like or []):
+        if not any(ch.isalpha() for ch in cleaned) and len(digits) >= 3:
+            params: dict[str, object] = {"match": f"phones : {fts_phrase(digits)}"}
+            return FTS_ROWIDS, params, FTS_ORDER
+        tokens = cleaned.split()
+        long_tokens = [t for t in tokens if len(t) >= 3]
+        if not long_tokens:
+            # One or two letters: last names starting with them (trigrams need three).
+            low = cleaned.lower()
+            return PREFIX_ROWIDS, {"lo": low, "hi": low + "\uffff"}, PREFIX_ORDER
+        sql = FTS_ROWIDS
+        params = {"match": " AND ".join(fts_phrase(t) for t in long_tokens)}
+        for index, token in enumerate(t for t in tokens if len(t) < 3):
             sql += f" AND (name LIKE :s{index} ESCAPE '\\' OR company LIKE :s{index} ESCAPE '\\')"
             params[f"s{index}"] = "%" + token.replace("%", "\\%").replace("_", "\\_") + "%"
-        sql += " ORDER BY rowid DESC"
-        if limit is not None:
-            sql += " LIMIT :limit"
-            params["limit"] = limit
-        return [int(r) for r in session.scalars(text(sql), params)]
+        return sql, params, FTS_ORDER
 
-    def _prefix_rowids(self, session: Session, prefix: str, limit: int | None) -> list[int]:
-        """One- or two-letter queries: last names starting with them (trigram needs 3)."""
-        low = prefix.lower()
-        query = (
-            select(SearchKey.rowid)
-            .join(Customer, Customer.id == SearchKey.entity_id)
-            .where(Customer.sort_name >= low, Customer.sort_name < low + "\uffff")
-            .order_by(Customer.sort_name)
-        )
-        if limit is not None:
-            query = query.limit(limit)
-        return list(session.scalars(query))
+    def _match_rowids(self, session: Session, query: str, limit: int) -> list[int] | None:
+        found = self._match_sql(query)
+        if found is None:
+            return None
+        sql, params, order = found
+        rows = session.scalars(text(f"{sql} {order} LIMIT :limit"), {**params, "limit": limit})
+        return [int(r) for r in rows]
 
     def search(self, query: str, limit: int = 50) -> list[CustomerSummary]:
         """Customers matching part of a name, company or email, or any digits of a phone."""
@@ -252,10 +250,11 @@ class CustomerService:
     def count(self, query: str = "") -> int:
         """How many customers the list shows for ``query`` (all when empty)."""
         with self.ctx.uow() as tx:
-            rowids = self._match_rowids(tx.session, query, None)
-            if rowids is None:
+            found = self._match_sql(query)
+            if found is None:
                 return int(tx.session.scalar(select(func.count()).select_from(Customer)) or 0)
-            return len(rowids)
+            sql, params, _ = found
+            return int(tx.session.scalar(text(f"SELECT count(*) FROM ({sql})"), params) or 0)
 
     def page(
         self,
@@ -272,10 +271,12 @@ class CustomerService:
         """
         with self.ctx.uow() as tx:
             statement = self._summary_select()
-            rowids = self._match_rowids(tx.session, query, None)
-            if rowids is not None:
+            found = self._match_sql(query)
+            if found is not None:
+                sql, params, _ = found
+                matching = text(sql).bindparams(**params).columns(rowid=Integer)
                 statement = statement.join(SearchKey, SearchKey.entity_id == Customer.id).where(
-                    SearchKey.rowid.in_(rowids)
+                    SearchKey.rowid.in_(matching)
                 )
             if after is not None:
                 statement = statement.where(
