@@ -1,0 +1,1 @@
+"""The customers screen: list, detail, editors and merge."""

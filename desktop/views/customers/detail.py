@@ -1,0 +1,133 @@
+"""The right-hand pane of the customers screen: one customer and their devices."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.customers import CustomerDetail
+from desktop.services.devices import DeviceInfo
+
+
+def _local(moment: object) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""  # type: ignore[attr-defined]
+
+
+class CustomerDetailPane(QWidget):
+    """Shows a customer; asks the page to add or edit a device through its signals."""
+
+    add_device_requested = Signal()
+    edit_device_requested = Signal(object)  # device id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.customer: CustomerDetail | None = None
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.title.setWordWrap(True)
+        self._values: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for key, label in (
+            ("company", self.tr("Company")),
+            ("phones", self.tr("Phones")),
+            ("email", self.tr("Email")),
+            ("address", self.tr("Address")),
+            ("tags", self.tr("Tags")),
+            ("consent", self.tr("Marketing")),
+            ("birth_date", self.tr("Birth date")),
+            ("notes", self.tr("Notes")),
+            ("created", self.tr("Created")),
+            ("updated", self.tr("Updated")),
+        ):
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self._values[key] = value
+            form.addRow(label, value)
+        self.devices = QListWidget()
+        self.devices.itemDoubleClicked.connect(self._on_devices_item_double_clicked)
+        self.add_device_button = QPushButton(self.tr("Add device"))
+        self.edit_device_button = QPushButton(self.tr("Edit device"))
+        self.add_device_button.clicked.connect(self.add_device_requested)
+        self.edit_device_button.clicked.connect(self._on_edit_device_clicked)
+        self.devices.currentRowChanged.connect(self._update_buttons)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_device_button)
+        buttons.addWidget(self.edit_device_button)
+        buttons.addStretch(1)
+        self.placeholder = QLabel(self.tr("Choose a customer on the left, or press New."))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body = QWidget()
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.title)
+        body.addLayout(form)
+        body.addWidget(QLabel(self.tr("Devices")))
+        body.addWidget(self.devices, 1)
+        body.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.placeholder)
+        layout.addWidget(self.body)
+        self.show_customer(None, [])
+
+    def value(self, key: str) -> str:
+        return self._values[key].text()
+
+    def show_customer(self, customer: CustomerDetail | None, devices: list[DeviceInfo]) -> None:
+        self.customer = customer
+        self.placeholder.setVisible(customer is None)
+        self.body.setVisible(customer is not None)
+        self.devices.clear()
+        if customer is None:
+            return
+        self.title.setText(customer.name)
+        phones = [f"{p.number} ({p.label})" if p.label else p.number for p in customer.phones]
+        born = customer.birth_date.isoformat() if customer.birth_date else ""
+        consent = (
+            self.tr("Agrees to offers") if customer.marketing_consent else self.tr("No offers")
+        )
+        for key, text in (
+            ("company", customer.company),
+            ("phones", "\n".join(phones)),
+            ("email", customer.email),
+            ("address", customer.address),
+            ("tags", ", ".join(customer.tags)),
+            ("consent", consent),
+            ("birth_date", born),
+            ("notes", customer.notes),
+            ("created", _local(customer.created_at)),
+            ("updated", _local(customer.updated_at)),
+        ):
+            self._values[key].setText(text)
+        for device in devices:
+            extra = device.serial or device.imei
+            item = QListWidgetItem(f"{device.title}  {extra}".strip())
+            item.setData(Qt.ItemDataRole.UserRole, device.id)
+            self.devices.addItem(item)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.edit_device_button.setEnabled(self.devices.currentItem() is not None)
+
+    def selected_device(self) -> uuid.UUID | None:
+        item = self.devices.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _on_edit_device_clicked(self) -> None:
+        device = self.selected_device()
+        if device is not None:
+            self.edit_device_requested.emit(device)
+
+    def _on_devices_item_double_clicked(self, item: QListWidgetItem) -> None:
+        self.edit_device_requested.emit(item.data(Qt.ItemDataRole.UserRole))

@@ -1,0 +1,68 @@
+"""Small form helpers shared by dialogs: a red message under a field, and the set of
+them that a ``ValidationError`` fills in."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+ERROR_STYLE = "color: #b3261e;"
+
+
+def error_label(parent: QWidget | None = None) -> QLabel:
+    """A hidden red label that shows one field's problem."""
+    label = QLabel(parent)
+    label.setObjectName("fieldError")
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class FieldErrors:
+    """Shows each message of a ``ValidationError`` next to its field.
+
+    Messages for fields without a label of their own go to the ``general`` label.
+    """
+
+    def __init__(self, general: QLabel) -> None:
+        self._labels: dict[str, QLabel] = {}
+        self._general = general
+
+    def add(self, field: str, label: QLabel) -> QLabel:
+        self._labels[field] = label
+        return label
+
+    def remove(self, field: str) -> None:
+        self._labels.pop(field, None)
+
+    def clear(self) -> None:
+        for label in (*self._labels.values(), self._general):
+            label.clear()
+            label.hide()
+
+    def show(self, errors: Mapping[str, str]) -> None:
+        self.clear()
+        leftovers = []
+        for field, message in errors.items():
+            label = self._labels.get(field)
+            if label is None:
+                leftovers.append(message)
+            else:
+                label.setText(message)
+                label.show()
+        if leftovers:
+            self.show_general("\n".join(leftovers))
+
+    def show_general(self, message: str) -> None:
+        self._general.setText(message)
+        self._general.show()
+
+    def message(self, field: str) -> str:
+        label = self._labels.get(field)
+        return label.text() if label is not None and not label.isHidden() else ""
+
+    @property
+    def general(self) -> QLabel:
+        return self._general

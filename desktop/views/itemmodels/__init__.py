@@ -1,0 +1,1 @@
+"""Item models over service pages: lazy, keyset-paged, checked by qtmodeltester."""

@@ -1,0 +1,1 @@
+"""Settings screens: shop profile, staff, this station, backups, about."""

@@ -1,0 +1,66 @@
+"""Settings: a list of sub-pages on the left, the chosen one on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QStackedWidget, QWidget
+
+from desktop.services.changes import Changes
+from desktop.services.container import Services
+from desktop.views.bus import DataBus
+from desktop.views.settings.about import AboutSettings
+from desktop.views.settings.backups import AppPathsLike, BackupSettings
+from desktop.views.settings.shop import ShopSettings
+from desktop.views.settings.station import StationSettings
+from desktop.views.settings.users import UsersSettings
+from desktop.views.tasks import TaskRunner
+
+
+class SettingsPage(QWidget):
+    def __init__(
+        self,
+        services: Services,
+        bus: DataBus,
+        tasks: TaskRunner,
+        paths: AppPathsLike,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.shop = ShopSettings(services, bus)
+        self.users = UsersSettings(services, bus)
+        self.station = StationSettings(services)
+        self.backups = BackupSettings(services, tasks, paths)
+        self.about = AboutSettings(paths)
+        self._pages: list[tuple[str, str, QWidget]] = [
+            ("shop", self.tr("Shop"), self.shop),
+            ("users", self.tr("Staff"), self.users),
+            ("station", self.tr("This station"), self.station),
+            ("backups", self.tr("Backups"), self.backups),
+            ("about", self.tr("About"), self.about),
+        ]
+        self.menu = QListWidget()
+        self.menu.setMaximumWidth(180)
+        self.stack = QStackedWidget()
+        for _name, title, widget in self._pages:
+            self.menu.addItem(title)
+            self.stack.addWidget(widget)
+        self.menu.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.menu.setCurrentRow(0)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.menu)
+        layout.addWidget(self.stack, 1)
+        bus.data_changed.connect(self._on_bus_data_changed)
+
+    def pages(self) -> list[str]:
+        return [name for name, _title, _widget in self._pages]
+
+    def set_page(self, name: str) -> None:
+        self.menu.setCurrentRow(self.pages().index(name))
+
+    def current_page(self) -> str:
+        return self.pages()[self.stack.currentIndex()]
+
+    def _on_bus_data_changed(self, changes: Changes) -> None:
+        if changes.everything or changes.users:
+            self.users.reload()
+        if changes.everything or changes.shop:
+            self.shop.reload()

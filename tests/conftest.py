@@ -1,0 +1,87 @@
+"""Shared fixtures: real temporary databases and, for GUI tests, an offscreen Qt."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from desktop.services.container import Services
+from desktop.services.setup import ShopSetup
+
+# -- GUI fixtures (customers, settings, search palette) ---------------------------------
+
+GUI_OWNER_PASSWORD = "owner-pass-1"
+GUI_STAFF_PASSWORD = "staff-pass-1"
+
+
+@dataclass(frozen=True)
+class GuiPaths:
+    """The same attributes as ``desktop.config.AppPaths``, on a temporary directory."""
+
+    data_dir: Path
+    database: Path
+    backups: Path
+    log_file: Path
+
+
+@pytest.fixture
+def gui_paths(tmp_path: Path) -> GuiPaths:
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    return GuiPaths(tmp_path, tmp_path / "b.db", backups, tmp_path / "logs" / "benchside.log")
+
+
+@pytest.fixture
+def shop_services(gui_paths: GuiPaths) -> Iterator[Services]:
+    """A real database with a set-up shop and the owner signed in."""
+    services = Services.open(gui_paths.database)
+    services.setup.create_shop(
+        ShopSetup(
+            shop_name="Fix-It Corner",
+            currency="USD",
+            owner_username="owner",
+            owner_display_name="Olivia Owner",
+            owner_password=GUI_OWNER_PASSWORD,
+        )
+    )
+    services.accounts.login("owner", GUI_OWNER_PASSWORD)
+    yield services
+    services.close()
+
+
+def gui_sign_in_as(services: Services, username: str, role: str) -> None:
+    """Add a staff member (as the signed-in owner) and sign them in."""
+    services.accounts.add_user(username, username.title(), role, GUI_STAFF_PASSWORD)
+    services.accounts.login(username, GUI_STAFF_PASSWORD)
+
+
+@pytest.fixture
+def tasks(qapp: object) -> object:
+    """Runs background work inline, so tests see results at once."""
+    from desktop.views.tasks import TaskRunner
+
+    return TaskRunner(synchronous=True)
+
+
+@pytest.fixture
+def bus(qapp: object) -> object:
+    from desktop.views.bus import DataBus
+
+    return DataBus()
+
+
+# The offscreen platform says this for popups and shown windows; it is not our warning.
+OFFSCREEN_NOISE = r"This plugin does not support "
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "gui" in item.path.parts:
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
