@@ -1,0 +1,318 @@
+"""The main window: navigation, pages, status bar, shortcuts, lock and sign-out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop.services.changes import Changes
+from desktop.services.container import Services
+from desktop.services.permissions import Role
+from desktop.views.bus import DataBus
+from desktop.views.lock import IdleWatcher, LockDialog
+from desktop.views.passwords import ChangePasswordDialog
+from desktop.views.placeholder import PlaceholderPage
+from desktop.views.tasks import TaskRunner
+
+
+class PathsLike(Protocol):
+    @property
+    def data_dir(self) -> Any: ...
+
+
+PAGE_NAMES = (
+    "dashboard",
+    "tickets",
+    "customers",
+    "sales",
+    "invoices",
+    "inventory",
+    "reports",
+    "settings",
+)
+
+
+class MainWindow(QMainWindow):
+    signed_out = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        bus: DataBus,
+        tasks: TaskRunner,
+        paths: PathsLike,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._bus = bus
+        self._tasks = tasks
+        self._paths = paths
+        self._pages: dict[str, QWidget] = {}
+        self.lock_dialog: LockDialog | None = None
+        self.search_palette: QWidget | None = None
+        self.setWindowTitle(self.tr("Benchside — {shop}").format(shop=services.shop.profile().name))
+        self._titles = {
+            "dashboard": self.tr("Dashboard"),
+            "tickets": self.tr("Tickets"),
+            "customers": self.tr("Customers"),
+            "sales": self.tr("Sales"),
+            "invoices": self.tr("Invoices"),
+            "inventory": self.tr("Inventory"),
+            "reports": self.tr("Reports"),
+            "settings": self.tr("Settings"),
+        }
+        self._build_body()
+        self._build_status_bar()
+        self._build_actions()
+        self.idle = IdleWatcher(services.shop.profile().idle_lock_minutes, self)
+        self.idle.idled.connect(self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        bus.data_changed.connect(self._on_bus_data_changed)
+        self.update_user()
+        self._settings = QSettings(
+            str(paths.data_dir / "window.ini"), QSettings.Format.IniFormat, self
+        )
+        if not self.restoreGeometry(self._settings.value("main/geometry", b"")):
+            self.resize(1200, 760)
+        self.show_page("dashboard")
+
+    # -- layout -------------------------------------------------------------------------
+
+    def _build_body(self) -> None:
+        body = QWidget(self)
+        layout = QHBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.nav = QListWidget(body)
+        self.nav.setFixedWidth(180)
+        for name in PAGE_NAMES:
+            self.nav.addItem(self._titles[name])
+        self.stack = QStackedWidget(body)
+        for _name in PAGE_NAMES:
+            self.stack.addWidget(QWidget(self.stack))  # replaced by the page on first visit
+        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+
+    def _build_status_bar(self) -> None:
+        self.user_label = QLabel(self)
+        self.station_label = QLabel(self)
+        self.sync_label = QLabel(self.tr("Sync not set up"), self)
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.user_label)
+        bar.addPermanentWidget(self.station_label)
+        bar.addPermanentWidget(self.sync_label)
+        station = self._services.shop.station()
+        self.station_label.setText(
+            self.tr("Station {code} · {name}").format(code=station.code, name=station.name)
+        )
+
+    def _action(
+        self, text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.search_action = self._action(self.tr("Search…"), self.open_search, "Ctrl+K")
+        self.new_customer_action = self._action(
+            self.tr("New customer"), self.new_customer, "Ctrl+Shift+N"
+        )
+        self.lock_action = self._action(self.tr("Lock"), self.lock, "Ctrl+L")
+        self.change_password_action = self._action(
+            self.tr("Change password…"), self.change_password
+        )
+        self.sign_out_action = self._action(self.tr("Sign out"), self.sign_out)
+        self.quit_action = self._action(self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit)
+        for index, name in enumerate(PAGE_NAMES, start=1):
+            self._action(self._titles[name], lambda n=name: self.show_page(n), f"Ctrl+{index}")
+        session = self.menuBar().addMenu(self.tr("&Session"))
+        for action in (
+            self.lock_action,
+            self.change_password_action,
+            self.sign_out_action,
+        ):
+            session.addAction(action)
+        session.addSeparator()
+        session.addAction(self.quit_action)
+        go = self.menuBar().addMenu(self.tr("&Go"))
+        go.addAction(self.search_action)
+        go.addAction(self.new_customer_action)
+
+    # -- pages --------------------------------------------------------------------------
+
+    def page(self, name: str) -> QWidget:
+        """The page called ``name``, created on first use (keeps start-up fast)."""
+        if name not in self._pages:
+            index = PAGE_NAMES.index(name)
+            widget = self._create_page(name)
+            old = self.stack.widget(index)
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self._pages[name] = widget
+        return self._pages[name]
+
+    def _create_page(self, name: str) -> QWidget:
+        if name == "customers":
+            from desktop.views.customers.page import CustomersPage
+
+            return CustomersPage(self._services, self._bus, self._tasks, self.stack)
+        if name == "settings":
+            from desktop.views.settings.page import SettingsPage
+
+            return SettingsPage(self._services, self._bus, self._tasks, self._paths, self.stack)
+        return PlaceholderPage(self._titles[name], self._coming_soon(name), self.stack)
+
+    def _coming_soon(self, name: str) -> str:
+        return {
+            "dashboard": self.tr(
+                "Today at a glance: tickets waiting, devices ready for pickup, today's "
+                "sales and payments, and low-stock parts."
+            ),
+            "tickets": self.tr(
+                "Repair tickets: check-in with device, problem and estimate, status from "
+                "received to picked up, parts used, technician notes and claim labels."
+            ),
+            "sales": self.tr(
+                "Counter sales: scan items, discounts, split payments, receipts on the "
+                "thermal printer or as PDF, refunds and the cash drawer."
+            ),
+            "invoices": self.tr(
+                "Invoices and estimates as PDF with your logo and tax ids, payments, "
+                "balances and credit notes."
+            ),
+            "inventory": self.tr(
+                "Parts and accessories with barcodes, stock per location, purchase orders, "
+                "receiving, stock counts and price labels."
+            ),
+            "reports": self.tr(
+                "End-of-day report, sales by period and staff, technician workload, "
+                "inventory value and tax summaries."
+            ),
+        }[name]
+
+    def current_page_name(self) -> str:
+        return PAGE_NAMES[self.stack.currentIndex()]
+
+    def show_page(self, name: str) -> QWidget:
+        widget = self.page(name)
+        index = PAGE_NAMES.index(name)
+        self.stack.setCurrentIndex(index)
+        if self.nav.currentRow() != index:
+            self.nav.setCurrentRow(index)
+        return widget
+
+    def _on_nav_current_row_changed(self, row: int) -> None:
+        if 0 <= row < len(PAGE_NAMES):
+            self.show_page(PAGE_NAMES[row])
+
+    # -- actions ------------------------------------------------------------------------
+
+    def open_search(self) -> QWidget:
+        from desktop.views.search_palette import SearchPalette
+
+        if self.search_palette is None:
+            palette = SearchPalette(self._services, self._tasks, self)
+            palette.customer_chosen.connect(self._on_search_palette_customer_chosen)
+            self.search_palette = palette
+        self.search_palette.show()
+        self.search_palette.raise_()
+        self.search_palette.activateWindow()
+        return self.search_palette
+
+    def _on_search_palette_customer_chosen(self, customer_id: object) -> None:
+        page = self.show_page("customers")
+        page.open_customer(customer_id)  # type: ignore[attr-defined]
+
+    def new_customer(self) -> None:
+        page = self.show_page("customers")
+        create = getattr(page, "new_customer", None)
+        if create is not None:
+            create()
+
+    def change_password(self, forced: bool = False) -> ChangePasswordDialog:
+        dialog = ChangePasswordDialog(self._services, forced, self)
+        dialog.open()
+        return dialog
+
+    def lock(self) -> LockDialog:
+        """Hide the work behind the lock dialog until someone signs in again."""
+        if self.lock_dialog is not None:
+            return self.lock_dialog
+        self.centralWidget().hide()
+        dialog = LockDialog(self._services, self)
+        dialog.accepted.connect(self._on_lock_dialog_accepted)
+        self.lock_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_lock_dialog_accepted(self) -> None:
+        dialog = self.lock_dialog
+        self.lock_dialog = None
+        self.centralWidget().show()
+        if dialog is None:
+            return
+        dialog.deleteLater()
+        if dialog.result_login is not None:
+            self.update_user()
+            self._bus.publish(Changes(everything=True))
+            if dialog.result_login.must_change_password:
+                self.change_password(forced=True)
+
+    @property
+    def locked(self) -> bool:
+        return self.lock_dialog is not None
+
+    def sign_out(self) -> None:
+        self._services.accounts.logout()
+        self.signed_out.emit()
+
+    def update_user(self) -> None:
+        actor = self._services.ctx.actor
+        if actor is None:
+            self.user_label.setText(self.tr("Not signed in"))
+            return
+        try:
+            role = Role(actor.role).label
+        except ValueError:
+            role = actor.role
+        self.user_label.setText(
+            self.tr("{name} ({role})").format(name=actor.display_name, role=role)
+        )
+
+    def _on_bus_data_changed(self, changes: Changes) -> None:
+        if changes.shop or changes.everything:
+            profile = self._services.shop.profile()
+            self.idle.set_minutes(profile.idle_lock_minutes)
+            self.setWindowTitle(self.tr("Benchside — {shop}").format(shop=profile.name))
+        if changes.users or changes.everything:
+            self.update_user()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._settings.setValue("main/geometry", self.saveGeometry())
+        self._settings.sync()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle)
+        super().closeEvent(event)
