@@ -42,7 +42,9 @@ class FieldErrors:
             label.clear()
             label.hide()
 
-    def show(self, errors: Mapping[str, str]) -> None:
+    def show(self, errors: Mapping[str, str], unknown_to_general: bool = True) -> None:
+        """Show each message at its field; others go to the general label unless
+        ``unknown_to_general`` is False (a wizard page showing only its own fields)."""
         self.clear()
         leftovers = []
         for field, message in errors.items():
@@ -52,7 +54,7 @@ class FieldErrors:
             else:
                 label.setText(message)
                 label.show()
-        if leftovers:
+        if leftovers and unknown_to_general:
             self.show_general("\n".join(leftovers))
 
     def show_general(self, message: str) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from desktop.services.accounts import LoginResult
 from desktop.services.container import Services
 from desktop.services.errors import AuthenticationFailed, LoginThrottled
-from desktop.views.field_errors import error_label
+from desktop.views.forms import error_label
 from desktop.views.passwords import password_edit
 
 _INPUT_EVENTS = frozenset(

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from desktop.services.accounts import LoginResult
 from desktop.services.container import Services
 from desktop.services.errors import AuthenticationFailed, LoginThrottled, ValidationError
-from desktop.views.field_errors import FieldErrors, error_label
+from desktop.views.forms import FieldErrors, error_label
 from desktop.views.passwords import password_edit
 
 

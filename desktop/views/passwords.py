@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.container import Services
 from desktop.services.errors import AuthenticationFailed, ValidationError
-from desktop.views.field_errors import FieldErrors, error_label
+from desktop.views.forms import FieldErrors, error_label
 
 
 def password_edit(parent: QWidget) -> QLineEdit:

@@ -28,7 +28,7 @@ from desktop.services.errors import ValidationError
 from desktop.services.passwords import password_problem
 from desktop.services.setup import ShopSetup, check_shop_fields, check_username
 from desktop.services.text import FieldChecker
-from desktop.views.field_errors import FieldErrors, error_label
+from desktop.views.forms import FieldErrors, error_label
 from desktop.views.passwords import password_edit
 
 CURRENCIES = ("USD", "EUR", "GBP", "BDT", "INR", "CAD", "AUD", "PKR", "AED", "ZAR", "NGN")
