@@ -268,9 +268,11 @@ class Benchside(QObject):
         screen = os.environ.get(ENV_OPEN_SCREEN)
         if screen:
             page = self.window.show_page(screen)  # type: ignore[attr-defined]
-            scroll = getattr(page, "scroll_to_end", None)
-            if scroll is not None:
-                scroll()
+            shown = getattr(page, "results_shown", None)
+            if shown is not None:
+                # The list loads off the GUI thread: scroll once it is there, then quit.
+                shown.connect(lambda _total: (page.scroll_to_end(), self._ready()))
+                return
         self._ready()
 
     def _on_window_signed_out(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,8 @@ DEBOUNCE_MS = 150
 
 
 class CustomersPage(QWidget):
+    results_shown = Signal(int)  # number of customers in the list
+
     def __init__(
         self,
         services: Services,
@@ -134,6 +136,7 @@ class CustomersPage(QWidget):
         self.model.apply_result(query, total, first)
         self.count_label.setText(self.tr("%n customer(s)", "", total))
         self._reselect()
+        self.results_shown.emit(total)
 
     def _reselect(self) -> None:
         row = self.model.row_of(self.current_id) if self.current_id else None
@@ -175,7 +178,10 @@ class CustomersPage(QWidget):
         self._update_buttons()
 
     def scroll_to_end(self) -> None:
+        """Scroll to the last customer, reading its rows (once the list is loaded)."""
         self.table.scrollToBottom()
+        # Paint now so the rows at the end are actually read, not just scrolled to.
+        self.table.viewport().grab()
 
     def _update_buttons(self) -> None:
         can = self._services.ctx.can

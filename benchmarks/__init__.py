@@ -1,0 +1,1 @@
+"""Benchmarks: a generated shop at scale and timed scenarios (``python -m benchmarks``)."""
