@@ -99,7 +99,15 @@ def restore_database(backup: Path, database: Path, safety_dir: Path) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     safety = safety_dir / f"before-restore-{stamp}.db"
     if database.exists():
-        backup_database(database, safety)
+        try:
+            backup_database(database, safety)
+        except BackupError:
+            # A damaged database cannot be read by the backup API: keep its raw bytes.
+            safety.parent.mkdir(parents=True, exist_ok=True)
+            for suffix in ("", "-wal", "-shm"):
+                source = Path(str(database) + suffix)
+                if source.exists():
+                    shutil.copyfile(source, Path(str(safety) + suffix))
     staging = database.with_name(database.name + ".restoring")
     try:
         shutil.copyfile(backup, staging)

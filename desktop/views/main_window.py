@@ -99,6 +99,11 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         self.nav = QListWidget(body)
         self.nav.setFixedWidth(180)
+        self.nav.setObjectName("navigation")
+        self.nav.setStyleSheet(
+            "#navigation { font-size: 15px; border: none; background: palette(window); }"
+            "#navigation::item { padding: 10px 14px; }"
+        )
         for name in PAGE_NAMES:
             self.nav.addItem(self._titles[name])
         self.stack = QStackedWidget(body)

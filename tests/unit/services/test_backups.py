@@ -78,3 +78,14 @@ def test_a_database_from_a_newer_version_is_refused(shop: Services) -> None:
     shop.close()
     with pytest.raises(DatabaseError, match="newer version"):
         Services.open(shop.path)
+
+
+def test_restore_over_a_damaged_database_keeps_its_bytes(shop: Services, tmp_path: Path) -> None:
+    backup = backup_database(shop.path, tmp_path / "good.db")
+    shop.close()
+    shop.path.write_bytes(b"garbage" * 1000)
+    safety = restore_database(backup.path, shop.path, tmp_path / "safety")
+    assert safety.read_bytes() == b"garbage" * 1000
+    reopened = Services.open(shop.path)
+    assert reopened.setup.is_set_up()
+    reopened.close()
