@@ -22,6 +22,7 @@ from typing import Any
 from uuid6 import uuid7
 
 from benchmarks import names
+from desktop.services.text import luhn_check_digit
 
 log = logging.getLogger(__name__)
 
@@ -83,19 +84,6 @@ def db_time(value: datetime) -> str:
 
 def sort_name(first: str, last: str, company: str) -> str:
     return " ".join(f"{last} {first} {company}".lower().split())
-
-
-def luhn_check_digit(payload: str) -> str:
-    """The digit that makes ``payload + digit`` pass the Luhn check."""
-    total = 0
-    for index, char in enumerate(reversed(payload)):
-        digit = int(char)
-        if index % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return str((10 - total % 10) % 10)
 
 
 def random_imei(rng: random.Random) -> str:

@@ -9,6 +9,7 @@ from desktop.services.customers import CustomerInput, DuplicateCustomer, PhoneIn
 from desktop.services.devices import DeviceInput
 from desktop.services.permissions import Role
 from desktop.services.setup import ShopSetup
+from desktop.services.text import luhn_check_digit
 
 DEMO_OWNER = "owner"
 DEMO_OWNER_PASSWORD = "demo-owner-1"
@@ -121,15 +122,7 @@ _STREETS = ("Main St", "Oak Ave", "High St", "Station Rd", "Park Lane", "Elm St"
 
 def luhn_complete(body: str) -> str:
     """``body`` (14 digits) plus its Luhn check digit: a valid IMEI."""
-    total = 0
-    for index, char in enumerate(reversed(body)):
-        digit = int(char)
-        if index % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return body + str((10 - total % 10) % 10)
+    return body + luhn_check_digit(body)
 
 
 def create_demo_shop(services: Services, customers: int = 60, devices: int = 80) -> None:

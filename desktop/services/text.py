@@ -36,19 +36,24 @@ def is_phone(value: str) -> bool:
     return bool(_PHONE.match(value)) and 3 <= len(digits_only(value)) <= 20
 
 
-def luhn_valid(number: str) -> bool:
-    """The Luhn check used by IMEI numbers (15 digits)."""
-    if not number.isdigit():
-        return False
+def luhn_check_digit(payload: str) -> str:
+    """The digit that makes ``payload + digit`` pass the Luhn check (IMEI, cards)."""
     total = 0
-    for index, char in enumerate(reversed(number)):
+    for index, char in enumerate(reversed(payload)):
         digit = int(char)
-        if index % 2 == 1:
+        if index % 2 == 0:
             digit *= 2
             if digit > 9:
                 digit -= 9
         total += digit
-    return total % 10 == 0
+    return str((10 - total % 10) % 10)
+
+
+def luhn_valid(number: str) -> bool:
+    """The Luhn check used by IMEI numbers (15 digits)."""
+    if not number.isdigit() or len(number) < 2:
+        return False
+    return luhn_check_digit(number[:-1]) == number[-1]
 
 
 class FieldChecker:
