@@ -5,17 +5,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 import sys
-from datetime import UTC, datetime
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from sqlalchemy.exc import SQLAlchemyError
 
 from desktop.config import AppPaths, StationSettings
 from desktop.services.container import Services
-from desktop.services.errors import BackupError, DatabaseError
+from desktop.services.errors import BackupError, DatabaseError, DatabaseTooNew
 from desktop.views.bus import DataBus
 from desktop.views.tasks import TaskRunner
 
@@ -102,9 +101,24 @@ def open_services(paths: AppPaths, parent: QWidget | None = None) -> Services | 
     """Open the database; when it is damaged, offer to restore the newest backup."""
     try:
         return Services.open(paths.database, backup_dir=paths.backups)
+    except DatabaseTooNew as exc:
+        # A healthy database from a newer version: never offer to replace it.
+        log.error("cannot open %s: %s", paths.database, exc)
+        tr = QApplication.translate
+        QMessageBox.critical(parent, tr("App", "Please update Benchside"), str(exc))
+        return None
     except DatabaseError as exc:
         log.error("cannot open %s: %s", paths.database, exc)
         return _offer_restore(paths, str(exc), parent)
+    except (BackupError, SQLAlchemyError, OSError) as exc:
+        log.exception("cannot prepare %s", paths.database)
+        tr = QApplication.translate
+        QMessageBox.critical(
+            parent,
+            tr("App", "Benchside cannot start"),
+            tr("App", "The database could not be prepared: {problem}").format(problem=exc),
+        )
+        return None
 
 
 def _offer_restore(paths: AppPaths, problem: str, parent: QWidget | None) -> Services | None:
@@ -140,26 +154,12 @@ def _offer_restore(paths: AppPaths, problem: str, parent: QWidget | None) -> Ser
     if box.clickedButton() is not restore:
         return None
     try:
-        set_aside_damaged(paths)
+        # Checks the backup first; keeps the damaged file's bytes as a safety copy.
         restore_database(latest.path, paths.database, paths.backups)
         return Services.open(paths.database, backup_dir=paths.backups)
     except (BackupError, DatabaseError, OSError) as exc:
         QMessageBox.critical(parent, tr("App", "Restore failed"), str(exc))
         return None
-
-
-def set_aside_damaged(paths: AppPaths) -> None:
-    """Move a damaged database (and its WAL files) into the backups folder, never delete it.
-
-    restore_database cannot take a safety copy of a file SQLite cannot read, so the view
-    keeps the damaged bytes itself.
-    """
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    paths.backups.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        source = paths.database.with_name(paths.database.name + suffix)
-        if source.exists():
-            shutil.move(source, paths.backups / f"damaged-{stamp}.db{suffix}")
 
 
 class Benchside(QObject):

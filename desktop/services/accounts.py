@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from desktop.models import LoginThrottle, User
 from desktop.models.base import utc_now
@@ -81,6 +82,35 @@ class AccountService:
 
     # -- signing in -------------------------------------------------------------------
 
+    def _check_throttle(self, session: Session, key: str, now: datetime) -> LoginThrottle:
+        """The throttle row for ``key``; raises ``LoginThrottled`` while it is locked."""
+        throttle = session.get(LoginThrottle, key) or LoginThrottle(username=key, failures=0)
+        if throttle.locked_until and throttle.locked_until > now:
+            left = int((throttle.locked_until - now).total_seconds()) + 1
+            raise LoginThrottled(left)
+        return throttle
+
+    def _record_failure(
+        self, session: Session, throttle: LoginThrottle, now: datetime, action: str, **details: str
+    ) -> None:
+        """Count a wrong secret (locking the name after a few) and audit it; commits."""
+        throttle.failures += 1
+        seconds = lock_seconds(throttle.failures)
+        throttle.locked_until = now + timedelta(seconds=seconds) if seconds else None
+        session.add(throttle)
+        name = throttle.username
+        audit.record(
+            session,
+            self.ctx,
+            action,
+            "user",
+            name,
+            username=name,
+            failures=throttle.failures,
+            **details,
+        )
+        session.commit()
+
     def login(self, username: str, password: str, now: datetime | None = None) -> LoginResult:
         """Check the password and make the user the current actor.
 
@@ -91,36 +121,13 @@ class AccountService:
         now = now or utc_now()
         name = username.strip().lower()[:50]
         with self.ctx.uow() as tx:
-            throttle = tx.session.get(LoginThrottle, name) or LoginThrottle(
-                username=name, failures=0
-            )
-            if throttle.locked_until and throttle.locked_until > now:
-                left = int((throttle.locked_until - now).total_seconds()) + 1
-                raise LoginThrottled(left)
+            throttle = self._check_throttle(tx.session, name, now)
             user = tx.session.scalar(select(User).where(User.username == name))
-            ok = user is not None and user.active and verify_secret(user.password_hash, password)
-            if not ok or user is None:
-                throttle.failures += 1
-                seconds = lock_seconds(throttle.failures)
-                throttle.locked_until = now + timedelta(seconds=seconds) if seconds else None
-                tx.session.add(throttle)
+            password_ok = user is not None and verify_secret(user.password_hash, password)
+            if user is None or not user.active or not password_ok:
                 reason = "inactive" if user is not None and not user.active else "bad_password"
-                audit.record(
-                    tx.session,
-                    self.ctx,
-                    "login_failed",
-                    "user",
-                    name,
-                    username=name,
-                    reason=reason,
-                    failures=throttle.failures,
-                )
-                tx.commit()
-                if (
-                    user is not None
-                    and not user.active
-                    and verify_secret(user.password_hash, password)
-                ):
+                self._record_failure(tx.session, throttle, now, "login_failed", reason=reason)
+                if user is not None and not user.active and password_ok:
                     raise AuthenticationFailed("This account is deactivated. Ask a manager.")
                 raise AuthenticationFailed("Wrong user name or password.")
             tx.session.execute(delete(LoginThrottle).where(LoginThrottle.username == name))
@@ -131,12 +138,27 @@ class AccountService:
         self.ctx.actor = actor
         return LoginResult(actor, must_change)
 
-    def verify_current_password(self, password: str) -> bool:
-        """For the lock screen: does ``password`` belong to the signed-in user?"""
-        actor = self.ctx.require(Permission.EDIT_CUSTOMERS)
+    def verify_current_password(self, password: str, now: datetime | None = None) -> bool:
+        """For the lock screen: does ``password`` belong to the signed-in user?
+
+        Wrong guesses count towards the same lock-out as sign-in and are audited; raises
+        ``LoginThrottled`` while locked out.
+        """
+        actor = self.ctx.actor
+        if actor is None:
+            raise PermissionDenied("Please sign in first.")
+        now = now or utc_now()
         with self.ctx.uow() as tx:
+            throttle = self._check_throttle(tx.session, actor.username, now)
             user = tx.session.get(User, actor.user_id)
-            return bool(user and user.active and verify_secret(user.password_hash, password))
+            if user and user.active and verify_secret(user.password_hash, password):
+                tx.session.execute(
+                    delete(LoginThrottle).where(LoginThrottle.username == actor.username)
+                )
+                tx.commit()
+                return True
+            self._record_failure(tx.session, throttle, now, "login_failed", reason="lock_screen")
+            return False
 
     def logout(self) -> None:
         self.ctx.actor = None
@@ -278,25 +300,26 @@ class AccountService:
         problem = password_problem(new_password)
         if problem:
             raise ValidationError({"new_password": problem})
-        name = username.strip().lower()
+        name = username.strip().lower()[:50]
         code = normalise_recovery_code(recovery_code)
+        now = utc_now()
         with self.ctx.uow() as tx:
+            throttle = self._check_throttle(tx.session, name, now)
             user = tx.session.scalar(select(User).where(User.username == name))
             valid = (
                 user is not None
+                and user.active
                 and user.role == Role.OWNER.value
                 and user.recovery_code_hash is not None
                 and verify_secret(user.recovery_code_hash, code)
             )
             if not valid or user is None:
-                audit.record(tx.session, self.ctx, "recovery_failed", "user", name, username=name)
-                tx.commit()
+                self._record_failure(tx.session, throttle, now, "recovery_failed")
                 raise AuthenticationFailed("This recovery code is not valid for this owner.")
             next_code = new_recovery_code()
             user.password_hash = hash_secret(new_password)
             user.recovery_code_hash = hash_secret(next_code)
             user.must_change_password = False
-            user.active = True
             tx.session.execute(delete(LoginThrottle).where(LoginThrottle.username == name))
             audit.record(
                 tx.session, self.ctx, "owner_recovered", "user", str(user.id), username=name

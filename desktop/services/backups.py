@@ -9,13 +9,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from desktop.services import audit
+from desktop.services.context import ServiceContext
 from desktop.services.database import HEAD_REVISION
 from desktop.services.errors import BackupError
+from desktop.services.permissions import Permission
 
 log = logging.getLogger(__name__)
 
 KEEP_DAILY = 14
 DAILY_PREFIX = "daily-"
+DAMAGED_PREFIX = "damaged-"
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,7 @@ def list_backups(directory: Path) -> list[BackupInfo]:
     found = [
         BackupInfo(p, datetime.fromtimestamp(p.stat().st_mtime, UTC), p.stat().st_size)
         for p in directory.glob("*.db")
+        if not p.name.startswith(DAMAGED_PREFIX)
     ]
     return sorted(found, key=lambda b: b.created_at, reverse=True)
 
@@ -149,3 +154,31 @@ def daily_backup(
 def pre_upgrade_backup(database: Path, directory: Path, revision: str | None) -> BackupInfo:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return backup_database(database, directory / f"before-upgrade-{revision or 'new'}-{stamp}.db")
+
+
+class BackupService:
+    """Backups as the signed-in staff asks for them (managers and owners)."""
+
+    def __init__(self, ctx: ServiceContext, database: Path) -> None:
+        self.ctx = ctx
+        self.database = database
+
+    def back_up(self, target: Path) -> BackupInfo:
+        """Write a verified backup to ``target``. Raises ``PermissionDenied``, ``BackupError``."""
+        self.ctx.require(Permission.MANAGE_BACKUPS)
+        info = backup_database(self.database, target)
+        self._audit("backup_made", str(target))
+        return info
+
+    def check_restore(self, backup: Path) -> str:
+        """Check the permission and the file before the app closes its database for a
+        restore. Returns the backup's schema revision."""
+        self.ctx.require(Permission.MANAGE_BACKUPS)
+        revision = inspect_backup(backup)
+        self._audit("restore_started", str(backup))
+        return revision
+
+    def _audit(self, action: str, path: str) -> None:
+        with self.ctx.uow() as tx:
+            audit.record(tx.session, self.ctx, action, "database", "", path=path)
+            tx.commit()

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 from desktop.models import LocalSetting, OutboxEntry
 from desktop.services.accounts import AccountService
 from desktop.services.audit import AuditService
+from desktop.services.backups import BackupService
 from desktop.services.context import ServiceContext
 from desktop.services.customers import CustomerService
 from desktop.services.database import (
@@ -37,6 +38,7 @@ class Services:
     customers: CustomerService
     devices: DeviceService
     audit: AuditService
+    backups: BackupService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -69,6 +71,7 @@ class Services:
             customers=CustomerService(ctx),
             devices=DeviceService(ctx),
             audit=AuditService(ctx),
+            backups=BackupService(ctx, path),
         )
 
     def close(self) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.models import User
 from desktop.services.errors import PermissionDenied
 from desktop.services.permissions import Permission, allowed
 from desktop.services.uow import UnitOfWork
@@ -61,10 +62,26 @@ class ServiceContext:
         actor = self.actor
         if actor is None:
             raise PermissionDenied("Please sign in first.")
+        actor = self._refreshed(actor)
         if not allowed(actor.role, permission):
             raise PermissionDenied(
                 f"Your role ({actor.role.replace('_', ' ')}) may not {permission.description}."
             )
+        return actor
+
+    def _refreshed(self, actor: Actor) -> Actor:
+        """The actor with the role stored now: a demotion or deactivation (here or synced
+        from another station) takes effect at once, not at the next sign-in."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(User.role, User.active).where(User.id == actor.user_id)
+            ).first()
+        if row is None or not row.active:
+            self.actor = None
+            raise PermissionDenied("Your account is no longer active. Please sign in again.")
+        if row.role != actor.role:
+            actor = replace(actor, role=row.role)
+            self.actor = actor
         return actor
 
     def can(self, permission: Permission) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
-from desktop.services.errors import DatabaseError
+from desktop.services.errors import DatabaseError, DatabaseTooNew
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def upgrade_needed(engine: Engine) -> bool:
     if revision == HEAD_REVISION:
         return False
     if revision is not None and revision not in known_revisions():
-        raise DatabaseError(
+        raise DatabaseTooNew(
             "This database was written by a newer version of Benchside "
             f"(schema {revision}). Install the newer version to open it."
         )

@@ -47,3 +47,7 @@ class BackupError(BenchsideError):
 
 class DatabaseError(BenchsideError):
     """The database file cannot be opened (corrupt, newer version, locked)."""
+
+
+class DatabaseTooNew(DatabaseError):
+    """The database was written by a newer Benchside: update, never restore over it."""

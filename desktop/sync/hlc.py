@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+MAX_COUNTER = 99_999
+
 
 @dataclass(frozen=True, order=True)
 class Timestamp:
@@ -56,6 +58,7 @@ class HybridLogicalClock:
                 self._wall_ms, self._counter = physical, 0
             else:
                 self._counter += 1
+            self._carry()
             return Timestamp(self._wall_ms, self._counter, self._station).encode()
 
     def observe(self, remote: str) -> None:
@@ -73,3 +76,10 @@ class HybridLogicalClock:
             else:
                 counter = 0
             self._wall_ms, self._counter = wall, counter
+            self._carry()
+
+    def _carry(self) -> None:
+        # Keep the counter within its fixed width so string order stays clock order.
+        if self._counter > MAX_COUNTER:
+            self._wall_ms += 1
+            self._counter = 0

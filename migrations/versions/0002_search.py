@@ -286,14 +286,21 @@ def upgrade() -> None:
     op.execute(CUSTOMER_ROW.format(c="c").replace("VALUES (", "SELECT ")[:-1] + " FROM customers c")
     op.execute(DEVICE_ROW.format(d="d").replace("VALUES (", "SELECT ")[:-1] + " FROM devices d")
 
-    models = sa.table(
+    op.bulk_insert(_models_table(), _seed_rows())
+
+
+def _models_table() -> sa.TableClause:
+    return sa.table(
         "device_models",
         sa.column("id", sa.Uuid()),
         sa.column("device_type", sa.String()),
         sa.column("brand", sa.String()),
         sa.column("model", sa.String()),
     )
-    rows = [
+
+
+def _seed_rows() -> list[dict[str, object]]:
+    return [
         {
             "id": uuid.uuid5(
                 CATALOG_NAMESPACE,
@@ -307,11 +314,13 @@ def upgrade() -> None:
         for brand, names in brands.items()
         for model in names
     ]
-    op.bulk_insert(models, rows)
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM device_models")
+    # Only the seeded catalog: models the shop added itself stay.
+    seeded = [row["id"] for row in _seed_rows()]
+    models = _models_table()
+    op.execute(models.delete().where(models.c.id.in_(seeded)))
     for name in TRIGGER_NAMES:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.execute("DROP TABLE device_fts")

@@ -270,18 +270,6 @@ def test_second_instance_activates_the_first(qtbot, tmp_path: Path) -> None:
     assert SingleInstance(paths).acquire()
 
 
-def test_damaged_database_is_set_aside_not_deleted(tmp_path: Path) -> None:
-    from desktop.app import set_aside_damaged
-
-    paths = AppPaths.at(tmp_path / "data")
-    paths.create()
-    paths.database.write_bytes(b"not a database at all")
-    set_aside_damaged(paths)
-    assert not paths.database.exists()
-    kept = list(paths.backups.glob("damaged-*.db"))
-    assert len(kept) == 1 and kept[0].read_bytes() == b"not a database at all"
-
-
 def test_demo_imeis_carry_a_valid_luhn_digit() -> None:
     from desktop.demo import luhn_complete
     from desktop.services.text import luhn_valid

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from desktop.services.backups import (
     KEEP_DAILY,
     BackupInfo,
-    backup_database,
     list_backups,
     restore_database,
 )
@@ -101,10 +100,8 @@ class BackupSettings(QWidget):
         """Write a backup to ``target`` off the GUI thread."""
         self.back_up_button.setEnabled(False)
         self.status.setText(self.tr("Backing up…"))
-        database = self._paths.database
-        self._tasks.run(
-            lambda: backup_database(database, target), self._on_backup_done, self._on_failed
-        )
+        backups = self._services.backups
+        self._tasks.run(lambda: backups.back_up(target), self._on_backup_done, self._on_failed)
 
     def _on_backup_done(self, info: BackupInfo) -> None:
         self.back_up_button.setEnabled(True)
@@ -140,6 +137,13 @@ class BackupSettings(QWidget):
 
     def restore(self, backup: Path) -> bool:
         """Close the database, put the backup in its place, and quit the app."""
+        try:
+            self._services.backups.check_restore(backup)
+        except BenchsideError as problem:
+            QMessageBox.critical(self, self.tr("Restore refused"), str(problem))
+            return False
+        # No background work may hold the database while its file is replaced.
+        self._tasks.wait()
         self._services.close()
         try:
             safety = restore_database(backup, self._paths.database, self._paths.backups)

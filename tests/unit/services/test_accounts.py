@@ -118,3 +118,34 @@ def test_recovery_code_resets_the_owner_password_once(fresh: Services) -> None:
     assert fresh.accounts.login("boss", "brand-new-1")
     with pytest.raises(AuthenticationFailed):
         fresh.accounts.recover_owner("boss", code, "another-one-1")
+
+
+def test_a_demotion_takes_effect_at_once(shop: Services) -> None:
+    add_staff(shop, "ada", "owner")
+    me = shop.ctx.actor
+    assert me is not None
+    shop.accounts.update_user(me.user_id, "Olivia", "front_desk", active=True)
+    with pytest.raises(PermissionDenied):
+        shop.accounts.add_user("boss2", "Boss", "owner", STAFF_PASSWORD)
+    assert shop.ctx.actor is not None and shop.ctx.actor.role == "front_desk"
+
+
+def test_a_deactivated_owner_cannot_recover_their_way_back(fresh: Services) -> None:
+    code = fresh.setup.create_shop(ShopSetup("Shop", "USD", "boss", "Boss", "forgotten-1"))
+    fresh.accounts.login("boss", "forgotten-1")
+    fresh.accounts.add_user("ada", "Ada", "owner", STAFF_PASSWORD)
+    fresh.accounts.login("ada", STAFF_PASSWORD)
+    boss = next(u for u in fresh.accounts.list_users() if u.username == "boss")
+    fresh.accounts.update_user(boss.id, "Boss", "owner", active=False)
+    with pytest.raises(AuthenticationFailed):
+        fresh.accounts.recover_owner("boss", code, "brand-new-1")
+
+
+def test_lock_screen_guesses_are_throttled_and_audited(shop: Services) -> None:
+    for _ in range(3):
+        assert not shop.accounts.verify_current_password("guess")
+    with pytest.raises(LoginThrottled):
+        shop.accounts.verify_current_password(OWNER_PASSWORD)
+    later = utc_now() + timedelta(seconds=31)
+    assert shop.accounts.verify_current_password(OWNER_PASSWORD, now=later)
+    assert [e.action for e in shop.audit.recent()].count("login_failed") == 3

@@ -16,7 +16,7 @@ from desktop.services.backups import (
 from desktop.services.container import Services
 from desktop.services.customers import CustomerInput
 from desktop.services.database import DatabaseError
-from desktop.services.errors import BackupError
+from desktop.services.errors import BackupError, DatabaseTooNew
 
 
 def test_backup_then_restore_brings_the_data_back(shop: Services, tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_a_database_from_a_newer_version_is_refused(shop: Services) -> None:
     with shop.ctx.engine.begin() as connection:
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_future'")
     shop.close()
-    with pytest.raises(DatabaseError, match="newer version"):
+    with pytest.raises(DatabaseTooNew, match="newer version"):
         Services.open(shop.path)
 
 
@@ -89,3 +89,17 @@ def test_restore_over_a_damaged_database_keeps_its_bytes(shop: Services, tmp_pat
     reopened = Services.open(shop.path)
     assert reopened.setup.is_set_up()
     reopened.close()
+
+
+def test_backups_through_the_service_need_a_manager(shop: Services, tmp_path: Path) -> None:
+    from desktop.services.errors import PermissionDenied
+    from tests.unit.conftest import add_staff, sign_in_as
+
+    shop.backups.back_up(tmp_path / "by-owner.db")
+    add_staff(shop, "tom", "technician")
+    sign_in_as(shop, "tom")
+    with pytest.raises(PermissionDenied):
+        shop.backups.back_up(tmp_path / "by-tech.db")
+    with pytest.raises(PermissionDenied):
+        shop.backups.check_restore(tmp_path / "by-owner.db")
+    assert not (tmp_path / "by-tech.db").exists()

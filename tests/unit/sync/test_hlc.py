@@ -18,3 +18,12 @@ def test_clock_moves_past_a_remote_timestamp_and_restarts_past_the_last() -> Non
     assert clock.now() > remote
     restarted = HybridLogicalClock("A", last=clock.now(), wall_clock=lambda: 1.0)
     assert restarted.now() > remote
+
+
+def test_counter_overflow_carries_into_the_wall_time() -> None:
+    clock = HybridLogicalClock(
+        "A", last=Timestamp(5000, 99_998, "A").encode(), wall_clock=lambda: 1.0
+    )
+    stamps = [clock.now() for _ in range(3)]
+    assert stamps == sorted(stamps)
+    assert Timestamp.decode(stamps[-1]).wall_ms == 5001
