@@ -73,6 +73,17 @@ def render_all(app: QApplication, paths: AppPaths, temp: Path, out: Path) -> lis
     if first and hasattr(customers, "open_customer"):
         customers.open_customer(first[0].id)
         _save(window, out, "customer-detail", written)
+        devices = services.devices.for_customer(first[0].id)
+        dialogs = [
+            ("customer-editor", customers.edit_customer()),
+            ("customer-new", customers.new_customer()),
+            ("device-editor", customers.edit_device(devices[0].id if devices else None)),
+            ("customer-merge", customers.merge_customer()),
+        ]
+        for name, dialog in dialogs:
+            if dialog is not None:
+                _save(dialog, out, name, written)
+                dialog.close()
     settings = window.show_page("settings")
     if hasattr(settings, "pages") and hasattr(settings, "set_page"):
         for page in settings.pages():
@@ -90,6 +101,12 @@ def render_all(app: QApplication, paths: AppPaths, temp: Path, out: Path) -> lis
             run()
     _save(palette, out, "search-palette", written)
     palette.close()
+    from desktop.views.passwords import ChangePasswordDialog
+
+    change = ChangePasswordDialog(services, forced=True, parent=window)
+    change.show()
+    _save(change, out, "change-password", written)
+    change.close()
     lock = window.lock()
     _save(lock, out, "lock", written)
     window.lock_dialog = None
