@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 ERROR_STYLE = "color: #b3261e;"
 
@@ -68,3 +68,16 @@ class FieldErrors:
     @property
     def general(self) -> QLabel:
         return self._general
+
+
+def with_error(errors: FieldErrors, field: str, widget: QWidget, *below: QWidget) -> QWidget:
+    """``widget`` with its error label (and any ``below`` widgets) underneath, for a form row."""
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(widget)
+    for extra in below:
+        column.addWidget(extra)
+    column.addWidget(errors.add(field, error_label()))
+    return box

@@ -23,7 +23,7 @@ from desktop.services.devices import DEVICE_TYPES, DeviceInfo, DeviceInput, imei
 from desktop.services.errors import BenchsideError, ValidationError
 from desktop.services.permissions import Permission
 from desktop.views.bus import DataBus
-from desktop.views.forms import FieldErrors, error_label
+from desktop.views.forms import FieldErrors, error_label, with_error
 
 WARNING_STYLE = "color: #8a5300;"
 
@@ -105,15 +105,8 @@ class DeviceEditor(QDialog):
             ("passcode", self.tr("Passcode"), self.passcode),
             ("notes", self.tr("Notes"), self.notes),
         ):
-            box = QWidget()
-            column = QVBoxLayout(box)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(2)
-            column.addWidget(widget)
-            if field == "imei":
-                column.addWidget(self.imei_warning)
-            column.addWidget(self.errors.add(field, error_label()))
-            form.addRow(title, box)
+            below = (self.imei_warning,) if field == "imei" else ()
+            form.addRow(title, with_error(self.errors, field, widget, *below))
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

@@ -34,7 +34,7 @@ from desktop.services.customers import (
 )
 from desktop.services.errors import BenchsideError, ValidationError
 from desktop.views.bus import DataBus
-from desktop.views.forms import FieldErrors, error_label
+from desktop.views.forms import FieldErrors, error_label, with_error
 
 NO_DATE = QDate(1900, 1, 1)
 
@@ -141,7 +141,7 @@ class CustomerEditor(QDialog):
             ("birth_date", self.tr("Birth date"), self.birth_date),
             ("notes", self.tr("Notes"), self.notes),
         ):
-            form.addRow(title, self._with_error(field, widget))
+            form.addRow(title, with_error(self.errors, field, widget))
             if field == "company":
                 form.addRow(self.tr("Phones"), phones)
         form.addRow("", self.consent)
@@ -161,15 +161,6 @@ class CustomerEditor(QDialog):
         layout.addWidget(general)
         layout.addWidget(self.duplicate_panel)
         layout.addWidget(self.buttons)
-
-    def _with_error(self, field: str, widget: QWidget) -> QWidget:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        column.addWidget(self.errors.add(field, error_label()))
-        return box
 
     def _duplicate_panel(self) -> QFrame:
         panel = QFrame()

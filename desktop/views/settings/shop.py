@@ -28,7 +28,7 @@ from desktop.services.permissions import Permission
 from desktop.services.setup import ShopSetup
 from desktop.services.shop import ShopInfo
 from desktop.views.bus import DataBus
-from desktop.views.forms import FieldErrors, error_label
+from desktop.views.forms import FieldErrors, error_label, with_error
 
 
 class ShopSettings(QWidget):
@@ -84,13 +84,7 @@ class ShopSettings(QWidget):
             ("logo", self.tr("Logo"), logo_box),
             ("idle_lock_minutes", self.tr("Lock after idle"), self.idle_lock),
         ):
-            box = QWidget()
-            column = QVBoxLayout(box)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(2)
-            column.addWidget(widget)
-            column.addWidget(self.errors.add(field, error_label()))
-            form.addRow(title, box)
+            form.addRow(title, with_error(self.errors, field, widget))
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.clicked.connect(self.save)
         self.status = QLabel()
