@@ -37,10 +37,6 @@ class LoginThrottled(AuthenticationFailed):
         super().__init__(f"Too many failed attempts. Try again in {seconds_left} seconds.")
 
 
-class PasswordChangeRequired(BenchsideError):
-    """The password was reset by a manager; the user must choose a new one first."""
-
-
 class BackupError(BenchsideError):
     """A backup could not be written or a file is not a usable Benchside backup."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from desktop.models import DocumentSequence
@@ -48,13 +48,3 @@ def next_number(session: Session, station_code: str, kind: str) -> str:
         value = fmt.start + 1
     taken = value - 1
     return f"{fmt.prefix}-{station_code}-{taken:0{fmt.width}d}"
-
-
-def peek_number(session: Session, station_code: str, kind: str) -> int:
-    fmt = FORMATS[kind]
-    value = session.scalar(
-        select(DocumentSequence.next_value).where(
-            DocumentSequence.station_code == station_code, DocumentSequence.kind == kind
-        )
-    )
-    return int(value) if value is not None else fmt.start
