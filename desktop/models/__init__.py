@@ -5,6 +5,13 @@ from desktop.models.base import Base, Syncable
 from desktop.models.customers import Customer, CustomerPhone, Device, DeviceModel
 from desktop.models.shop import DocumentSequence, LocalSetting, ShopProfile, Station
 from desktop.models.sync import OutboxEntry, SearchKey, Tombstone
+from desktop.models.tickets import (
+    Ticket,
+    TicketAssignment,
+    TicketNote,
+    TicketStatus,
+    TicketStatusChange,
+)
 
 __all__ = [
     "AuditEvent",
@@ -21,6 +28,11 @@ __all__ = [
     "ShopProfile",
     "Station",
     "Syncable",
+    "Ticket",
+    "TicketAssignment",
+    "TicketNote",
+    "TicketStatus",
+    "TicketStatusChange",
     "Tombstone",
     "User",
 ]

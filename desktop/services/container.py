@@ -23,6 +23,7 @@ from desktop.services.database import (
 from desktop.services.devices import DeviceService
 from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
+from desktop.services.tickets import TicketService
 from desktop.sync.hlc import HybridLogicalClock
 
 DEFAULT_STATION = "A"
@@ -39,6 +40,7 @@ class Services:
     devices: DeviceService
     audit: AuditService
     backups: BackupService
+    tickets: TicketService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -72,6 +74,7 @@ class Services:
             devices=DeviceService(ctx),
             audit=AuditService(ctx),
             backups=BackupService(ctx, path),
+            tickets=TicketService(ctx),
         )
 
     def close(self) -> None:

@@ -22,6 +22,8 @@ class Permission(Enum):
     MANAGE_OWNERS = "manage owner accounts"
     RESET_PASSWORDS = "reset staff passwords"
     EDIT_CUSTOMERS = "edit customers"
+    EDIT_TICKETS = "create and work on repair tickets"
+    MANAGE_TICKET_STATUSES = "change the ticket statuses"
     MERGE_CUSTOMERS = "merge customers"
     DELETE_CUSTOMERS = "delete customers"
     VIEW_PASSCODES = "see device passcodes"
@@ -34,7 +36,7 @@ class Permission(Enum):
         return str(self.value)
 
 
-_EVERYONE = {Permission.EDIT_CUSTOMERS}
+_EVERYONE = {Permission.EDIT_CUSTOMERS, Permission.EDIT_TICKETS}
 _MANAGER = _EVERYONE | {
     Permission.MANAGE_STAFF,
     Permission.RESET_PASSWORDS,

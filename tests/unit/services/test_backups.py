@@ -15,14 +15,14 @@ from desktop.services.backups import (
 )
 from desktop.services.container import Services
 from desktop.services.customers import CustomerInput
-from desktop.services.database import DatabaseError
+from desktop.services.database import HEAD_REVISION, DatabaseError
 from desktop.services.errors import BackupError, DatabaseTooNew
 
 
 def test_backup_then_restore_brings_the_data_back(shop: Services, tmp_path: Path) -> None:
     shop.customers.create(CustomerInput(last_name="Kept"))
     backup = backup_database(shop.path, tmp_path / "out" / "copy.db")
-    assert inspect_backup(backup.path) == "0002_search"
+    assert inspect_backup(backup.path) == HEAD_REVISION
     shop.customers.create(CustomerInput(last_name="Later"))
     shop.close()
     safety = restore_database(backup.path, shop.path, tmp_path / "safety")

@@ -1,0 +1,371 @@
+"""Repair tickets: intake, status changes with history, assignment, notes, the bench list."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop.models import (
+    Customer,
+    Device,
+    Ticket,
+    TicketAssignment,
+    TicketNote,
+    TicketStatus,
+    TicketStatusChange,
+    User,
+)
+from desktop.models.base import utc_now
+from desktop.services.context import ServiceContext
+from desktop.services.customers import display_name
+from desktop.services.errors import NotFound, ValidationError
+from desktop.services.numbering import next_number
+from desktop.services.permissions import Permission, Role
+from desktop.services.text import FieldChecker, clean_line
+
+MAX_MONEY = 100_000_000_00  # one hundred million in major units
+
+
+class StatusCategory(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    WAITING_PARTS = "waiting_parts"
+    WAITING_CUSTOMER = "waiting_customer"
+    READY = "ready"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+PRIORITIES = ("low", "normal", "high", "urgent")
+FINISHED = {StatusCategory.COMPLETED, StatusCategory.CLOSED, StatusCategory.CANCELLED}
+
+
+@dataclass(frozen=True)
+class TicketInput:
+    customer_id: uuid.UUID
+    device_id: uuid.UUID | None = None
+    problem: str = ""
+    condition: Mapping[str, bool] | None = None
+    condition_notes: str = ""
+    accessories: Sequence[str] = ()
+    estimate_labour: int = 0
+    estimate_parts: int = 0
+    promised_at: datetime | None = None
+    priority: str = "normal"
+    warranty_of_id: uuid.UUID | None = None
+    assigned_to_id: uuid.UUID | None = None
+    signature_consent: bool = False
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    id: uuid.UUID
+    name: str
+    category: str
+    position: int
+    notify_customer: bool
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    kind: str  # status | assignment | note
+    text: str
+    author: str
+    customer_visible: bool = False
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    id: uuid.UUID
+    number: str
+    customer_id: uuid.UUID
+    customer_name: str
+    device_id: uuid.UUID | None
+    status: StatusInfo
+    priority: str
+    problem: str
+    condition: dict[str, bool]
+    condition_notes: str
+    accessories: tuple[str, ...]
+    estimate_labour: int
+    estimate_parts: int
+    promised_at: datetime | None
+    warranty_of_id: uuid.UUID | None
+    assigned_to_id: uuid.UUID | None
+    signature_consent: bool
+    created_at: datetime
+    history: tuple[HistoryEntry, ...]
+
+    @property
+    def estimate_total(self) -> int:
+        return self.estimate_labour + self.estimate_parts
+
+
+def _status_info(status: TicketStatus) -> StatusInfo:
+    return StatusInfo(
+        status.id, status.name, status.category, status.position, status.notify_customer
+    )
+
+
+class TicketService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def statuses(self) -> list[StatusInfo]:
+        with self.ctx.uow() as tx:
+            rows = tx.session.scalars(
+                select(TicketStatus)
+                .where(TicketStatus.active.is_(True))
+                .order_by(TicketStatus.position)
+            )
+            return [_status_info(s) for s in rows]
+
+    def _validated(self, session: Session, data: TicketInput) -> dict[str, object]:
+        check = FieldChecker()
+        values: dict[str, object] = {
+            "problem": check.text("problem", data.problem, 5000),
+            "accessories": ", ".join(
+                sorted({clean_line(a)[:50] for a in data.accessories if clean_line(a)})
+            )[:500],
+            "signature_consent": bool(data.signature_consent),
+        }
+        if not values["problem"]:
+            check.fail("problem", "Describe the problem.")
+        condition = {clean_line(k)[:60]: bool(v) for k, v in (data.condition or {}).items()}
+        notes = check.text("condition_notes", data.condition_notes, 2000)
+        values["condition"] = json.dumps({"items": condition, "notes": notes}, sort_keys=True)
+        for field in ("estimate_labour", "estimate_parts"):
+            amount = getattr(data, field)
+            if not 0 <= amount <= MAX_MONEY:
+                check.fail(field, "The estimate cannot be negative or absurdly large.")
+            values[field] = amount
+        if data.priority not in PRIORITIES:
+            check.fail("priority", "Choose a priority.")
+        values["priority"] = data.priority
+        if data.promised_at is not None and data.promised_at.tzinfo is None:
+            check.fail("promised_at", "The promised time has no time zone.")
+        values["promised_at"] = data.promised_at
+        customer = session.get(Customer, data.customer_id)
+        if customer is None:
+            check.fail("customer", "Choose a customer.")
+        if data.device_id is not None:
+            device = session.get(Device, data.device_id)
+            if device is None or device.customer_id != data.customer_id:
+                check.fail("device", "This device does not belong to the customer.")
+        values["device_id"] = data.device_id
+        values["customer_id"] = data.customer_id
+        if data.warranty_of_id is not None and session.get(Ticket, data.warranty_of_id) is None:
+            check.fail("warranty_of", "The earlier ticket does not exist.")
+        values["warranty_of_id"] = data.warranty_of_id
+        if data.assigned_to_id is not None:
+            self._check_technician(session, check, data.assigned_to_id)
+        values["assigned_to_id"] = data.assigned_to_id
+        check.raise_if_any()
+        return values
+
+    @staticmethod
+    def _check_technician(session: Session, check: FieldChecker, user_id: uuid.UUID) -> None:
+        user = session.get(User, user_id)
+        if user is None or not user.active or user.role == Role.FRONT_DESK.value:
+            check.fail("assigned_to", "Choose an active technician, manager or owner.")
+
+    def create(self, data: TicketInput) -> TicketDetail:
+        """Open a ticket numbered ``T-<station>-<n>`` in the first open status.
+
+        Raises ``ValidationError`` (nothing written, no number used) or ``PermissionDenied``.
+        """
+        actor = self.ctx.require(Permission.EDIT_TICKETS)
+        with self.ctx.uow() as tx:
+            values = self._validated(tx.session, data)
+            status = tx.session.scalar(
+                select(TicketStatus)
+                .where(
+                    TicketStatus.category == StatusCategory.OPEN.value,
+                    TicketStatus.active.is_(True),
+                )
+                .order_by(TicketStatus.position)
+                .limit(1)
+            )
+            if status is None:
+                raise ValidationError({"status": "No open ticket status is configured."})
+            ticket = Ticket(
+                number=next_number(tx.session, self.ctx.station_code, "ticket"),
+                status_id=status.id,
+                created_by_id=actor.user_id,
+                **values,
+            )
+            tx.session.add(ticket)
+            tx.session.flush()
+            tx.session.add(
+                TicketStatusChange(
+                    ticket_id=ticket.id, to_status_id=status.id, user_id=actor.user_id
+                )
+            )
+            if ticket.assigned_to_id is not None:
+                tx.session.add(
+                    TicketAssignment(
+                        ticket_id=ticket.id,
+                        technician_id=ticket.assigned_to_id,
+                        user_id=actor.user_id,
+                    )
+                )
+            tx.commit()
+            return self._detail(tx.session, ticket)
+
+    def _ticket(self, session: Session, ticket_id: uuid.UUID) -> Ticket:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None:
+            raise NotFound("This ticket no longer exists.")
+        return ticket
+
+    def change_status(self, ticket_id: uuid.UUID, status_id: uuid.UUID, note: str = "") -> None:
+        """Move a ticket to another status; the change is kept in its history."""
+        actor = self.ctx.require(Permission.EDIT_TICKETS)
+        check = FieldChecker()
+        cleaned = check.text("note", note, 2000)
+        check.raise_if_any()
+        with self.ctx.uow() as tx:
+            ticket = self._ticket(tx.session, ticket_id)
+            status = tx.session.get(TicketStatus, status_id)
+            if status is None or not status.active:
+                raise ValidationError({"status": "Choose a status."})
+            if status.id == ticket.status_id:
+                return
+            tx.session.add(
+                TicketStatusChange(
+                    ticket_id=ticket.id,
+                    from_status_id=ticket.status_id,
+                    to_status_id=status.id,
+                    user_id=actor.user_id,
+                    note=cleaned,
+                )
+            )
+            ticket.status_id = status.id
+            tx.commit()
+
+    def assign(self, ticket_id: uuid.UUID, technician_id: uuid.UUID | None) -> None:
+        """Assign (or unassign with None) a technician; every reassignment is kept."""
+        actor = self.ctx.require(Permission.EDIT_TICKETS)
+        with self.ctx.uow() as tx:
+            ticket = self._ticket(tx.session, ticket_id)
+            if technician_id is not None:
+                check = FieldChecker()
+                self._check_technician(tx.session, check, technician_id)
+                check.raise_if_any()
+            if ticket.assigned_to_id == technician_id:
+                return
+            ticket.assigned_to_id = technician_id
+            tx.session.add(
+                TicketAssignment(
+                    ticket_id=ticket.id, technician_id=technician_id, user_id=actor.user_id
+                )
+            )
+            tx.commit()
+
+    def add_note(self, ticket_id: uuid.UUID, body: str, customer_visible: bool = False) -> None:
+        """Append an internal or customer-visible note (notes are never edited)."""
+        actor = self.ctx.require(Permission.EDIT_TICKETS)
+        check = FieldChecker()
+        text = check.text("body", body, 10_000)
+        if not text:
+            check.fail("body", "The note is empty.")
+        check.raise_if_any()
+        with self.ctx.uow() as tx:
+            ticket = self._ticket(tx.session, ticket_id)
+            tx.session.add(
+                TicketNote(
+                    ticket_id=ticket.id,
+                    user_id=actor.user_id,
+                    author=actor.display_name,
+                    customer_visible=customer_visible,
+                    body=text,
+                )
+            )
+            tx.commit()
+
+    def get(self, ticket_id: uuid.UUID) -> TicketDetail:
+        with self.ctx.uow() as tx:
+            return self._detail(tx.session, self._ticket(tx.session, ticket_id))
+
+    def counts_by_status(self) -> dict[uuid.UUID, int]:
+        with self.ctx.uow() as tx:
+            rows = tx.session.execute(
+                select(Ticket.status_id, func.count()).group_by(Ticket.status_id)
+            )
+            return {status_id: int(count) for status_id, count in rows}
+
+    def _detail(self, session: Session, ticket: Ticket) -> TicketDetail:
+        status = session.get(TicketStatus, ticket.status_id)
+        customer = session.get(Customer, ticket.customer_id)
+        assert status is not None and customer is not None
+        condition = json.loads(ticket.condition or "{}")
+        return TicketDetail(
+            id=ticket.id,
+            number=ticket.number,
+            customer_id=ticket.customer_id,
+            customer_name=display_name(customer.first_name, customer.last_name, customer.company),
+            device_id=ticket.device_id,
+            status=_status_info(status),
+            priority=ticket.priority,
+            problem=ticket.problem,
+            condition=dict(condition.get("items", {})),
+            condition_notes=str(condition.get("notes", "")),
+            accessories=tuple(a for a in ticket.accessories.split(", ") if a),
+            estimate_labour=ticket.estimate_labour,
+            estimate_parts=ticket.estimate_parts,
+            promised_at=ticket.promised_at,
+            warranty_of_id=ticket.warranty_of_id,
+            assigned_to_id=ticket.assigned_to_id,
+            signature_consent=ticket.signature_consent,
+            created_at=ticket.created_at,
+            history=self._history(session, ticket.id),
+        )
+
+    def _history(self, session: Session, ticket_id: uuid.UUID) -> tuple[HistoryEntry, ...]:
+        names = {s.id: s.name for s in session.scalars(select(TicketStatus))}
+        users = {u.id: u.display_name for u in session.scalars(select(User))}
+        entries: list[HistoryEntry] = []
+        for change in session.scalars(
+            select(TicketStatusChange).where(TicketStatusChange.ticket_id == ticket_id)
+        ):
+            before = names.get(change.from_status_id) if change.from_status_id else None
+            after = names.get(change.to_status_id, "?")
+            text = f"{before} → {after}" if before else f"Opened as {after}"
+            if change.note:
+                text += f": {change.note}"
+            entries.append(
+                HistoryEntry(change.at, "status", text, users.get(change.user_id, ""))  # type: ignore[arg-type]
+            )
+        for assignment in session.scalars(
+            select(TicketAssignment).where(TicketAssignment.ticket_id == ticket_id)
+        ):
+            who = users.get(assignment.technician_id, "") if assignment.technician_id else ""
+            entries.append(
+                HistoryEntry(
+                    assignment.at,
+                    "assignment",
+                    f"Assigned to {who}" if who else "Unassigned",
+                    users.get(assignment.user_id, ""),  # type: ignore[arg-type]
+                )
+            )
+        for note in session.scalars(select(TicketNote).where(TicketNote.ticket_id == ticket_id)):
+            entries.append(
+                HistoryEntry(note.at, "note", note.body, note.author, note.customer_visible)
+            )
+        return tuple(sorted(entries, key=lambda e: e.at))
+
+
+def is_overdue(detail: TicketDetail, now: datetime | None = None) -> bool:
+    """Past its promised time and not finished."""
+    if detail.promised_at is None or StatusCategory(detail.status.category) in FINISHED:
+        return False
+    return detail.promised_at < (now or utc_now())

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from desktop.models import OutboxEntry
+from desktop.services.container import Services
+from desktop.services.customers import CustomerInput
+from desktop.services.devices import DeviceInput
+from desktop.services.errors import ValidationError
+from desktop.services.tickets import TicketInput, is_overdue
+from tests.unit.conftest import add_staff, sign_in_as
+
+
+@pytest.fixture
+def intake(shop: Services) -> TicketInput:
+    customer = shop.customers.create(CustomerInput(first_name="Rina", last_name="Das"))
+    device = shop.devices.save(DeviceInput(customer.id, "Phone", "Samsung", "Galaxy S24"))
+    return TicketInput(
+        customer_id=customer.id,
+        device_id=device.id,
+        problem="Cracked screen",
+        condition={"Powers on": True, "Scratches": False},
+        condition_notes="Dent on the corner",
+        accessories=["Case", "SIM", " "],
+        estimate_labour=2500,
+        estimate_parts=9900,
+        promised_at=datetime(2030, 1, 1, 17, 0, tzinfo=UTC),
+        priority="high",
+    )
+
+
+def test_intake_numbers_the_ticket_and_opens_it(shop: Services, intake: TicketInput) -> None:
+    first = shop.tickets.create(intake)
+    second = shop.tickets.create(intake)
+    assert (first.number, second.number) == ("T-A-10001", "T-A-10002")
+    assert first.status.name == "New" and first.status.category == "open"
+    assert first.estimate_total == 12400
+    assert first.accessories == ("Case", "SIM")
+    assert first.condition == {"Powers on": True, "Scratches": False}
+    assert first.condition_notes == "Dent on the corner"
+    assert [h.text for h in first.history] == ["Opened as New"]
+
+
+def test_bad_intake_writes_nothing_and_uses_no_number(shop: Services, intake: TicketInput) -> None:
+    other = shop.customers.create(CustomerInput(last_name="Other"))
+    bad = [
+        TicketInput(**{**intake.__dict__, "problem": ""}),
+        TicketInput(**{**intake.__dict__, "estimate_parts": -1}),
+        TicketInput(**{**intake.__dict__, "customer_id": other.id}),
+        TicketInput(**{**intake.__dict__, "priority": "whenever"}),
+    ]
+    for data in bad:
+        with pytest.raises(ValidationError):
+            shop.tickets.create(data)
+    assert shop.tickets.create(intake).number == "T-A-10001"
+
+
+def test_status_changes_assignments_and_notes_are_kept(shop: Services, intake: TicketInput) -> None:
+    add_staff(shop, "tech", "technician")
+    add_staff(shop, "desk", "front_desk")
+    tech = next(u for u in shop.accounts.list_users() if u.username == "tech")
+    desk = next(u for u in shop.accounts.list_users() if u.username == "desk")
+    ticket = shop.tickets.create(intake)
+    statuses = {s.name: s for s in shop.tickets.statuses()}
+    with pytest.raises(ValidationError):
+        shop.tickets.assign(ticket.id, desk.id)
+    shop.tickets.assign(ticket.id, tech.id)
+    sign_in_as(shop, "tech")
+    shop.tickets.change_status(ticket.id, statuses["Waiting for parts"].id, "Screen ordered")
+    shop.tickets.add_note(ticket.id, "Customer called", customer_visible=True)
+    detail = shop.tickets.get(ticket.id)
+    assert detail.assigned_to_id == tech.id
+    assert detail.status.category == "waiting_parts"
+    texts = [h.text for h in detail.history]
+    assert texts == [
+        "Opened as New",
+        "Assigned to Tech",
+        "New → Waiting for parts: Screen ordered",
+        "Customer called",
+    ]
+    assert shop.tickets.counts_by_status() == {statuses["Waiting for parts"].id: 1}
+
+
+def test_ticket_and_its_history_go_to_the_outbox_in_one_transaction(
+    shop: Services, intake: TicketInput
+) -> None:
+    with shop.ctx.uow() as tx:
+        start = tx.session.scalar(select(OutboxEntry.seq).order_by(OutboxEntry.seq.desc()))
+    shop.tickets.create(intake)
+    with shop.ctx.uow() as tx:
+        entries = tx.session.scalars(select(OutboxEntry).where(OutboxEntry.seq > start)).all()
+        tables = [(e.table_name, e.op) for e in entries]
+        txns = {e.txn_id for e in entries}
+        ticket_fields = json.loads(entries[0].fields)
+    assert tables == [("tickets", "insert"), ("ticket_status_changes", "insert")]
+    assert len(txns) == 1
+    assert ticket_fields["number"] == "T-A-10001"
+
+
+def test_overdue_means_past_promised_and_not_finished(shop: Services, intake: TicketInput) -> None:
+    ticket = shop.tickets.create(intake)
+    assert not is_overdue(ticket, now=datetime(2029, 12, 31, tzinfo=UTC))
+    assert is_overdue(ticket, now=datetime(2030, 1, 2, tzinfo=UTC))
+    closed = next(s for s in shop.tickets.statuses() if s.category == "closed")
+    shop.tickets.change_status(ticket.id, closed.id)
+    assert not is_overdue(shop.tickets.get(ticket.id), now=datetime(2030, 1, 2, tzinfo=UTC))
