@@ -8,9 +8,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from desktop.models import (
     Customer,
@@ -108,6 +109,37 @@ class TicketDetail:
     @property
     def estimate_total(self) -> int:
         return self.estimate_labour + self.estimate_parts
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """What the bench list shows; every field narrows it (None = no narrowing)."""
+
+    ids: frozenset[uuid.UUID] | None = None
+    status_ids: frozenset[uuid.UUID] | None = None
+    categories: frozenset[str] | None = None
+    technician_id: uuid.UUID | None = None
+    unassigned: bool = False
+    priority: str | None = None
+    overdue: bool = False
+    customer_id: uuid.UUID | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TicketSummary:
+    id: uuid.UUID
+    number: str
+    customer_name: str
+    device: str
+    status_name: str
+    status_category: str
+    priority: str
+    promised_at: datetime | None
+    technician: str
+    created_at: datetime
+    overdue: bool
 
 
 def _status_info(status: TicketStatus) -> StatusInfo:
@@ -291,6 +323,116 @@ class TicketService:
                 )
             )
             tx.commit()
+
+    def _filtered(self, statement: Select[Any], where: TicketFilter) -> Select[Any]:
+        if where.ids is not None:
+            statement = statement.where(Ticket.id.in_(where.ids))
+        if where.status_ids is not None:
+            statement = statement.where(Ticket.status_id.in_(where.status_ids))
+        if where.categories is not None:
+            statement = statement.where(TicketStatus.category.in_(where.categories))
+        if where.technician_id is not None:
+            statement = statement.where(Ticket.assigned_to_id == where.technician_id)
+        if where.unassigned:
+            statement = statement.where(Ticket.assigned_to_id.is_(None))
+        if where.priority is not None:
+            statement = statement.where(Ticket.priority == where.priority)
+        if where.overdue:
+            statement = statement.where(
+                Ticket.promised_at < utc_now(),
+                TicketStatus.category.not_in([c.value for c in FINISHED]),
+            )
+        if where.customer_id is not None:
+            statement = statement.where(Ticket.customer_id == where.customer_id)
+        if where.created_from is not None:
+            statement = statement.where(Ticket.created_at >= where.created_from)
+        if where.created_to is not None:
+            statement = statement.where(Ticket.created_at < where.created_to)
+        return statement
+
+    def count(self, where: TicketFilter = TicketFilter()) -> int:
+        with self.ctx.uow() as tx:
+            statement = self._filtered(
+                select(func.count())
+                .select_from(Ticket)
+                .join(TicketStatus, TicketStatus.id == Ticket.status_id),
+                where,
+            )
+            return int(tx.session.scalar(statement) or 0)
+
+    def page(
+        self,
+        where: TicketFilter = TicketFilter(),
+        *,
+        after: tuple[datetime, uuid.UUID] | None = None,
+        limit: int = 100,
+    ) -> list[TicketSummary]:
+        """Newest tickets first; continue with ``after`` = (created_at, id) of the last row."""
+        technician = aliased(User)
+        columns: tuple[Any, ...] = (Ticket, TicketStatus, Customer, Device, technician.display_name)
+        statement: Select[Any] = (
+            select(*columns)
+            .join(TicketStatus, TicketStatus.id == Ticket.status_id)
+            .join(Customer, Customer.id == Ticket.customer_id)
+            .outerjoin(Device, Device.id == Ticket.device_id)
+            .outerjoin(technician, technician.id == Ticket.assigned_to_id)
+        )
+        statement = self._filtered(statement, where)
+        if after is not None:
+            statement = statement.where(
+                (Ticket.created_at < after[0])
+                | ((Ticket.created_at == after[0]) & (Ticket.id < after[1]))
+            )
+        statement = statement.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit)
+        now = utc_now()
+        with self.ctx.uow() as tx:
+            return [
+                TicketSummary(
+                    id=ticket.id,
+                    number=ticket.number,
+                    customer_name=display_name(c.first_name, c.last_name, c.company),
+                    device=" ".join(p for p in (d.brand, d.model) if p) if d else "",
+                    status_name=status.name,
+                    status_category=status.category,
+                    priority=ticket.priority,
+                    promised_at=ticket.promised_at,
+                    technician=tech or "",
+                    created_at=ticket.created_at,
+                    overdue=ticket.promised_at is not None
+                    and ticket.promised_at < now
+                    and StatusCategory(status.category) not in FINISHED,
+                )
+                for ticket, status, c, d, tech in tx.session.execute(statement)
+            ]
+
+    def device_history(self, ticket_id: uuid.UUID) -> list[TicketSummary]:
+        """Earlier tickets for the same device (same serial or IMEI, whoever brought it)
+        and the customer's other tickets, newest first."""
+        with self.ctx.uow() as tx:
+            ticket = self._ticket(tx.session, ticket_id)
+            device = tx.session.get(Device, ticket.device_id) if ticket.device_id else None
+            same_device = select(Device.id).where(Device.id == ticket.device_id)
+            if device is not None and (device.serial or device.imei):
+                clauses = []
+                if device.serial:
+                    clauses.append(Device.serial == device.serial)
+                if device.imei:
+                    clauses.append(Device.imei == device.imei)
+                same_device = select(Device.id).where(or_(*clauses))
+            related = set(
+                tx.session.scalars(
+                    select(Ticket.id).where(
+                        Ticket.id != ticket.id,
+                        or_(
+                            Ticket.customer_id == ticket.customer_id,
+                            Ticket.device_id.in_(same_device),
+                        ),
+                    )
+                )
+            )
+        if not related:
+            return []
+        return self.page(TicketFilter(ids=frozenset(related)), limit=len(related))
 
     def get(self, ticket_id: uuid.UUID) -> TicketDetail:
         with self.ctx.uow() as tx:

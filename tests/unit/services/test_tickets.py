@@ -11,7 +11,7 @@ from desktop.services.container import Services
 from desktop.services.customers import CustomerInput
 from desktop.services.devices import DeviceInput
 from desktop.services.errors import ValidationError
-from desktop.services.tickets import TicketInput, is_overdue
+from desktop.services.tickets import TicketFilter, TicketInput, is_overdue
 from tests.unit.conftest import add_staff, sign_in_as
 
 
@@ -108,3 +108,58 @@ def test_overdue_means_past_promised_and_not_finished(shop: Services, intake: Ti
     closed = next(s for s in shop.tickets.statuses() if s.category == "closed")
     shop.tickets.change_status(ticket.id, closed.id)
     assert not is_overdue(shop.tickets.get(ticket.id), now=datetime(2030, 1, 2, tzinfo=UTC))
+
+
+def test_bench_list_filters_and_pages_newest_first(shop: Services, intake: TicketInput) -> None:
+    add_staff(shop, "tech", "technician")
+    tech = next(u for u in shop.accounts.list_users() if u.username == "tech")
+    made = [shop.tickets.create(intake) for _ in range(5)]
+    shop.tickets.assign(made[0].id, tech.id)
+    waiting = next(s for s in shop.tickets.statuses() if s.category == "waiting_parts")
+    shop.tickets.change_status(made[1].id, waiting.id)
+
+    newest = shop.tickets.page(limit=3)
+    assert [t.number for t in newest] == ["T-A-10005", "T-A-10004", "T-A-10003"]
+    rest = shop.tickets.page(after=(newest[-1].created_at, newest[-1].id), limit=3)
+    assert [t.number for t in rest] == ["T-A-10002", "T-A-10001"]
+    assert shop.tickets.count() == 5
+
+    mine = shop.tickets.page(TicketFilter(technician_id=tech.id))
+    assert [(t.number, t.technician) for t in mine] == [("T-A-10001", "Tech")]
+    assert shop.tickets.count(TicketFilter(unassigned=True)) == 4
+    parts = shop.tickets.page(TicketFilter(categories=frozenset({"waiting_parts"})))
+    assert [t.number for t in parts] == ["T-A-10002"]
+    assert shop.tickets.count(TicketFilter(priority="low")) == 0
+    assert newest[0].device == "Samsung Galaxy S24"
+
+
+def test_overdue_filter(shop: Services, intake: TicketInput) -> None:
+    late = TicketInput(**{**intake.__dict__, "promised_at": datetime(2020, 1, 1, tzinfo=UTC)})
+    overdue = shop.tickets.create(late)
+    shop.tickets.create(intake)
+    found = shop.tickets.page(TicketFilter(overdue=True))
+    assert [t.id for t in found] == [overdue.id]
+    assert found[0].overdue
+
+
+def test_device_history_follows_the_serial_across_customers(
+    shop: Services, intake: TicketInput
+) -> None:
+    first_owner = shop.customers.create(CustomerInput(last_name="First"))
+    old_device = shop.devices.save(
+        DeviceInput(first_owner.id, "Phone", "Apple", "iPhone 12", imei="356938035643809")
+    )
+    old = shop.tickets.create(
+        TicketInput(customer_id=first_owner.id, device_id=old_device.id, problem="Battery")
+    )
+    new_owner = shop.customers.create(CustomerInput(last_name="Second"))
+    resold = shop.devices.save(
+        DeviceInput(new_owner.id, "Phone", "Apple", "iPhone 12", imei="356938035643809")
+    )
+    other = shop.tickets.create(TicketInput(customer_id=new_owner.id, problem="Laptop hinge"))
+    current = shop.tickets.create(
+        TicketInput(customer_id=new_owner.id, device_id=resold.id, problem="Screen")
+    )
+    shop.tickets.create(intake)  # unrelated customer and device
+    history = shop.tickets.device_history(current.id)
+    assert [t.id for t in history] == [other.id, old.id]
