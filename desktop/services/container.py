@@ -23,6 +23,7 @@ from desktop.services.database import (
 from desktop.services.devices import DeviceService
 from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
+from desktop.services.ticket_statuses import TicketStatusService
 from desktop.services.tickets import TicketService
 from desktop.sync.hlc import HybridLogicalClock
 
@@ -41,6 +42,7 @@ class Services:
     audit: AuditService
     backups: BackupService
     tickets: TicketService
+    ticket_statuses: TicketStatusService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -75,6 +77,7 @@ class Services:
             audit=AuditService(ctx),
             backups=BackupService(ctx, path),
             tickets=TicketService(ctx),
+            ticket_statuses=TicketStatusService(ctx),
         )
 
     def close(self) -> None:

@@ -105,6 +105,8 @@ class TicketDetail:
     signature_consent: bool
     created_at: datetime
     history: tuple[HistoryEntry, ...]
+    diagnosis: str = ""
+    work_done: str = ""
 
     @property
     def estimate_total(self) -> int:
@@ -142,7 +144,7 @@ class TicketSummary:
     overdue: bool
 
 
-def _status_info(status: TicketStatus) -> StatusInfo:
+def status_info(status: TicketStatus) -> StatusInfo:
     return StatusInfo(
         status.id, status.name, status.category, status.position, status.notify_customer
     )
@@ -159,7 +161,45 @@ class TicketService:
                 .where(TicketStatus.active.is_(True))
                 .order_by(TicketStatus.position)
             )
-            return [_status_info(s) for s in rows]
+            return [status_info(s) for s in rows]
+
+    def update_work(
+        self,
+        ticket_id: uuid.UUID,
+        *,
+        diagnosis: str,
+        work_done: str,
+        estimate_labour: int,
+        estimate_parts: int,
+        promised_at: datetime | None,
+        priority: str,
+    ) -> TicketDetail:
+        """Save the bench fields of a ticket. Raises ``ValidationError``, ``NotFound``."""
+        self.ctx.require(Permission.EDIT_TICKETS)
+        check = FieldChecker()
+        values: dict[str, object] = {
+            "diagnosis": check.text("diagnosis", diagnosis, 10_000),
+            "work_done": check.text("work_done", work_done, 10_000),
+        }
+        for field, amount in (
+            ("estimate_labour", estimate_labour),
+            ("estimate_parts", estimate_parts),
+        ):
+            if not 0 <= amount <= MAX_MONEY:
+                check.fail(field, "The estimate cannot be negative or absurdly large.")
+            values[field] = amount
+        if priority not in PRIORITIES:
+            check.fail("priority", "Choose a priority.")
+        if promised_at is not None and promised_at.tzinfo is None:
+            check.fail("promised_at", "The promised time has no time zone.")
+        values["priority"], values["promised_at"] = priority, promised_at
+        check.raise_if_any()
+        with self.ctx.uow() as tx:
+            ticket = self._ticket(tx.session, ticket_id)
+            for key, value in values.items():
+                setattr(ticket, key, value)
+            tx.commit()
+            return self._detail(tx.session, ticket)
 
     def _validated(self, session: Session, data: TicketInput) -> dict[str, object]:
         check = FieldChecker()
@@ -456,7 +496,7 @@ class TicketService:
             customer_id=ticket.customer_id,
             customer_name=display_name(customer.first_name, customer.last_name, customer.company),
             device_id=ticket.device_id,
-            status=_status_info(status),
+            status=status_info(status),
             priority=ticket.priority,
             problem=ticket.problem,
             condition=dict(condition.get("items", {})),
@@ -470,6 +510,8 @@ class TicketService:
             signature_consent=ticket.signature_consent,
             created_at=ticket.created_at,
             history=self._history(session, ticket.id),
+            diagnosis=ticket.diagnosis,
+            work_done=ticket.work_done,
         )
 
     def _history(self, session: Session, ticket_id: uuid.UUID) -> tuple[HistoryEntry, ...]:
