@@ -474,6 +474,14 @@ class TicketService:
             return []
         return self.page(TicketFilter(ids=frozenset(related)), limit=len(related))
 
+    def find_by_number(self, code: str) -> uuid.UUID | None:
+        """The ticket whose number is ``code`` (as a scanner or a person typed it)."""
+        number = clean_line(code).upper().replace(" ", "")[:30]
+        if not number:
+            return None
+        with self.ctx.uow() as tx:
+            return tx.session.scalar(select(Ticket.id).where(Ticket.number == number))
+
     def get(self, ticket_id: uuid.UUID) -> TicketDetail:
         with self.ctx.uow() as tx:
             return self._detail(tx.session, self._ticket(tx.session, ticket_id))

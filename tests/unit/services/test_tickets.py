@@ -163,3 +163,11 @@ def test_device_history_follows_the_serial_across_customers(
     shop.tickets.create(intake)  # unrelated customer and device
     history = shop.tickets.device_history(current.id)
     assert [t.id for t in history] == [other.id, old.id]
+
+
+def test_a_scanned_or_typed_number_finds_the_ticket(shop: Services, intake: TicketInput) -> None:
+    ticket = shop.tickets.create(intake)
+    assert shop.tickets.find_by_number("T-A-10001") == ticket.id
+    assert shop.tickets.find_by_number(" t-a-10001\r\n") == ticket.id
+    assert shop.tickets.find_by_number("T-A-99999") is None
+    assert shop.tickets.find_by_number("") is None
