@@ -183,6 +183,10 @@ class MainWindow(QMainWindow):
             from desktop.views.customers.page import CustomersPage
 
             return CustomersPage(self._services, self._bus, self._tasks, self.stack)
+        if name == "tickets":
+            from desktop.views.tickets.page import TicketsPage
+
+            return TicketsPage(self._services, self._bus, self._tasks, self.stack)
         if name == "settings":
             from desktop.views.settings.page import SettingsPage
 

@@ -1,0 +1,1 @@
+"""The bench ticket list screen."""
