@@ -8,7 +8,10 @@ from desktop.models.sync import OutboxEntry, SearchKey, Tombstone
 from desktop.models.tickets import (
     Ticket,
     TicketAssignment,
+    TicketAttachment,
+    TicketLabourLine,
     TicketNote,
+    TicketSignature,
     TicketStatus,
     TicketStatusChange,
 )
@@ -30,7 +33,10 @@ __all__ = [
     "Syncable",
     "Ticket",
     "TicketAssignment",
+    "TicketAttachment",
+    "TicketLabourLine",
     "TicketNote",
+    "TicketSignature",
     "TicketStatus",
     "TicketStatusChange",
     "Tombstone",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, LargeBinary, String
+from sqlalchemy import CheckConstraint, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.models.base import Base, Syncable, Timestamped
@@ -23,6 +23,9 @@ class ShopProfile(Syncable, Timestamped, Base):
     default_tax_rate_bp: Mapped[int] = mapped_column(default=0)
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     idle_lock_minutes: Mapped[int] = mapped_column(default=10)
+    # Printed on claim receipts and shown before the customer signs at intake.
+    ticket_terms: Mapped[str] = mapped_column(Text, default="")
+    warranty_days: Mapped[int] = mapped_column(default=90)
 
     __table_args__ = (
         CheckConstraint(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.models.base import Base, Syncable, Timestamped, utc_now
@@ -44,6 +44,18 @@ class Ticket(Syncable, Timestamped, Base):
     diagnosis: Mapped[str] = mapped_column(Text, default="")
     work_done: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    # Per-ticket warranty override in days; None = the shop's default.
+    warranty_days: Mapped[int | None] = mapped_column(default=None)
+    # Set when the ticket first reaches a completed/closed status; the warranty runs from it.
+    completed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # How the customer approved the estimate: "" (not yet), "signature" or "phone".
+    estimate_approval: Mapped[str] = mapped_column(String(20), default="")
+    estimate_approved_at: Mapped[datetime | None] = mapped_column(default=None)
+    # For a phone approval: who approved on the customer's side, as the staff member noted it.
+    estimate_approved_by: Mapped[str] = mapped_column(String(200), default="")
+    estimate_recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id"), default=None
+    )
 
     __table_args__ = (
         Index("ix_tickets_status_id_created_at", "status_id", "created_at"),
@@ -93,3 +105,58 @@ class TicketNote(Syncable, Base):
     body: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_ticket_notes_ticket_id", "ticket_id"),)
+
+
+class TicketLabourLine(Syncable, Timestamped, Base):
+    """Work charged on a ticket: minutes at an hourly rate, or a flat price."""
+
+    __tablename__ = "ticket_labour_lines"
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"))
+    description: Mapped[str] = mapped_column(String(500))
+    minutes: Mapped[int | None] = mapped_column(default=None)
+    hourly_rate: Mapped[int] = mapped_column(default=0)  # minor units per hour
+    amount: Mapped[int] = mapped_column(default=0)  # minor units, what the customer pays
+    position: Mapped[int] = mapped_column(default=0)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+
+    __table_args__ = (
+        Index("ix_ticket_labour_lines_ticket_id", "ticket_id"),
+        CheckConstraint("amount >= 0", name="amount"),
+    )
+
+
+class TicketAttachment(Syncable, Base):
+    """A photo of the device; the file lives under the data dir's ``attachments`` folder."""
+
+    __tablename__ = "ticket_attachments"
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"))
+    file_name: Mapped[str] = mapped_column(String(200))  # relative to the attachments dir
+    original_name: Mapped[str] = mapped_column(String(260), default="")
+    content_type: Mapped[str] = mapped_column(String(50), default="image/jpeg")
+    size_bytes: Mapped[int] = mapped_column(default=0)
+    width: Mapped[int] = mapped_column(default=0)
+    height: Mapped[int] = mapped_column(default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    caption: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(default=utc_now)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+
+    __table_args__ = (Index("ix_ticket_attachments_ticket_id", "ticket_id"),)
+
+
+class TicketSignature(Syncable, Base):
+    """A customer's signature drawn on screen, as a small PNG; never changed once given."""
+
+    __tablename__ = "ticket_signatures"
+    __append_only__ = True
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"))
+    purpose: Mapped[str] = mapped_column(String(20))  # intake | estimate
+    image_png: Mapped[bytes] = mapped_column(LargeBinary)
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(default=utc_now)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+
+    __table_args__ = (Index("ix_ticket_signatures_ticket_id", "ticket_id"),)

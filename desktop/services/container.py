@@ -23,7 +23,9 @@ from desktop.services.database import (
 from desktop.services.devices import DeviceService
 from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
+from desktop.services.ticket_attachments import TicketAttachmentService
 from desktop.services.ticket_statuses import TicketStatusService
+from desktop.services.ticket_work import TicketWorkService
 from desktop.services.tickets import TicketService
 from desktop.sync.hlc import HybridLogicalClock
 
@@ -43,6 +45,8 @@ class Services:
     backups: BackupService
     tickets: TicketService
     ticket_statuses: TicketStatusService
+    ticket_work: TicketWorkService
+    attachments: TicketAttachmentService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -66,6 +70,7 @@ class Services:
     def on_engine(cls, engine: Engine, path: Path) -> Services:
         station, last_hlc = _station_state(engine)
         ctx = ServiceContext(engine, station, HybridLogicalClock(station, last=last_hlc))
+        tickets = TicketService(ctx)
         return cls(
             ctx=ctx,
             path=path,
@@ -76,8 +81,10 @@ class Services:
             devices=DeviceService(ctx),
             audit=AuditService(ctx),
             backups=BackupService(ctx, path),
-            tickets=TicketService(ctx),
+            tickets=tickets,
             ticket_statuses=TicketStatusService(ctx),
+            ticket_work=TicketWorkService(ctx, tickets),
+            attachments=TicketAttachmentService(ctx, path.parent / "attachments"),
         )
 
     def close(self) -> None:

@@ -24,6 +24,8 @@ class Permission(Enum):
     EDIT_CUSTOMERS = "edit customers"
     EDIT_TICKETS = "create and work on repair tickets"
     MANAGE_TICKET_STATUSES = "change the ticket statuses"
+    CLOSE_TICKETS = "close or cancel repair tickets"
+    REOPEN_TICKETS = "reopen closed repair tickets"
     MERGE_CUSTOMERS = "merge customers"
     DELETE_CUSTOMERS = "delete customers"
     VIEW_PASSCODES = "see device passcodes"
@@ -46,13 +48,15 @@ _MANAGER = _EVERYONE | {
     Permission.MANAGE_BACKUPS,
     Permission.MANAGE_STATION,
     Permission.VIEW_AUDIT,
+    Permission.CLOSE_TICKETS,
+    Permission.REOPEN_TICKETS,
 }
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.MANAGER: frozenset(_MANAGER),
-    Role.TECHNICIAN: frozenset(_EVERYONE | {Permission.VIEW_PASSCODES}),
-    Role.FRONT_DESK: frozenset(_EVERYONE),
+    Role.TECHNICIAN: frozenset(_EVERYONE | {Permission.VIEW_PASSCODES, Permission.REOPEN_TICKETS}),
+    Role.FRONT_DESK: frozenset(_EVERYONE | {Permission.CLOSE_TICKETS}),
 }
 
 

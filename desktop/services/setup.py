@@ -26,6 +26,14 @@ STATION_CODE = re.compile(r"^[A-Z][A-Z0-9]{0,3}$")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
 MAX_LOGO_BYTES = 1_000_000
 
+DEFAULT_TICKET_TERMS = (
+    "We are not responsible for data loss; please back up your device. "
+    "Devices not collected within 90 days of our notice may be disposed of. "
+    "Estimates may change after diagnosis; we ask before doing more work. "
+    "Repairs carry the warranty stated on your invoice, which does not cover "
+    "physical or liquid damage after pickup."
+)
+
 
 @dataclass(frozen=True)
 class ShopSetup:
@@ -119,7 +127,7 @@ class SetupService:
         recovery = new_recovery_code()
         self.ctx.set_station(code)
         with self.ctx.uow() as tx:
-            tx.session.add(ShopProfile(**shop))
+            tx.session.add(ShopProfile(**shop, ticket_terms=DEFAULT_TICKET_TERMS))
             tx.session.add(Station(code=code, name=station_name))
             tx.session.add(LocalSetting(key=STATION_KEY, value=code))
             owner = User(

@@ -30,6 +30,8 @@ class ShopInfo:
     default_tax_rate_bp: int
     logo: bytes | None
     idle_lock_minutes: int
+    ticket_terms: str = ""
+    warranty_days: int = 90
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ def _info(p: ShopProfile) -> ShopInfo:
         p.default_tax_rate_bp,
         p.logo,
         p.idle_lock_minutes,
+        p.ticket_terms,
+        p.warranty_days,
     )
 
 
@@ -82,6 +86,27 @@ class ShopService:
                 setattr(profile, key, value)
             profile.idle_lock_minutes = idle_lock_minutes
             audit.record(tx.session, self.ctx, "shop_profile_changed", "shop", str(profile.id))
+            tx.commit()
+            return _info(profile)
+
+    def update_ticket_settings(self, terms: str, warranty_days: int) -> ShopInfo:
+        """Save the intake terms and the default repair warranty (owner).
+
+        Raises ``ValidationError``, ``PermissionDenied``.
+        """
+        self.ctx.require(Permission.MANAGE_SHOP)
+        check = FieldChecker()
+        cleaned = check.text("ticket_terms", terms, 5000)
+        if not 0 <= warranty_days <= 3650:
+            check.fail("warranty_days", "Between 0 and 3650 days.")
+        check.raise_if_any()
+        with self.ctx.uow() as tx:
+            profile = tx.session.scalar(select(ShopProfile).limit(1))
+            if profile is None:
+                raise NotFound("The shop is not set up yet.")
+            profile.ticket_terms = cleaned
+            profile.warranty_days = warranty_days
+            audit.record(tx.session, self.ctx, "ticket_settings_changed", "shop", str(profile.id))
             tx.commit()
             return _info(profile)
 

@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -16,9 +16,13 @@ from sqlalchemy.orm import Session, aliased
 from desktop.models import (
     Customer,
     Device,
+    ShopProfile,
     Ticket,
     TicketAssignment,
+    TicketAttachment,
+    TicketLabourLine,
     TicketNote,
+    TicketSignature,
     TicketStatus,
     TicketStatusChange,
     User,
@@ -26,7 +30,7 @@ from desktop.models import (
 from desktop.models.base import utc_now
 from desktop.services.context import ServiceContext
 from desktop.services.customers import display_name
-from desktop.services.errors import NotFound, ValidationError
+from desktop.services.errors import NotFound, PermissionDenied, ValidationError
 from desktop.services.numbering import next_number
 from desktop.services.permissions import Permission, Role
 from desktop.services.text import FieldChecker, clean_line
@@ -47,6 +51,10 @@ class StatusCategory(StrEnum):
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 FINISHED = {StatusCategory.COMPLETED, StatusCategory.CLOSED, StatusCategory.CANCELLED}
+# Leaving one of these is reopening; entering one needs the right to close.
+SHUT = {StatusCategory.CLOSED.value, StatusCategory.CANCELLED.value}
+# The repair is done: the warranty runs from the first time a ticket gets here.
+DONE = {StatusCategory.COMPLETED.value, StatusCategory.CLOSED.value}
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,15 @@ class TicketInput:
     warranty_of_id: uuid.UUID | None = None
     assigned_to_id: uuid.UUID | None = None
     signature_consent: bool = False
+    # Link the ticket to an earlier repair of the same device whose warranty still runs.
+    flag_warranty: bool = True
+
+
+@dataclass(frozen=True)
+class WarrantyMatch:
+    ticket_id: uuid.UUID
+    number: str
+    until: datetime
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,35 @@ class HistoryEntry:
     text: str
     author: str
     customer_visible: bool = False
+
+
+@dataclass(frozen=True)
+class LabourLine:
+    id: uuid.UUID
+    description: str
+    minutes: int | None
+    hourly_rate: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class Attachment:
+    id: uuid.UUID
+    file_name: str
+    original_name: str
+    width: int
+    height: int
+    size_bytes: int
+    caption: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class SignatureInfo:
+    id: uuid.UUID
+    purpose: str  # intake | estimate
+    signer_name: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -107,10 +153,29 @@ class TicketDetail:
     history: tuple[HistoryEntry, ...]
     diagnosis: str = ""
     work_done: str = ""
+    updated_at: datetime | None = None
+    warranty_days: int | None = None
+    warranty_until: datetime | None = None
+    completed_at: datetime | None = None
+    estimate_approval: str = ""
+    estimate_approved_at: datetime | None = None
+    estimate_approved_by: str = ""
+    labour: tuple[LabourLine, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    signatures: tuple[SignatureInfo, ...] = ()
 
     @property
     def estimate_total(self) -> int:
         return self.estimate_labour + self.estimate_parts
+
+    @property
+    def labour_total(self) -> int:
+        return sum(line.amount for line in self.labour)
+
+    def signature(self, purpose: str) -> SignatureInfo | None:
+        """The newest signature given for ``purpose`` (intake or estimate)."""
+        found = [s for s in self.signatures if s.purpose == purpose]
+        return found[-1] if found else None
 
 
 @dataclass(frozen=True)
@@ -163,44 +228,6 @@ class TicketService:
             )
             return [status_info(s) for s in rows]
 
-    def update_work(
-        self,
-        ticket_id: uuid.UUID,
-        *,
-        diagnosis: str,
-        work_done: str,
-        estimate_labour: int,
-        estimate_parts: int,
-        promised_at: datetime | None,
-        priority: str,
-    ) -> TicketDetail:
-        """Save the bench fields of a ticket. Raises ``ValidationError``, ``NotFound``."""
-        self.ctx.require(Permission.EDIT_TICKETS)
-        check = FieldChecker()
-        values: dict[str, object] = {
-            "diagnosis": check.text("diagnosis", diagnosis, 10_000),
-            "work_done": check.text("work_done", work_done, 10_000),
-        }
-        for field, amount in (
-            ("estimate_labour", estimate_labour),
-            ("estimate_parts", estimate_parts),
-        ):
-            if not 0 <= amount <= MAX_MONEY:
-                check.fail(field, "The estimate cannot be negative or absurdly large.")
-            values[field] = amount
-        if priority not in PRIORITIES:
-            check.fail("priority", "Choose a priority.")
-        if promised_at is not None and promised_at.tzinfo is None:
-            check.fail("promised_at", "The promised time has no time zone.")
-        values["priority"], values["promised_at"] = priority, promised_at
-        check.raise_if_any()
-        with self.ctx.uow() as tx:
-            ticket = self._ticket(tx.session, ticket_id)
-            for key, value in values.items():
-                setattr(ticket, key, value)
-            tx.commit()
-            return self._detail(tx.session, ticket)
-
     def _validated(self, session: Session, data: TicketInput) -> dict[str, object]:
         check = FieldChecker()
         values: dict[str, object] = {
@@ -238,6 +265,9 @@ class TicketService:
         if data.warranty_of_id is not None and session.get(Ticket, data.warranty_of_id) is None:
             check.fail("warranty_of", "The earlier ticket does not exist.")
         values["warranty_of_id"] = data.warranty_of_id
+        if data.warranty_of_id is None and data.flag_warranty and data.device_id is not None:
+            matches = _warranty_matches(session, data.device_id)
+            values["warranty_of_id"] = matches[0].ticket_id if matches else None
         if data.assigned_to_id is not None:
             self._check_technician(session, check, data.assigned_to_id)
         values["assigned_to_id"] = data.assigned_to_id
@@ -291,7 +321,7 @@ class TicketService:
                     )
                 )
             tx.commit()
-            return self._detail(tx.session, ticket)
+            return self.detail_of(tx.session, ticket)
 
     def _ticket(self, session: Session, ticket_id: uuid.UUID) -> Ticket:
         ticket = session.get(Ticket, ticket_id)
@@ -312,6 +342,11 @@ class TicketService:
                 raise ValidationError({"status": "Choose a status."})
             if status.id == ticket.status_id:
                 return
+            current = tx.session.get(TicketStatus, ticket.status_id)
+            assert current is not None
+            self._check_status_move(current.category, status.category)
+            if status.category in DONE and current.category not in DONE:
+                ticket.completed_at = utc_now()
             tx.session.add(
                 TicketStatusChange(
                     ticket_id=ticket.id,
@@ -323,6 +358,13 @@ class TicketService:
             )
             ticket.status_id = status.id
             tx.commit()
+
+    def _check_status_move(self, current: str, target: str) -> None:
+        """Technicians may not close or cancel; front desk may not reopen a shut ticket."""
+        if target in SHUT and current not in SHUT and not self.ctx.can(Permission.CLOSE_TICKETS):
+            raise PermissionDenied("Only the front desk or a manager can close or cancel a ticket.")
+        if current in SHUT and target not in SHUT and not self.ctx.can(Permission.REOPEN_TICKETS):
+            raise PermissionDenied("Only a technician or a manager can reopen a closed ticket.")
 
     def assign(self, ticket_id: uuid.UUID, technician_id: uuid.UUID | None) -> None:
         """Assign (or unassign with None) a technician; every reassignment is kept."""
@@ -482,9 +524,14 @@ class TicketService:
         with self.ctx.uow() as tx:
             return tx.session.scalar(select(Ticket.id).where(Ticket.number == number))
 
+    def warranty_matches(self, device_id: uuid.UUID) -> list[WarrantyMatch]:
+        """Finished repairs of this device (same serial or IMEI) still under warranty."""
+        with self.ctx.uow() as tx:
+            return _warranty_matches(tx.session, device_id)
+
     def get(self, ticket_id: uuid.UUID) -> TicketDetail:
         with self.ctx.uow() as tx:
-            return self._detail(tx.session, self._ticket(tx.session, ticket_id))
+            return self.detail_of(tx.session, self._ticket(tx.session, ticket_id))
 
     def counts_by_status(self) -> dict[uuid.UUID, int]:
         with self.ctx.uow() as tx:
@@ -493,7 +540,7 @@ class TicketService:
             )
             return {status_id: int(count) for status_id, count in rows}
 
-    def _detail(self, session: Session, ticket: Ticket) -> TicketDetail:
+    def detail_of(self, session: Session, ticket: Ticket) -> TicketDetail:
         status = session.get(TicketStatus, ticket.status_id)
         customer = session.get(Customer, ticket.customer_id)
         assert status is not None and customer is not None
@@ -520,6 +567,46 @@ class TicketService:
             history=self._history(session, ticket.id),
             diagnosis=ticket.diagnosis,
             work_done=ticket.work_done,
+            updated_at=ticket.updated_at,
+            warranty_days=ticket.warranty_days,
+            warranty_until=_warranty_until(ticket, _shop_warranty_days(session)),
+            completed_at=ticket.completed_at,
+            estimate_approval=ticket.estimate_approval,
+            estimate_approved_at=ticket.estimate_approved_at,
+            estimate_approved_by=ticket.estimate_approved_by,
+            labour=tuple(
+                LabourLine(line.id, line.description, line.minutes, line.hourly_rate, line.amount)
+                for line in session.scalars(
+                    select(TicketLabourLine)
+                    .where(TicketLabourLine.ticket_id == ticket.id)
+                    .order_by(TicketLabourLine.position, TicketLabourLine.created_at)
+                )
+            ),
+            attachments=tuple(
+                Attachment(
+                    a.id,
+                    a.file_name,
+                    a.original_name,
+                    a.width,
+                    a.height,
+                    a.size_bytes,
+                    a.caption,
+                    a.at,
+                )
+                for a in session.scalars(
+                    select(TicketAttachment)
+                    .where(TicketAttachment.ticket_id == ticket.id)
+                    .order_by(TicketAttachment.at)
+                )
+            ),
+            signatures=tuple(
+                SignatureInfo(sig.id, sig.purpose, sig.signer_name, sig.at)
+                for (sig,) in session.execute(
+                    select(TicketSignature)
+                    .where(TicketSignature.ticket_id == ticket.id)
+                    .order_by(TicketSignature.at)
+                )
+            ),
         )
 
     def _history(self, session: Session, ticket_id: uuid.UUID) -> tuple[HistoryEntry, ...]:
@@ -554,6 +641,44 @@ class TicketService:
                 HistoryEntry(note.at, "note", note.body, note.author, note.customer_visible)
             )
         return tuple(sorted(entries, key=lambda e: e.at))
+
+
+def _shop_warranty_days(session: Session) -> int:
+    days = session.scalar(select(ShopProfile.warranty_days).limit(1))
+    return int(days) if days is not None else 0
+
+
+def _warranty_until(ticket: Ticket, shop_days: int) -> datetime | None:
+    if ticket.completed_at is None:
+        return None
+    days = ticket.warranty_days if ticket.warranty_days is not None else shop_days
+    return ticket.completed_at + timedelta(days=days) if days > 0 else None
+
+
+def _warranty_matches(session: Session, device_id: uuid.UUID) -> list[WarrantyMatch]:
+    device = session.get(Device, device_id)
+    if device is None:
+        return []
+    same = [Device.id == device.id]
+    if device.serial:
+        same.append(Device.serial == device.serial)
+    if device.imei:
+        same.append(Device.imei == device.imei)
+    shop_days = _shop_warranty_days(session)
+    now = utc_now()
+    matches = []
+    for ticket in session.scalars(
+        select(Ticket)
+        .where(
+            Ticket.completed_at.is_not(None),
+            Ticket.device_id.in_(select(Device.id).where(or_(*same))),
+        )
+        .order_by(Ticket.completed_at.desc())
+    ):
+        until = _warranty_until(ticket, shop_days)
+        if until is not None and until > now:
+            matches.append(WarrantyMatch(ticket.id, ticket.number, until))
+    return matches
 
 
 def is_overdue(detail: TicketDetail, now: datetime | None = None) -> bool:

@@ -5,6 +5,7 @@ import pytest
 from desktop.services.container import Services
 from desktop.services.customers import CustomerInput
 from desktop.services.errors import PermissionDenied, ValidationError
+from desktop.services.ticket_work import BenchFields
 from desktop.services.tickets import TicketInput
 from tests.unit.conftest import add_staff, sign_in_as
 
@@ -61,28 +62,21 @@ def test_only_the_owner_configures_statuses(shop: Services) -> None:
 def test_bench_fields_are_saved_and_checked(shop: Services) -> None:
     customer = shop.customers.create(CustomerInput(last_name="Bench"))
     ticket = shop.tickets.create(TicketInput(customer_id=customer.id, problem="Hinge"))
-    saved = shop.tickets.update_work(
+    saved = shop.ticket_work.update_work(
         ticket.id,
-        diagnosis="Broken hinge",
-        work_done="Replaced hinge",
-        estimate_labour=3000,
-        estimate_parts=1500,
-        promised_at=None,
-        priority="urgent",
-    )
+        BenchFields(
+            diagnosis="Broken hinge",
+            work_done="Replaced hinge",
+            estimate_labour=3000,
+            estimate_parts=1500,
+            priority="urgent",
+        ),
+    ).ticket
     assert (saved.diagnosis, saved.estimate_total, saved.priority) == (
         "Broken hinge",
         4500,
         "urgent",
     )
     with pytest.raises(ValidationError):
-        shop.tickets.update_work(
-            ticket.id,
-            diagnosis="",
-            work_done="",
-            estimate_labour=-5,
-            estimate_parts=0,
-            promised_at=None,
-            priority="normal",
-        )
+        shop.ticket_work.update_work(ticket.id, BenchFields(estimate_labour=-5))
     assert shop.tickets.get(ticket.id).estimate_labour == 3000
