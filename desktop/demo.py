@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select, update
+
+from desktop.models import Ticket, TicketAssignment, TicketNote, TicketStatusChange
 from desktop.services.container import Services
 from desktop.services.customers import CustomerInput, DuplicateCustomer, PhoneInput
 from desktop.services.devices import DeviceInput
 from desktop.services.permissions import Role
 from desktop.services.setup import ShopSetup
 from desktop.services.text import luhn_check_digit
+from desktop.services.ticket_work import BenchFields, LabourInput
+from desktop.services.tickets import TicketInput
 
 DEMO_OWNER = "owner"
 DEMO_OWNER_PASSWORD = "demo-owner-1"
@@ -125,8 +131,11 @@ def luhn_complete(body: str) -> str:
     return body + luhn_check_digit(body)
 
 
-def create_demo_shop(services: Services, customers: int = 60, devices: int = 80) -> None:
-    """Set up the demo shop, its staff, customers and devices. Leaves the owner signed in."""
+def create_demo_shop(
+    services: Services, customers: int = 60, devices: int = 80, tickets: int = 45
+) -> None:
+    """Set up the demo shop, its staff, customers, devices and repair tickets.
+    Leaves the owner signed in."""
     rng = random.Random(20240611)
     services.setup.create_shop(
         ShopSetup(
@@ -149,6 +158,7 @@ def create_demo_shop(services: Services, customers: int = 60, devices: int = 80)
     customer_ids = [_add_customer(services, rng, n) for n in range(customers)]
     for n in range(devices):
         _add_device(services, rng, customer_ids[n % len(customer_ids)], n)
+    _add_tickets(services, rng, tickets)
 
 
 def _add_staff(services: Services) -> None:
@@ -204,3 +214,111 @@ def _add_device(services: Services, rng: random.Random, customer_id: object, n: 
             notes="Screen cracked in the top corner." if n % 9 == 0 else "",
         )
     )
+
+
+_PROBLEMS = (
+    ("Cracked screen", "Replaced the display assembly", 4500, 12900),
+    ("Battery drains fast, shuts down at 30%", "Replaced the battery", 2500, 4900),
+    ("Does not charge", "Cleaned and replaced the charging port", 3500, 1900),
+    ("Dropped in water", "Ultrasonic clean, replaced the speaker", 6000, 2500),
+    ("No power", "Replaced the power IC", 8000, 1500),
+    ("Stuck on the logo after an update", "Restored the software, data kept", 3000, 0),
+    ("Rear camera blurry", "Replaced the rear camera module", 3000, 5900),
+    ("Keyboard keys not working", "Replaced the top case keyboard", 6000, 8900),
+)
+_NOTES = (
+    "Customer needs it back before the weekend.",
+    "Part ordered from the supplier, arrives Thursday.",
+    "Called the customer: approved the estimate.",
+    "Tested OK for 24 hours.",
+)
+
+
+def _add_tickets(services: Services, rng: random.Random, count: int) -> None:
+    """Tickets over the last five weeks in every status, some late, some with labour."""
+    statuses = services.tickets.statuses()
+    technicians = [
+        u.id for u in services.accounts.list_users() if u.role in ("technician", "manager")
+    ]
+    customer_devices = [
+        (d.customer_id, d.id)
+        for c in services.customers.page(limit=count * 2)
+        for d in services.devices.for_customer(c.id)[:1]
+    ]
+    now = datetime.now(UTC)
+    for n in range(min(count, len(customer_devices))):
+        customer_id, device_id = customer_devices[n]
+        problem, work, labour, parts = _PROBLEMS[n % len(_PROBLEMS)]
+        age = timedelta(days=35 * (count - n) / count, hours=rng.randrange(0, 8))
+        ticket = services.tickets.create(
+            TicketInput(
+                customer_id=customer_id,
+                device_id=device_id,
+                problem=problem,
+                condition={"Powers on": n % 5 != 0, "Scratches": n % 3 == 0},
+                accessories=("Case",) if n % 4 == 0 else (),
+                estimate_labour=labour,
+                estimate_parts=parts,
+                promised_at=now - age + timedelta(days=rng.choice((1, 2, 3, 5))),
+                priority=rng.choice(("normal", "normal", "normal", "high", "urgent", "low")),
+                assigned_to_id=rng.choice(technicians) if n % 6 else None,
+                signature_consent=True,
+            )
+        )
+        status = statuses[min(len(statuses) - 1, int(rng.random() ** 1.5 * len(statuses)))]
+        if n >= count - 8:
+            status = statuses[rng.randrange(0, 3)]  # the newest are still on the bench
+        if status.id != ticket.status.id:
+            services.tickets.change_status(ticket.id, status.id)
+        if status.category not in ("open", "cancelled"):
+            services.ticket_work.update_work(
+                ticket.id,
+                BenchFields(
+                    diagnosis=f"Confirmed: {problem.lower()}.",
+                    work_done=work if status.category in ("ready", "completed", "closed") else "",
+                    estimate_labour=labour,
+                    estimate_parts=parts,
+                    promised_at=ticket.promised_at,
+                    priority=ticket.priority,
+                ),
+            )
+            services.ticket_work.add_labour(ticket.id, LabourInput(work, flat_amount=labour))
+        if n % 3 == 0:
+            services.tickets.add_note(ticket.id, _NOTES[n % len(_NOTES)], n % 2 == 0)
+        _backdate(services, ticket.id, age)
+
+
+def _backdate(services: Services, ticket_id: object, age: timedelta) -> None:
+    """Spread the demo tickets over past weeks, as if they had come in then.
+
+    Demo data only: a bulk UPDATE skips the sync outbox, which a new demo shop never sends.
+    """
+    with services.ctx.uow() as tx:
+        session = tx.session
+        created, completed = session.execute(
+            select(Ticket.created_at, Ticket.completed_at).where(Ticket.id == ticket_id)
+        ).one()
+        later = {"completed_at": completed - age / 2} if completed is not None else {}
+        session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id)
+            .values(created_at=created - age, **later)
+            .execution_options(synchronize_session=False)
+        )
+        events = [
+            (at, table, row_id)
+            for table in (TicketStatusChange, TicketAssignment, TicketNote)
+            for row_id, at in session.execute(
+                select(table.id, table.at).where(table.ticket_id == ticket_id)
+            )
+        ]
+        # The first events happened at intake; the later ones over the days after it.
+        for index, (_at, table, row_id) in enumerate(sorted(events, key=lambda e: e[0])):
+            moved = created - age + (age / 2) * index / max(1, len(events) - 1)
+            session.execute(
+                update(table)
+                .where(table.id == row_id)
+                .values(at=moved if index > 1 else created - age)
+                .execution_options(synchronize_session=False)
+            )
+        tx.commit()

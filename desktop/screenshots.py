@@ -84,6 +84,7 @@ def render_all(app: QApplication, paths: AppPaths, temp: Path, out: Path) -> lis
             if dialog is not None:
                 _save(dialog, out, name, written)
                 dialog.close()
+    _ticket_screens(services, window, out, written)
     settings = window.show_page("settings")
     if hasattr(settings, "pages") and hasattr(settings, "set_page"):
         for page in settings.pages():
@@ -115,3 +116,54 @@ def render_all(app: QApplication, paths: AppPaths, temp: Path, out: Path) -> lis
     tasks.wait()
     services.close()
     return written
+
+
+def _ticket_screens(services: Services, window: QWidget, out: Path, written: list[Path]) -> None:
+    """The intake dialog filled in for a returning customer, and an open ticket."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+
+    from desktop.views.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    customer = services.customers.search("smith", limit=1) or services.customers.page(limit=1)
+    intake = window.new_ticket(customer[0].id)
+    intake.resize(1180, 860)
+    intake.add_problem("Cracked screen")  # type: ignore[attr-defined]
+    intake.condition["Powers on"].setChecked(True)  # type: ignore[attr-defined]
+    intake.condition["Screen cracked"].setChecked(True)  # type: ignore[attr-defined]
+    intake.accessories["Case"].setChecked(True)  # type: ignore[attr-defined]
+    intake.estimate_labour.setText("45.00")  # type: ignore[attr-defined]
+    intake.estimate_parts.setText("129.00")  # type: ignore[attr-defined]
+    pad = intake.signature  # type: ignore[attr-defined]
+    points = [QPointF(40 + x * 6, 80 + ((x * 7) % 23) - (x % 5) * 4) for x in range(50)]
+    for kind, point in [("press", points[0])] + [("move", p) for p in points[1:]]:
+        event_type = {
+            "press": QMouseEvent.Type.MouseButtonPress,
+            "move": QMouseEvent.Type.MouseMove,
+        }[kind]
+        event = QMouseEvent(
+            event_type,
+            point,
+            point,
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        pad.mousePressEvent(event) if kind == "press" else pad.mouseMoveEvent(event)
+    pad.mouseReleaseEvent(event)
+    intake.show()
+    _save(intake, out, "ticket-intake", written)
+    intake.close()
+    busy = [t for t in services.tickets.page(limit=40) if t.technician] or services.tickets.page()
+    if busy:
+        ticket = window.open_ticket(busy[0].id)
+        ticket.resize(1180, 820)
+        _save(ticket, out, "ticket-detail", written)
+        tabs = getattr(ticket, "tabs", None)
+        if tabs is not None:
+            for index, name in ((2, "ticket-notes"), (5, "ticket-device-history")):
+                tabs.setCurrentIndex(index)
+                _save(ticket, out, name, written)
+        ticket.close()
+    window.show_page("tickets")  # type: ignore[attr-defined]

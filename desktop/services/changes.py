@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 class Changes:
     customers: frozenset[uuid.UUID] = field(default_factory=frozenset)
     devices: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    tickets: frozenset[uuid.UUID] = field(default_factory=frozenset)
     users: bool = False
     shop: bool = False
     everything: bool = False  # after a restore
@@ -18,6 +19,7 @@ class Changes:
         return Changes(
             self.customers | other.customers,
             self.devices | other.devices,
+            self.tickets | other.tickets,
             self.users or other.users,
             self.shop or other.shop,
             self.everything or other.everything,

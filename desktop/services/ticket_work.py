@@ -15,10 +15,14 @@ from desktop.services.context import ServiceContext
 from desktop.services.errors import NotFound
 from desktop.services.permissions import Permission
 from desktop.services.text import FieldChecker, clean_line
-from desktop.services.tickets import MAX_MONEY, PRIORITIES, TicketDetail, TicketService
+from desktop.services.tickets import (
+    MAX_MONEY,
+    PRIORITIES,
+    TicketDetail,
+    TicketService,
+    is_png,
+)
 
-MAX_SIGNATURE_BYTES = 512 * 1024
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SIGNATURE_PURPOSES = ("intake", "estimate")
 
 
@@ -198,7 +202,7 @@ class TicketWorkService:
         name = check.line("signer_name", signer_name, 200)
         if purpose not in SIGNATURE_PURPOSES:
             check.fail("purpose", "Unknown kind of signature.")
-        if not image_png.startswith(PNG_MAGIC) or len(image_png) > MAX_SIGNATURE_BYTES:
+        if not is_png(image_png):
             check.fail("signature", "The signature image is missing or too large.")
         check.raise_if_any()
         with self.ctx.uow() as tx:

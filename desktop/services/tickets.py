@@ -50,7 +50,13 @@ class StatusCategory(StrEnum):
 
 
 PRIORITIES = ("low", "normal", "high", "urgent")
-FINISHED = {StatusCategory.COMPLETED, StatusCategory.CLOSED, StatusCategory.CANCELLED}
+# A ticket in one of these cannot be late any more: the repair is done (or called off).
+FINISHED = {
+    StatusCategory.READY,
+    StatusCategory.COMPLETED,
+    StatusCategory.CLOSED,
+    StatusCategory.CANCELLED,
+}
 # Leaving one of these is reopening; entering one needs the right to close.
 SHUT = {StatusCategory.CLOSED.value, StatusCategory.CANCELLED.value}
 # The repair is done: the warranty runs from the first time a ticket gets here.
@@ -74,6 +80,11 @@ class TicketInput:
     signature_consent: bool = False
     # Link the ticket to an earlier repair of the same device whose warranty still runs.
     flag_warranty: bool = True
+    # Given at the counter: stored on the device (empty leaves the stored one alone).
+    passcode: str = ""
+    # The customer's signature under the terms, drawn on screen (PNG), and their name.
+    signature_png: bytes = b""
+    signer_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,6 +203,7 @@ class TicketFilter:
     customer_id: uuid.UUID | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    number_prefix: str | None = None  # "T-A-100" finds T-A-10001, T-A-10002…
 
 
 @dataclass(frozen=True)
@@ -260,6 +272,16 @@ class TicketService:
             device = session.get(Device, data.device_id)
             if device is None or device.customer_id != data.customer_id:
                 check.fail("device", "This device does not belong to the customer.")
+        passcode = check.line("passcode", data.passcode, 200)
+        if passcode and data.device_id is None:
+            check.fail("passcode", "Choose the device the passcode belongs to.")
+        signer = check.line("signer_name", data.signer_name, 200)
+        if data.signature_png:
+            if not data.signature_consent:
+                check.fail("signature_consent", "Tick that the customer agrees to the terms.")
+            if not is_png(data.signature_png):
+                check.fail("signature", "The signature image is missing or too large.")
+        values["signer_name"] = signer
         values["device_id"] = data.device_id
         values["customer_id"] = data.customer_id
         if data.warranty_of_id is not None and session.get(Ticket, data.warranty_of_id) is None:
@@ -299,6 +321,12 @@ class TicketService:
             )
             if status is None:
                 raise ValidationError({"status": "No open ticket status is configured."})
+            passcode = clean_line(data.passcode)[:200]
+            if passcode and data.device_id is not None:
+                device = tx.session.get(Device, data.device_id)
+                assert device is not None  # checked in _validated
+                device.passcode = passcode
+            signer_name = str(values.pop("signer_name"))
             ticket = Ticket(
                 number=next_number(tx.session, self.ctx.station_code, "ticket"),
                 status_id=status.id,
@@ -307,6 +335,16 @@ class TicketService:
             )
             tx.session.add(ticket)
             tx.session.flush()
+            if data.signature_png:
+                tx.session.add(
+                    TicketSignature(
+                        ticket_id=ticket.id,
+                        purpose="intake",
+                        image_png=data.signature_png,
+                        signer_name=signer_name,
+                        user_id=actor.user_id,
+                    )
+                )
             tx.session.add(
                 TicketStatusChange(
                     ticket_id=ticket.id, to_status_id=status.id, user_id=actor.user_id
@@ -430,6 +468,10 @@ class TicketService:
             statement = statement.where(Ticket.created_at >= where.created_from)
         if where.created_to is not None:
             statement = statement.where(Ticket.created_at < where.created_to)
+        if where.number_prefix:
+            # A range on the unique index instead of LIKE (which SQLite cannot index here).
+            prefix = where.number_prefix
+            statement = statement.where(Ticket.number >= prefix, Ticket.number < prefix + "\uffff")
         return statement
 
     def count(self, where: TicketFilter = TicketFilter()) -> int:
@@ -516,9 +558,16 @@ class TicketService:
             return []
         return self.page(TicketFilter(ids=frozenset(related)), limit=len(related))
 
+    def search_numbers(self, text: str, limit: int = 10) -> list[TicketSummary]:
+        """Tickets whose number starts with what was typed or scanned (``t-a-1000``)."""
+        prefix = normalized_number(text)
+        if not prefix.startswith("T-") or len(prefix) < 3:
+            return []
+        return self.page(TicketFilter(number_prefix=prefix), limit=limit)
+
     def find_by_number(self, code: str) -> uuid.UUID | None:
         """The ticket whose number is ``code`` (as a scanner or a person typed it)."""
-        number = clean_line(code).upper().replace(" ", "")[:30]
+        number = normalized_number(code)
         if not number:
             return None
         with self.ctx.uow() as tx:
@@ -641,6 +690,19 @@ class TicketService:
                 HistoryEntry(note.at, "note", note.body, note.author, note.customer_visible)
             )
         return tuple(sorted(entries, key=lambda e: e.at))
+
+
+MAX_SIGNATURE_BYTES = 512 * 1024
+
+
+def normalized_number(code: str) -> str:
+    """A document number as stored: upper case, no spaces (scanners and people vary)."""
+    return clean_line(code).upper().replace(" ", "")[:30]
+
+
+def is_png(data: bytes) -> bool:
+    """A PNG small enough to keep as a signature."""
+    return data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) <= MAX_SIGNATURE_BYTES
 
 
 def _shop_warranty_days(session: Session) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
 
 ERROR_STYLE = "color: #b3261e;"
 
@@ -81,3 +81,11 @@ def with_error(errors: FieldErrors, field: str, widget: QWidget, *below: QWidget
         column.addWidget(extra)
     column.addWidget(errors.add(field, error_label()))
     return box
+
+
+def row_widget(layout: QBoxLayout) -> QWidget:
+    """A layout of several widgets as one widget, to put in a form row."""
+    widget = QWidget()
+    layout.setContentsMargins(0, 0, 0, 0)
+    widget.setLayout(layout)
+    return widget

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -61,6 +63,7 @@ class MainWindow(QMainWindow):
         self._tasks = tasks
         self._paths = paths
         self._pages: dict[str, QWidget] = {}
+        self.ticket_windows: dict[uuid.UUID, QDialog] = {}
         self.lock_dialog: LockDialog | None = None
         self.search_palette: QWidget | None = None
         self.setWindowTitle(self.tr("Benchside — {shop}").format(shop=services.shop.profile().name))
@@ -140,6 +143,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.search_action = self._action(self.tr("Search…"), self.open_search, "Ctrl+K")
+        self.new_ticket_action = self._action(self.tr("New ticket"), self.new_ticket, "Ctrl+N")
         self.new_customer_action = self._action(
             self.tr("New customer"), self.new_customer, "Ctrl+Shift+N"
         )
@@ -162,6 +166,7 @@ class MainWindow(QMainWindow):
         session.addAction(self.quit_action)
         go = self.menuBar().addMenu(self.tr("&Go"))
         go.addAction(self.search_action)
+        go.addAction(self.new_ticket_action)
         go.addAction(self.new_customer_action)
 
     # -- pages --------------------------------------------------------------------------
@@ -182,11 +187,16 @@ class MainWindow(QMainWindow):
         if name == "customers":
             from desktop.views.customers.page import CustomersPage
 
-            return CustomersPage(self._services, self._bus, self._tasks, self.stack)
+            customers = CustomersPage(self._services, self._bus, self._tasks, self.stack)
+            customers.new_ticket_requested.connect(self.new_ticket)
+            return customers
         if name == "tickets":
             from desktop.views.tickets.page import TicketsPage
 
-            return TicketsPage(self._services, self._bus, self._tasks, self.stack)
+            tickets = TicketsPage(self._services, self._bus, self._tasks, self.stack)
+            tickets.ticket_activated.connect(self.open_ticket)
+            tickets.new_ticket_requested.connect(self.new_ticket)
+            return tickets
         if name == "settings":
             from desktop.views.settings.page import SettingsPage
 
@@ -198,10 +208,6 @@ class MainWindow(QMainWindow):
             "dashboard": self.tr(
                 "Today at a glance: tickets waiting, devices ready for pickup, today's "
                 "sales and payments, and low-stock parts."
-            ),
-            "tickets": self.tr(
-                "Repair tickets: check-in with device, problem and estimate, status from "
-                "received to picked up, parts used, technician notes and claim labels."
             ),
             "sales": self.tr(
                 "Counter sales: scan items, discounts, split payments, receipts on the "
@@ -244,6 +250,7 @@ class MainWindow(QMainWindow):
         if self.search_palette is None:
             palette = SearchPalette(self._services, self._tasks, self)
             palette.customer_chosen.connect(self._on_search_palette_customer_chosen)
+            palette.ticket_chosen.connect(self.open_ticket)
             self.search_palette = palette
         self.search_palette.show()
         self.search_palette.raise_()
@@ -253,6 +260,38 @@ class MainWindow(QMainWindow):
     def _on_search_palette_customer_chosen(self, customer_id: object) -> None:
         page = self.show_page("customers")
         page.open_customer(customer_id)  # type: ignore[attr-defined]
+
+    def new_ticket(
+        self, customer_id: uuid.UUID | None = None, device_id: uuid.UUID | None = None
+    ) -> QDialog:
+        """The intake dialog; the new ticket opens when it is saved."""
+        from desktop.views.tickets.intake import IntakeDialog
+
+        dialog = IntakeDialog(self._services, self._bus, customer_id, device_id, self)
+        dialog.ticket_created.connect(lambda ticket: self.open_ticket(ticket.id))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def open_ticket(self, ticket_id: uuid.UUID) -> QDialog:
+        """The ticket's window, brought to the front if it is already open."""
+        from desktop.views.tickets.detail import TicketWindow
+
+        window = self.ticket_windows.get(ticket_id)
+        if window is None:
+            window = TicketWindow(self._services, self._bus, self._tasks, ticket_id, self)
+            window.open_ticket_requested.connect(self.open_ticket)
+            window.finished.connect(lambda _r, t=ticket_id: self._forget_ticket_window(t))
+            self.ticket_windows[ticket_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _forget_ticket_window(self, ticket_id: uuid.UUID) -> None:
+        window = self.ticket_windows.pop(ticket_id, None)
+        if window is not None:
+            window.deleteLater()
 
     def new_customer(self) -> None:
         page = self.show_page("customers")

@@ -1,4 +1,5 @@
-"""The Ctrl+K palette: type anything, pick a customer or a device with the keyboard."""
+"""The Ctrl+K palette: type anything (or scan a ticket), pick a customer, device or ticket
+with the keyboard."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 from desktop.services.container import Services
 from desktop.services.customers import CustomerSummary
 from desktop.services.devices import DeviceInfo
+from desktop.services.tickets import TicketSummary
 from desktop.views.tasks import TaskRunner
 
 DEBOUNCE_MS = 150
@@ -32,6 +34,7 @@ class SearchPalette(QDialog):
 
     customer_chosen = Signal(object)
     device_chosen = Signal(object)
+    ticket_chosen = Signal(object)
 
     def __init__(
         self, services: Services, tasks: TaskRunner, parent: QWidget | None = None
@@ -42,7 +45,9 @@ class SearchPalette(QDialog):
         self.setWindowTitle(self.tr("Search"))
         self.setMinimumWidth(560)
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText(self.tr("Customer name, phone, email, serial or IMEI"))
+        self.edit.setPlaceholderText(
+            self.tr("Ticket number, customer name, phone, email, serial or IMEI")
+        )
         self.edit.installEventFilter(self)
         self.results = QListWidget()
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -70,18 +75,38 @@ class SearchPalette(QDialog):
             self.results.clear()
             return
         customers, devices = self._services.customers, self._services.devices
+        tickets = self._services.tickets
 
-        def work() -> tuple[list[CustomerSummary], list[DeviceInfo]]:
-            return customers.search(query, LIMIT), devices.search(query, LIMIT)
+        def work() -> tuple[list[CustomerSummary], list[DeviceInfo], list[TicketSummary]]:
+            return (
+                customers.search(query, LIMIT),
+                devices.search(query, LIMIT),
+                tickets.search_numbers(query, LIMIT),
+            )
 
         self._tasks.run(work, lambda found: self._show(query, *found), self._show_error)
 
     def _show(
-        self, query: str, customers: list[CustomerSummary], devices: list[DeviceInfo]
+        self,
+        query: str,
+        customers: list[CustomerSummary],
+        devices: list[DeviceInfo],
+        tickets: list[TicketSummary],
     ) -> None:
         if query != self.edit.text().strip():
             return
         self.results.clear()
+        for ticket in tickets:
+            text = self.tr("Ticket: {number}  {customer} · {device} · {status}").format(
+                number=ticket.number,
+                customer=ticket.customer_name,
+                device=ticket.device,
+                status=ticket.status_name,
+            )
+            item = QListWidgetItem(text)
+            item.setData(KIND_ROLE, "ticket")
+            item.setData(ID_ROLE, ticket.id)
+            self.results.addItem(item)
         for customer in customers:
             details = "  ".join(p for p in (customer.phone, customer.email, customer.company) if p)
             item = QListWidgetItem(self.tr("Customer: %1").replace("%1", customer.name))
@@ -131,6 +156,8 @@ class SearchPalette(QDialog):
         kind = item.data(KIND_ROLE)
         if kind == "customer":
             self.customer_chosen.emit(item.data(ID_ROLE))
+        elif kind == "ticket":
+            self.ticket_chosen.emit(item.data(ID_ROLE))
         elif kind == "device":
             self.device_chosen.emit(item.data(ID_ROLE))
             self.customer_chosen.emit(item.data(OWNER_ROLE))

@@ -18,16 +18,14 @@ from PySide6.QtWidgets import (
 
 from desktop.services.customers import CustomerDetail
 from desktop.services.devices import DeviceInfo
-
-
-def _local(moment: object) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""  # type: ignore[attr-defined]
+from desktop.views.formatting import local_time
 
 
 class CustomerDetailPane(QWidget):
     """Shows a customer; asks the page to add or edit a device through its signals."""
 
     add_device_requested = Signal()
+    new_ticket_requested = Signal(object, object)  # customer id, device id or None
     edit_device_requested = Signal(object)  # device id
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -61,11 +59,15 @@ class CustomerDetailPane(QWidget):
         self.edit_device_button = QPushButton(self.tr("Edit device"))
         self.add_device_button.clicked.connect(self.add_device_requested)
         self.edit_device_button.clicked.connect(self._on_edit_device_clicked)
+        self.new_ticket_button = QPushButton(self.tr("New ticket"))
+        self.new_ticket_button.setToolTip(self.tr("A repair ticket for this customer and device"))
+        self.new_ticket_button.clicked.connect(self._on_new_ticket_clicked)
         self.devices.currentRowChanged.connect(self._update_buttons)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_device_button)
         buttons.addWidget(self.edit_device_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.new_ticket_button)
         self.placeholder = QLabel(self.tr("Choose a customer on the left, or press New."))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body = QWidget()
@@ -106,8 +108,8 @@ class CustomerDetailPane(QWidget):
             ("consent", consent),
             ("birth_date", born),
             ("notes", customer.notes),
-            ("created", _local(customer.created_at)),
-            ("updated", _local(customer.updated_at)),
+            ("created", local_time(customer.created_at)),
+            ("updated", local_time(customer.updated_at)),
         ):
             self._values[key].setText(text)
         for device in devices:
@@ -128,6 +130,10 @@ class CustomerDetailPane(QWidget):
         device = self.selected_device()
         if device is not None:
             self.edit_device_requested.emit(device)
+
+    def _on_new_ticket_clicked(self) -> None:
+        if self.customer is not None:
+            self.new_ticket_requested.emit(self.customer.id, self.selected_device())
 
     def _on_devices_item_double_clicked(self, item: QListWidgetItem) -> None:
         self.edit_device_requested.emit(item.data(Qt.ItemDataRole.UserRole))

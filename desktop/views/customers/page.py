@@ -38,6 +38,7 @@ DEBOUNCE_MS = 150
 
 class CustomersPage(QWidget):
     results_shown = Signal(int)  # number of customers in the list
+    new_ticket_requested = Signal(object, object)  # customer id, device id or None
 
     def __init__(
         self,
@@ -80,6 +81,7 @@ class CustomersPage(QWidget):
         self.detail = CustomerDetailPane()
         self.detail.add_device_requested.connect(lambda: self.edit_device(None))
         self.detail.edit_device_requested.connect(self.edit_device)
+        self.detail.new_ticket_requested.connect(self.new_ticket_requested)
 
         self.new_button = QPushButton(self.tr("New"))
         self.new_button.setToolTip(self.tr("New customer (Ctrl+N)"))

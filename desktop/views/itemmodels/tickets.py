@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -16,6 +15,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.services.tickets import TicketFilter, TicketService, TicketSummary
+from desktop.views.formatting import local_time
 
 PAGE_SIZE = 200
 WAITING = frozenset({"waiting_parts", "waiting_customer"})
@@ -24,10 +24,6 @@ WAITING_BACKGROUND = QColor("#fff1cc")
 ROW_TEXT = QColor("#202020")  # dark text stays readable on the light row colours
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-
-
-def local_time(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
 class TicketTableModel(QAbstractTableModel):

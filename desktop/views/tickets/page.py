@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -47,6 +47,8 @@ class _Loaded:
 
 class TicketsPage(QWidget):
     results_shown = Signal(int)  # number of tickets matching the filters
+    ticket_activated = Signal(object)  # ticket id, to open it
+    new_ticket_requested = Signal()
 
     def __init__(
         self,
@@ -113,6 +115,10 @@ class TicketsPage(QWidget):
         filters.addWidget(self.overdue)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
+        self.new_button = QPushButton(self.tr("New ticket"))
+        self.new_button.setToolTip(self.tr("Ctrl+N"))
+        self.new_button.clicked.connect(lambda _c=False: self.new_ticket_requested.emit())
+        filters.addWidget(self.new_button)
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -120,6 +126,7 @@ class TicketsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.activated.connect(self._on_table_activated)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -263,6 +270,11 @@ class TicketsPage(QWidget):
         if changes.users or changes.everything:
             self._fill_technicians()
         self.reload()
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        ticket_id = self.model.ticket_id(index.row())
+        if ticket_id is not None:
+            self.ticket_activated.emit(ticket_id)
 
     def status_button(self, status_id: uuid.UUID | None) -> QPushButton:
         return self._status_buttons[status_id]

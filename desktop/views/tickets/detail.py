@@ -1,0 +1,540 @@
+"""One ticket on screen: status, technician, bench work, labour, notes, photos, signatures,
+and the device's earlier repairs."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, Qt, QTime, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.changes import Changes
+from desktop.services.container import Services
+from desktop.services.errors import BenchsideError, NotFound, ValidationError
+from desktop.services.money import format_money, parse_money
+from desktop.services.permissions import Role
+from desktop.services.ticket_work import BenchFields, WorkSaved
+from desktop.services.tickets import TicketDetail, is_overdue
+from desktop.views.bus import DataBus
+from desktop.views.formatting import local_date, local_time
+from desktop.views.forms import FieldErrors, error_label, row_widget, with_error
+from desktop.views.tasks import TaskRunner
+from desktop.views.tickets.detail_tabs import (
+    DeviceHistoryTab,
+    LabourTab,
+    NotesTab,
+    PhotosTab,
+    SignaturesTab,
+)
+
+FIELD_TITLES = {
+    "diagnosis": "Diagnosis",
+    "work_done": "Work done",
+    "estimate_labour": "Labour estimate",
+    "estimate_parts": "Parts estimate",
+    "promised_at": "Promised time",
+    "priority": "Priority",
+    "warranty_days": "Warranty",
+}
+
+
+class TicketWindow(QDialog):
+    """A ticket, kept up to date while open. ``open_ticket_requested(uuid)`` asks the main
+    window to open another ticket (from the device history)."""
+
+    open_ticket_requested = Signal(object)
+
+    def __init__(
+        self,
+        services: Services,
+        bus: DataBus,
+        tasks: TaskRunner,
+        ticket_id: uuid.UUID,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self._services = services
+        self._bus = bus
+        self._tasks = tasks
+        self.ticket_id = ticket_id
+        self.shop = services.shop.profile()
+        self.ticket: TicketDetail = services.tickets.get(ticket_id)
+        self._base = BenchFields.of(self.ticket)
+        self._dirty = False
+        self.errors = FieldErrors(error_label())
+        self._build()
+        self._show(self.ticket)
+        bus.data_changed.connect(self._on_bus_data_changed)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_work)
+        self.resize(1100, 780)
+
+    def money(self, amount: int) -> str:
+        return format_money(amount, self.shop.currency, self.shop.locale)
+
+    # -- layout -----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 20pt; font-weight: 700;")
+        self.badges = QLabel()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.due = QLabel()
+        self.due.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        self.due.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+
+        self.status = QComboBox()
+        for status in self._services.tickets.statuses():
+            self.status.addItem(status.name, str(status.id))
+        self.status_note = QLineEdit()
+        self.status_note.setPlaceholderText(self.tr("Note for the status change (optional)"))
+        self.change_status_button = QPushButton(self.tr("Change status"))
+        self.change_status_button.clicked.connect(self.change_status)
+        self.technician = QComboBox()
+        self.technician.addItem(self.tr("Unassigned"), None)
+        for user in self._services.accounts.list_users(include_inactive=False):
+            if user.role != Role.FRONT_DESK.value:
+                self.technician.addItem(user.display_name, str(user.id))
+        self.technician.activated.connect(lambda _i: self.assign())
+
+        header = QHBoxLayout()
+        left = QVBoxLayout()
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title)
+        title_row.addWidget(self.badges)
+        title_row.addStretch(1)
+        left.addLayout(title_row)
+        left.addWidget(self.summary)
+        header.addLayout(left, 1)
+        header.addWidget(self.due)
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel(self.tr("Status")))
+        controls.addWidget(self.status)
+        controls.addWidget(self.status_note, 1)
+        controls.addWidget(self.change_status_button)
+        controls.addSpacing(20)
+        controls.addWidget(QLabel(self.tr("Technician")))
+        controls.addWidget(self.technician)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._work_tab(), self.tr("Work"))
+        self.labour_tab = LabourTab(self)
+        self.notes_tab = NotesTab(self)
+        self.photos_tab = PhotosTab(self)
+        self.signatures_tab = SignaturesTab(self)
+        self.history_tab = DeviceHistoryTab(self)
+        self.history_tab.open_ticket_requested.connect(self.open_ticket_requested)
+        self.tabs.addTab(self.labour_tab, self.tr("Labour"))
+        self.tabs.addTab(self.notes_tab, self.tr("Notes and history"))
+        self.tabs.addTab(self.photos_tab, self.tr("Photos"))
+        self.tabs.addTab(self.signatures_tab, self.tr("Signatures and approval"))
+        self.tabs.addTab(self.history_tab, self.tr("Device history"))
+
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(
+            "background: #fff4d6; color: #5c4200; padding: 6px; border-radius: 4px;"
+        )
+        self.notice.hide()
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(controls)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.errors.general)
+        layout.addWidget(self.tabs, 1)
+
+    def _work_tab(self) -> QWidget:
+        tab = QWidget()
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.condition = QLabel()
+        self.condition.setWordWrap(True)
+        self.diagnosis = QPlainTextEdit()
+        self.work_done = QPlainTextEdit()
+        for edit in (self.diagnosis, self.work_done):
+            edit.setTabChangesFocus(True)
+            edit.setMinimumHeight(80)
+            edit.textChanged.connect(self._mark_dirty)
+        self.estimate_labour = QLineEdit()
+        self.estimate_parts = QLineEdit()
+        for line in (self.estimate_labour, self.estimate_parts):
+            line.setMaximumWidth(160)
+            line.textEdited.connect(lambda _t: self._mark_dirty())
+        self.promise = QCheckBox(self.tr("Promised"))
+        self.promised_at = QDateTimeEdit()
+        self.promised_at.setCalendarPopup(True)
+        self.promised_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.promise.toggled.connect(self.promised_at.setEnabled)
+        self.promise.toggled.connect(lambda _on: self._mark_dirty())
+        self.promised_at.dateTimeChanged.connect(lambda _d: self._mark_dirty())
+        self.priority = QComboBox()
+        for value, label in (
+            ("low", self.tr("Low")),
+            ("normal", self.tr("Normal")),
+            ("high", self.tr("High")),
+            ("urgent", self.tr("Urgent")),
+        ):
+            self.priority.addItem(label, value)
+        self.priority.activated.connect(lambda _i: self._mark_dirty())
+        self.priority.setMaximumWidth(200)
+        self.promised_at.setMaximumWidth(200)
+        self.warranty_days = QSpinBox()
+        self.warranty_days.setRange(-1, 3650)
+        self.warranty_days.setSpecialValueText(
+            self.tr("Shop default ({days} days)").format(days=self.shop.warranty_days)
+        )
+        self.warranty_days.setSuffix(self.tr(" days"))
+        self.warranty_days.valueChanged.connect(lambda _v: self._mark_dirty())
+        self.warranty_days.setMaximumWidth(240)
+        self.save_button = QPushButton(self.tr("Save work"))
+        self.save_button.setToolTip(self.tr("Ctrl+S"))
+        self.save_button.clicked.connect(self.save_work)
+        promise = QHBoxLayout()
+        promise.addWidget(self.promise)
+        promise.addWidget(self.promised_at)
+        promise.addStretch(1)
+        promise_box = row_widget(promise)
+        form = QFormLayout()
+        form.addRow(self.tr("Problem"), self.problem)
+        form.addRow(self.tr("Condition"), self.condition)
+        form.addRow(self.tr("Diagnosis"), with_error(self.errors, "diagnosis", self.diagnosis))
+        form.addRow(self.tr("Work done"), with_error(self.errors, "work_done", self.work_done))
+        estimates = QHBoxLayout()
+        estimates.addWidget(with_error(self.errors, "estimate_labour", self.estimate_labour))
+        estimates.addWidget(QLabel(self.tr("Parts")))
+        estimates.addWidget(with_error(self.errors, "estimate_parts", self.estimate_parts))
+        estimates.addStretch(1)
+        form.addRow(self.tr("Estimate: labour"), row_widget(estimates))
+        form.addRow("", with_error(self.errors, "promised_at", promise_box))
+        form.addRow(self.tr("Priority"), self.priority)
+        form.addRow(
+            self.tr("Warranty"), with_error(self.errors, "warranty_days", self.warranty_days)
+        )
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(tab)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        return tab
+
+    # -- showing ----------------------------------------------------------------------
+
+    def show_detail(self, ticket: TicketDetail) -> None:
+        self._show(ticket)
+
+    def device_title(self) -> str:
+        if self.ticket.device_id is None:
+            return self.tr("the device")
+        return self._services.devices.get(self.ticket.device_id).title
+
+    def _show(self, ticket: TicketDetail) -> None:
+        self.ticket = ticket
+        self.setWindowTitle(self.tr("Ticket {number}").format(number=ticket.number))
+        self.title.setText(ticket.number)
+        self.badges.setText(self._badges(ticket))
+        self.summary.setText(self._summary(ticket))
+        self.due.setText(self._due_text(ticket))
+        self.status.setCurrentIndex(max(self.status.findData(str(ticket.status.id)), 0))
+        assigned = str(ticket.assigned_to_id) if ticket.assigned_to_id else None
+        self.technician.setCurrentIndex(max(self.technician.findData(assigned), 0))
+        self.problem.setText(ticket.problem)
+        ticked = [name for name, on in ticket.condition.items() if on]
+        condition = ", ".join(ticked) or self.tr("nothing ticked")
+        if ticket.condition_notes:
+            condition += f" — {ticket.condition_notes}"
+        if ticket.accessories:
+            condition += "\n" + self.tr("Left with it: {items}").format(
+                items=", ".join(ticket.accessories)
+            )
+        self.condition.setText(condition)
+        if not self._dirty:
+            self._show_work(ticket)
+        self.labour_tab.show_ticket(ticket)
+        self.notes_tab.show_ticket(ticket)
+        self.photos_tab.show_ticket(ticket)
+        self.signatures_tab.show_ticket(ticket)
+        self.history_tab.show_ticket(ticket)
+
+    def _show_work(self, ticket: TicketDetail) -> None:
+        widgets = (
+            self.diagnosis,
+            self.work_done,
+            self.promise,
+            self.promised_at,
+            self.priority,
+            self.warranty_days,
+        )
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.diagnosis.setPlainText(ticket.diagnosis)
+        self.work_done.setPlainText(ticket.work_done)
+        self.estimate_labour.setText(self._money_text(ticket.estimate_labour))
+        self.estimate_parts.setText(self._money_text(ticket.estimate_parts))
+        self.promise.setChecked(ticket.promised_at is not None)
+        self.promised_at.setEnabled(ticket.promised_at is not None)
+        if ticket.promised_at is not None:
+            self.promised_at.setDateTime(QDateTime(ticket.promised_at.astimezone()))
+        else:
+            tomorrow = QDateTime.currentDateTime().addDays(1)
+            tomorrow.setTime(QTime(17, 0))
+            self.promised_at.setDateTime(tomorrow)
+        self.priority.setCurrentIndex(max(self.priority.findData(ticket.priority), 0))
+        self.warranty_days.setValue(-1 if ticket.warranty_days is None else ticket.warranty_days)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._base = BenchFields.of(ticket)
+        self._dirty = False
+
+    def _money_text(self, amount: int) -> str:
+        return format_money(amount, self.shop.currency, self.shop.locale) if amount else ""
+
+    def _badges(self, ticket: TicketDetail) -> str:
+        parts = [f"[{ticket.status.name}]", f"[{ticket.priority.capitalize()}]"]
+        if is_overdue(ticket):
+            parts.append(self.tr("[OVERDUE]"))
+        if ticket.warranty_of_id is not None:
+            parts.append(self.tr("[Warranty comeback]"))
+        return "  ".join(parts)
+
+    def _summary(self, ticket: TicketDetail) -> str:
+        lines = [f"<b>{_html(ticket.customer_name)}</b>"]
+        try:
+            customer = self._services.customers.get(ticket.customer_id)
+            contact = [p.number for p in customer.phones[:2]] + (
+                [customer.email] if customer.email else []
+            )
+            if contact:
+                lines[0] += " · " + _html(" · ".join(contact))
+        except NotFound:
+            pass
+        if ticket.device_id is not None:
+            device = self._services.devices.get(ticket.device_id)
+            ids = " · ".join(
+                p
+                for p in (
+                    f"IMEI {device.imei}" if device.imei else "",
+                    f"S/N {device.serial}" if device.serial else "",
+                    device.colour,
+                )
+                if p
+            )
+            line = f"{_html(device.title)} {_html(ids)}"
+            if device.passcode:
+                line += " · " + self.tr("passcode: {code}").format(code=_html(device.passcode))
+            lines.append(line)
+        dates = [self.tr("Received {when}").format(when=local_time(ticket.created_at))]
+        if ticket.promised_at:
+            dates.append(self.tr("promised {when}").format(when=local_time(ticket.promised_at)))
+        if ticket.warranty_until:
+            dates.append(
+                self.tr("warranty until {when}").format(when=local_date(ticket.warranty_until))
+            )
+        lines.append(" · ".join(dates))
+        return "<br>".join(lines)
+
+    def _due_text(self, ticket: TicketDetail) -> str:
+        # Until payments exist, what the customer owes is the labour done, or the estimate.
+        labour = ticket.labour_total
+        if labour:
+            return self.tr("Labour {amount}").format(amount=self.money(labour))
+        return self.tr("Estimate {amount}").format(amount=self.money(ticket.estimate_total))
+
+    def reload(self) -> None:
+        try:
+            self._show(self._services.tickets.get(self.ticket_id))
+        except NotFound:
+            self.notice.setText(self.tr("This ticket no longer exists."))
+            self.notice.show()
+
+    # -- actions ----------------------------------------------------------------------
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+
+    def published(self) -> None:
+        self._bus.publish(Changes(tickets=frozenset({self.ticket_id})))
+
+    def _run(self, action: str, fn: Callable[[], object]) -> bool:
+        """Run a service call; show its error. True when it worked."""
+        self.errors.clear()
+        try:
+            fn()
+        except ValidationError as error:
+            self.errors.show(error.errors)
+            return False
+        except BenchsideError as error:
+            QMessageBox.warning(self, action, str(error))
+            return False
+        return True
+
+    def change_status(self) -> bool:
+        status_id = uuid.UUID(self.status.currentData())
+        note = self.status_note.text()
+        if not self._run(
+            self.tr("Change status"),
+            lambda: self._services.tickets.change_status(self.ticket_id, status_id, note),
+        ):
+            self.status.setCurrentIndex(max(self.status.findData(str(self.ticket.status.id)), 0))
+            return False
+        self.status_note.clear()
+        self.published()
+        return True
+
+    def assign(self) -> bool:
+        chosen = self.technician.currentData()
+        technician = uuid.UUID(chosen) if chosen else None
+        if not self._run(
+            self.tr("Assign"), lambda: self._services.tickets.assign(self.ticket_id, technician)
+        ):
+            return False
+        self.published()
+        return True
+
+    def bench_fields(self) -> BenchFields:
+        """The work tab as the service takes it. Raises ``ValidationError``."""
+        problems: dict[str, str] = {}
+        amounts: dict[str, int] = {}
+        for field, edit in (
+            ("estimate_labour", self.estimate_labour),
+            ("estimate_parts", self.estimate_parts),
+        ):
+            try:
+                amounts[field] = parse_money(edit.text(), self.shop.currency, self.shop.locale)
+            except ValueError:
+                problems[field] = self.tr("Enter an amount like {example}.").format(
+                    example=self.money(2500)
+                )
+        if problems:
+            raise ValidationError(problems)
+        promised = None
+        if self.promise.isChecked():
+            promised = self.promised_at.dateTime().toPython().astimezone()
+        days = self.warranty_days.value()
+        return BenchFields(
+            diagnosis=self.diagnosis.toPlainText(),
+            work_done=self.work_done.toPlainText(),
+            estimate_labour=amounts["estimate_labour"],
+            estimate_parts=amounts["estimate_parts"],
+            promised_at=_same_minute(promised, self._base.promised_at),
+            priority=self.priority.currentData(),
+            warranty_days=None if days < 0 else days,
+        )
+
+    def save_work(self) -> WorkSaved | None:
+        self.errors.clear()
+        try:
+            edit = self.bench_fields()
+            saved = self._services.ticket_work.update_work(self.ticket_id, edit, self._base)
+        except ValidationError as error:
+            self.errors.show(error.errors)
+            return None
+        except BenchsideError as error:
+            QMessageBox.warning(self, self.tr("Save work"), str(error))
+            return None
+        self._dirty = False
+        self._show(saved.ticket)
+        self._show_merge_notice(saved)
+        self.published()
+        return saved
+
+    def _show_merge_notice(self, saved: WorkSaved) -> None:
+        lines = []
+        if saved.theirs:
+            names = ", ".join(self.tr(FIELD_TITLES[f]) for f in saved.theirs)
+            lines.append(
+                self.tr("Someone else changed {fields} meanwhile; their values are shown.").format(
+                    fields=names
+                )
+            )
+        for field, value in saved.overwritten.items():
+            lines.append(
+                self.tr(
+                    "{field} was also changed by someone else (to “{value}”); yours was kept."
+                ).format(field=self.tr(FIELD_TITLES[field]), value=_shown(value, self.money))
+            )
+        self.notice.setText("\n".join(lines))
+        self.notice.setVisible(bool(lines))
+
+    def _on_bus_data_changed(self, changes: Changes) -> None:
+        if changes.everything or self.ticket_id in changes.tickets:
+            if self._dirty:
+                self.notice.setText(
+                    self.tr(
+                        "This ticket was changed elsewhere. Your unsaved work is kept; "
+                        "saving keeps both your changes and theirs."
+                    )
+                )
+                self.notice.show()
+            self.reload()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._dirty:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Unsaved work"),
+                self.tr("Save the changes to the work on this ticket?"),
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                event.ignore()
+                return
+            if answer == QMessageBox.StandardButton.Save and self.save_work() is None:
+                event.ignore()
+                return
+        self._bus.data_changed.disconnect(self._on_bus_data_changed)
+        super().closeEvent(event)
+
+    def services(self) -> Services:
+        return self._services
+
+    def tasks(self) -> TaskRunner:
+        return self._tasks
+
+
+def _same_minute(edited: datetime | None, base: datetime | None) -> datetime | None:
+    """The editor shows minutes: an unchanged minute keeps the stored value exactly."""
+    if edited is None or base is None:
+        return edited
+    if edited.replace(second=0, microsecond=0) == base.replace(second=0, microsecond=0):
+        return base
+    return edited
+
+
+def _shown(value: object, money: Callable[[int], str]) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return money(value)
+    if isinstance(value, datetime):
+        return local_time(value)
+    return str(value)
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
