@@ -161,6 +161,35 @@ def test_ctrl_k_opens_search_and_a_choice_opens_the_customer(window: MainWindow)
     assert window.current_page_name() == "customers"
 
 
+def test_ctrl_n_intake_then_the_ticket_opens_once_and_the_palette_finds_it(
+    qtbot, window: MainWindow
+) -> None:
+    from desktop.services.customers import CustomerInput
+    from desktop.views.tickets.detail import TicketWindow
+    from desktop.views.tickets.intake import IntakeDialog
+
+    services = window._services
+    customer = services.customers.create(CustomerInput(first_name="Ann", last_name="Lee"))
+    window.new_ticket_action.trigger()
+    intake = window.findChild(IntakeDialog)
+    assert intake is not None and intake.isVisible()
+    intake.choose_customer(customer.id)
+    intake.problem.setPlainText("Screen")
+    intake.save()
+    assert len(window.ticket_windows) == 1
+    ticket_id, opened = next(iter(window.ticket_windows.items()))
+    assert isinstance(opened, TicketWindow) and opened.isVisible()
+    assert window.open_ticket(ticket_id) is opened  # the same window, brought forward
+    palette = window.open_search()
+    palette.edit.setText("t-a-1000")
+    palette.run_search()
+    assert palette.results.item(0).text().startswith("Ticket: T-A-10001")
+    opened.close()
+    assert window.ticket_windows == {}
+    palette._choose(palette.results.item(0))
+    assert ticket_id in window.ticket_windows
+
+
 def test_lock_then_switch_user_updates_status_bar_and_publishes(
     qtbot, window: MainWindow, shop_services: Services, bus
 ) -> None:
@@ -240,9 +269,16 @@ def test_screenshots_command_writes_pngs(tmp_path: Path) -> None:
     result = _run_cli(["screenshots", str(out)], {})
     assert result.returncode == 0, result.stderr
     names = {p.name for p in out.glob("*.png")}
-    assert {"login.png", "setup-wizard.png", "main-dashboard.png", "customers.png", "lock.png"} <= (
-        names
-    )
+    assert {
+        "login.png",
+        "setup-wizard.png",
+        "main-dashboard.png",
+        "customers.png",
+        "lock.png",
+        "main-tickets.png",
+        "ticket-intake.png",
+        "ticket-detail.png",
+    } <= names
 
 
 def test_demo_start_signs_in_and_opens_customers_then_exits(tmp_path: Path) -> None:

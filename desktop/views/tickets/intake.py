@@ -86,6 +86,7 @@ class IntakeDialog(QDialog):
         self._bus = bus
         self._shop = services.shop.profile()
         self.customer_id: uuid.UUID | None = None
+        self.warranty_offered = False
         self.created: TicketDetail | None = None
         self.setWindowTitle(self.tr("New repair ticket"))
         self.errors = FieldErrors(error_label())
@@ -358,7 +359,8 @@ class IntakeDialog(QDialog):
     def _on_device_current_index_changed(self, _index: int) -> None:
         device_id = self._device_id()
         matches = self._services.tickets.warranty_matches(device_id) if device_id else []
-        self.warranty.setVisible(bool(matches))
+        self.warranty_offered = bool(matches)
+        self.warranty.setVisible(self.warranty_offered)
         if matches:
             match = matches[0]
             self.warranty.setText(
@@ -458,7 +460,7 @@ class IntakeDialog(QDialog):
             priority=self.priority.currentData(),
             assigned_to_id=_uuid(self.technician.currentData()),
             signature_consent=self.consent.isChecked(),
-            flag_warranty=self.warranty.isVisible() and self.warranty.isChecked(),
+            flag_warranty=self.warranty_offered and self.warranty.isChecked(),
             passcode=self.passcode.text(),
             signature_png=self.signature.to_png(),
             signer_name=self.signer_name.text(),

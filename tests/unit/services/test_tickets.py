@@ -171,3 +171,43 @@ def test_a_scanned_or_typed_number_finds_the_ticket(shop: Services, intake: Tick
     assert shop.tickets.find_by_number(" t-a-10001\r\n") == ticket.id
     assert shop.tickets.find_by_number("T-A-99999") is None
     assert shop.tickets.find_by_number("") is None
+
+
+def test_scanned_or_typed_numbers_find_the_ticket(shop: Services, intake: TicketInput) -> None:
+    made = [shop.tickets.create(intake) for _ in range(12)]
+    assert shop.tickets.find_by_number(" t-a-10003 ") == made[2].id
+    assert shop.tickets.find_by_number("T-A-99999") is None
+    found = [t.number for t in shop.tickets.search_numbers("t-a-1001")]
+    assert found == ["T-A-10012", "T-A-10011", "T-A-10010"]
+    assert shop.tickets.search_numbers("Smith") == []
+
+
+def test_intake_keeps_the_passcode_and_signature_in_one_transaction(
+    shop: Services, intake: TicketInput
+) -> None:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (60, 20), 255).save(out, "PNG")
+    png = out.getvalue()
+    unsigned = TicketInput(**{**intake.__dict__, "signature_png": png, "passcode": "2580"})
+    with pytest.raises(ValidationError) as refused:
+        shop.tickets.create(unsigned)  # a signature without consent
+    assert "signature_consent" in refused.value.errors
+    assert shop.devices.get(intake.device_id).passcode == ""  # type: ignore[arg-type]
+    signed = TicketInput(
+        **{**unsigned.__dict__, "signature_consent": True, "signer_name": "Rina Das"}
+    )
+    ticket = shop.tickets.create(signed)
+    assert ticket.number == "T-A-10001"
+    assert ticket.signature("intake").signer_name == "Rina Das"  # type: ignore[union-attr]
+    assert shop.devices.get(intake.device_id).passcode == "2580"  # type: ignore[arg-type]
+
+
+def test_ready_for_pickup_is_not_overdue(shop: Services, intake: TicketInput) -> None:
+    ticket = shop.tickets.create(intake)
+    ready = next(s for s in shop.tickets.statuses() if s.category == "ready")
+    shop.tickets.change_status(ticket.id, ready.id)
+    assert not is_overdue(shop.tickets.get(ticket.id), now=datetime(2031, 1, 1, tzinfo=UTC))
