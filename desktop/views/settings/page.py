@@ -11,6 +11,7 @@ from desktop.views.settings.about import AboutSettings
 from desktop.views.settings.backups import AppPathsLike, BackupSettings
 from desktop.views.settings.shop import ShopSettings
 from desktop.views.settings.station import StationSettings
+from desktop.views.settings.tickets import TicketSettings
 from desktop.views.settings.users import UsersSettings
 from desktop.views.tasks import TaskRunner
 
@@ -27,12 +28,14 @@ class SettingsPage(QWidget):
         super().__init__(parent)
         self.shop = ShopSettings(services, bus)
         self.users = UsersSettings(services, bus)
+        self.tickets = TicketSettings(services, bus)
         self.station = StationSettings(services)
         self.backups = BackupSettings(services, tasks, paths)
         self.about = AboutSettings(paths)
         self._pages: list[tuple[str, str, QWidget]] = [
             ("shop", self.tr("Shop"), self.shop),
             ("users", self.tr("Staff"), self.users),
+            ("tickets", self.tr("Tickets"), self.tickets),
             ("station", self.tr("This station"), self.station),
             ("backups", self.tr("Backups"), self.backups),
             ("about", self.tr("About"), self.about),
@@ -64,3 +67,4 @@ class SettingsPage(QWidget):
             self.users.reload()
         if changes.everything or changes.shop:
             self.shop.reload()
+            self.tickets.reload()
