@@ -27,7 +27,7 @@ from desktop.services.text import luhn_check_digit
 log = logging.getLogger(__name__)
 
 # Bump whenever the generated data changes, so cached databases are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SEED = 20_250_101
 BATCH = 25_000
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -43,13 +43,15 @@ class Scale:
     name: str
     customers: int
     devices: int
+    tickets: int
 
 
 SCALES: dict[str, Scale] = {
-    "tiny": Scale("tiny", 2_000, 3_200),
-    "small": Scale("small", 25_000, 40_000),
-    "full": Scale("full", 250_000, 400_000),
+    "tiny": Scale("tiny", 2_000, 3_200, 8_000),
+    "small": Scale("small", 25_000, 40_000, 100_000),
+    "full": Scale("full", 250_000, 400_000, 1_000_000),
 }
+TECHNICIANS = 8
 
 CUSTOMER_COLUMNS = (
     "id, first_name, last_name, company, email, address, notes, tags, marketing_consent, "
@@ -255,6 +257,9 @@ def check_search_index(connection: sqlite3.Connection, scale: Scale) -> None:
         "SELECT count(*) FROM devices": scale.devices,
         "SELECT count(*) FROM device_fts": scale.devices,
         "SELECT count(*) FROM search_keys": scale.customers + scale.devices,
+        "SELECT count(*) FROM tickets": scale.tickets,
+        "SELECT count(*) FROM tickets t LEFT JOIN devices d ON d.id = t.device_id "
+        "WHERE d.customer_id IS NOT t.customer_id": 0,
     }
     for sql, want in expected.items():
         got = scalar(connection, sql)
@@ -298,6 +303,10 @@ def create_schema_and_shop(path: Path) -> None:
                 station_name="Counter",
             )
         )
+        services.accounts.login(OWNER_USERNAME, OWNER_PASSWORD)
+        for n in range(TECHNICIANS):
+            role = "manager" if n == 0 else "technician"
+            services.accounts.add_user(f"tech{n}", f"Technician {n}", role, OWNER_PASSWORD)
     finally:
         services.close()
 
@@ -312,6 +321,9 @@ def bulk_load(path: Path, scale: Scale) -> None:
         connection.isolation_level = "DEFERRED"
         customer_ids = insert_customers(connection, rng, scale.customers)
         insert_devices(connection, rng, customer_ids, scale.devices)
+        from benchmarks.generate_tickets import insert_tickets
+
+        insert_tickets(connection, rng, scale.tickets)
         check_search_index(connection, scale)
         connection.execute("ANALYZE")
         connection.execute("PRAGMA optimize")
@@ -331,6 +343,7 @@ class DatasetInfo:
     customers: int
     devices: int
     seconds: float
+    tickets: int = 0
 
 
 def metadata_path(db_path: Path) -> Path:
@@ -346,8 +359,9 @@ def cached_info(db_path: Path, scale: Scale) -> DatasetInfo | None:
         info = DatasetInfo(**json.loads(meta.read_text(encoding="utf-8")))
     except (ValueError, TypeError):
         return None
-    wanted = (GENERATOR_VERSION, scale.name, scale.customers, scale.devices)
-    if (info.generator_version, info.scale, info.customers, info.devices) != wanted:
+    wanted = (GENERATOR_VERSION, scale.name, scale.customers, scale.devices, scale.tickets)
+    have = (info.generator_version, info.scale, info.customers, info.devices, info.tickets)
+    if have != wanted:
         return None
     return info
 
@@ -370,7 +384,7 @@ def generate(db_path: Path, scale: Scale) -> DatasetInfo:
     building.replace(db_path)
     info = DatasetInfo(
         GENERATOR_VERSION, scale.name, scale.customers, scale.devices,
-        round(time.perf_counter() - started, 1),
+        round(time.perf_counter() - started, 1), scale.tickets,
     )  # fmt: skip
     metadata_path(db_path).write_text(json.dumps(asdict(info), indent=2), encoding="utf-8")
     return info

@@ -287,3 +287,8 @@ SCENARIOS: dict[str, Callable[[BenchContext], Measurement]] = {
     "cold_start_to_login_ms": cold_start_to_login_ms,
     "peak_memory_customer_list_mb": peak_memory_customer_list_mb,
 }
+
+# Scenarios of later screens live in their own modules and join the list here.
+from benchmarks import ticket_scenarios  # noqa: E402
+
+SCENARIOS.update(ticket_scenarios.SCENARIOS)

@@ -59,11 +59,13 @@ class Ticket(Syncable, Timestamped, Base):
 
     __table_args__ = (
         Index("ix_tickets_status_id_created_at", "status_id", "created_at"),
-        Index("ix_tickets_assigned_to_id", "assigned_to_id"),
+        # Each filter of the bench list has an index that also yields its newest-first order.
+        Index("ix_tickets_assigned_to_id_created_at", "assigned_to_id", "created_at"),
         Index("ix_tickets_customer_id", "customer_id"),
         Index("ix_tickets_device_id", "device_id"),
         Index("ix_tickets_created_at_id", "created_at", "id"),
-        Index("ix_tickets_promised_at", "promised_at"),
+        Index("ix_tickets_status_id_promised_at", "status_id", "promised_at"),
+        Index("ix_tickets_priority_created_at", "priority", "created_at"),
     )
 
 

@@ -26,6 +26,7 @@ from desktop.views.bus import DataBus
 from desktop.views.lock import IdleWatcher, LockDialog
 from desktop.views.passwords import ChangePasswordDialog
 from desktop.views.placeholder import PlaceholderPage
+from desktop.views.scanning import ScanDetector
 from desktop.views.tasks import TaskRunner
 
 
@@ -82,9 +83,11 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.idle = IdleWatcher(services.shop.profile().idle_lock_minutes, self)
         self.idle.idled.connect(self.lock)
+        self.scans = ScanDetector(self.route_scan, parent=self)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+            app.installEventFilter(self.scans)
         bus.data_changed.connect(self._on_bus_data_changed)
         self.update_user()
         self._settings = QSettings(
@@ -288,6 +291,17 @@ class MainWindow(QMainWindow):
         window.activateWindow()
         return window
 
+    def route_scan(self, code: str) -> bool:
+        """A scanned code from anywhere in the app: a ticket number opens its ticket.
+        True when the code was taken."""
+        if self.locked:
+            return False
+        ticket_id = self._services.tickets.find_by_number(code)
+        if ticket_id is None:
+            return False
+        self.open_ticket(ticket_id)
+        return True
+
     def _forget_ticket_window(self, ticket_id: uuid.UUID) -> None:
         window = self.ticket_windows.pop(ticket_id, None)
         if window is not None:
@@ -363,4 +377,5 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)
+            app.removeEventFilter(self.scans)
         super().closeEvent(event)

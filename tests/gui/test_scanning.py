@@ -1,0 +1,118 @@
+"""The keyboard-wedge scanner detector over real key events sent to a real window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+
+from desktop.services.container import Services
+from desktop.services.customers import CustomerInput
+from desktop.services.tickets import TicketInput
+from desktop.views.scanning import ScanDetector
+
+
+class _Clock:
+    """Advances by ``step_ms`` on every reading: a person (slow) or a scanner (fast)."""
+
+    def __init__(self, step_ms: float) -> None:
+        self.now, self.step = 0.0, step_ms / 1000
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def _form(qtbot) -> tuple[QWidget, QLineEdit]:
+    form = QWidget()
+    field = QLineEdit()
+    QVBoxLayout(form).addWidget(field)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    form.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field)
+    return form, field
+
+
+def _type(form: QWidget, text: str) -> None:
+    """Key presses as the system delivers them: to the window, which passes them on."""
+    window = form.windowHandle()
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            key = QKeyEvent(kind, ord(char.upper()), Qt.KeyboardModifier.NoModifier, char)
+            QApplication.sendEvent(window, key)
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        enter = QKeyEvent(kind, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r")
+        QApplication.sendEvent(window, enter)
+
+
+def _detector(taken: list[str], step_ms: float, accept: bool = True) -> ScanDetector:
+    def handler(code: str) -> bool:
+        taken.append(code)
+        return accept
+
+    detector = ScanDetector(handler, clock=_Clock(step_ms))
+    QApplication.instance().installEventFilter(detector)
+    return detector
+
+
+def test_a_fast_burst_ending_in_enter_is_a_scan_and_leaves_no_junk(qtbot) -> None:
+    form, field = _form(qtbot)
+    field.setText("Smi")
+    taken: list[str] = []
+    detector = _detector(taken, step_ms=8)
+    try:
+        _type(form, "T-A-10001")
+    finally:
+        QApplication.instance().removeEventFilter(detector)
+    assert taken == ["T-A-10001"]
+    assert field.text() == "Smi"
+
+
+def test_typing_by_hand_is_not_a_scan(qtbot) -> None:
+    form, field = _form(qtbot)
+    taken: list[str] = []
+    detector = _detector(taken, step_ms=180)
+    try:
+        _type(form, "T-A-10001")
+    finally:
+        QApplication.instance().removeEventFilter(detector)
+    assert taken == [] and field.text() == "T-A-10001"
+
+
+def test_a_code_nobody_takes_stays_where_it_was_typed(qtbot) -> None:
+    form, field = _form(qtbot)
+    taken: list[str] = []
+    detector = _detector(taken, step_ms=5, accept=False)
+    pressed: list[bool] = []
+    field.returnPressed.connect(lambda: pressed.append(True))
+    try:
+        _type(form, "4006381333931")
+    finally:
+        QApplication.instance().removeEventFilter(detector)
+    assert taken == ["4006381333931"]
+    assert field.text() == "4006381333931" and pressed == [True]
+
+
+def test_scanning_a_ticket_number_anywhere_opens_the_ticket(
+    qtbot, shop_services: Services, bus, tasks, gui_paths
+) -> None:
+    from desktop.views.main_window import MainWindow
+
+    customer = shop_services.customers.create(CustomerInput(last_name="Scan"))
+    ticket = shop_services.tickets.create(TicketInput(customer.id, problem="Screen"))
+    window = MainWindow(shop_services, bus, tasks, gui_paths)
+    qtbot.addWidget(window)
+    window.scans._clock = _Clock(5)  # a scanner's pace, whatever the machine's speed
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.show_page("customers")
+    page.search.setFocus()  # type: ignore[attr-defined]
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.search)  # type: ignore[attr-defined]
+    _type(window, "t-a-10001")
+    assert ticket.id in window.ticket_windows
+    assert page.search.text() == ""  # type: ignore[attr-defined]
+    window.close()
