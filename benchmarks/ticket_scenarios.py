@@ -72,8 +72,9 @@ def _filters(connection: sqlite3.Connection) -> dict[str, tuple[TicketFilter, st
         "priority": (TicketFilter(priority="urgent"), "t.priority = ?", ["urgent"]),
         "overdue": (
             TicketFilter(overdue=True),
-            f"t.promised_at < ? AND s.category NOT IN ({marks})",
-            [db_time(now.replace(tzinfo=None)), *finished],
+            f"t.status_id IN (SELECT id FROM ticket_statuses WHERE category NOT IN ({marks})) "
+            "AND t.promised_at < ?",
+            [*finished, db_time(now.replace(tzinfo=None))],
         ),
         "customer": (
             TicketFilter(customer_id=uuid.UUID(customer)),
@@ -90,11 +91,8 @@ def _filters(connection: sqlite3.Connection) -> dict[str, tuple[TicketFilter, st
 
 def _floor_list(connection: sqlite3.Connection, where: str, params: list[Any]) -> None:
     clause = f"WHERE {where}" if where else ""
-    connection.execute("SELECT status_id, count(*) FROM tickets GROUP BY status_id").fetchall()
-    connection.execute(
-        "SELECT count(*) FROM tickets t JOIN ticket_statuses s ON s.id = t.status_id " + clause,
-        params,
-    ).fetchone()
+    connection.execute("SELECT status_id, tickets FROM ticket_status_counts").fetchall()
+    connection.execute("SELECT count(*) FROM tickets t " + clause, params).fetchone()
     connection.execute(
         f"SELECT {PAGE_COLUMNS} {PAGE_JOINS} {clause} "
         "ORDER BY t.created_at DESC, t.id DESC LIMIT ?",

@@ -14,6 +14,7 @@ from desktop.models.tickets import (
     TicketSignature,
     TicketStatus,
     TicketStatusChange,
+    TicketStatusCount,
 )
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "TicketSignature",
     "TicketStatus",
     "TicketStatusChange",
+    "TicketStatusCount",
     "Tombstone",
     "User",
 ]

@@ -69,6 +69,17 @@ class Ticket(Syncable, Timestamped, Base):
     )
 
 
+class TicketStatusCount(Base):
+    """How many tickets each status holds, kept by triggers on ``tickets`` (see migration
+    0006), so the bench's per-status buttons need not count a million rows. Derived data:
+    never synced, and correct whoever writes the tickets (the app, sync, a bulk load)."""
+
+    __tablename__ = "ticket_status_counts"
+
+    status_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tickets: Mapped[int] = mapped_column(default=0)
+
+
 class TicketStatusChange(Syncable, Base):
     __tablename__ = "ticket_status_changes"
     __append_only__ = True

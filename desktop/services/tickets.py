@@ -25,6 +25,7 @@ from desktop.models import (
     TicketSignature,
     TicketStatus,
     TicketStatusChange,
+    TicketStatusCount,
     User,
 )
 from desktop.models.base import utc_now
@@ -588,9 +589,9 @@ class TicketService:
     def counts_by_status(self) -> dict[uuid.UUID, int]:
         with self.ctx.uow() as tx:
             rows = tx.session.execute(
-                select(Ticket.status_id, func.count()).group_by(Ticket.status_id)
+                select(TicketStatusCount.status_id, TicketStatusCount.tickets)
             )
-            return {status_id: int(count) for status_id, count in rows}
+            return {status_id: int(count) for status_id, count in rows if count}
 
     def detail_of(self, session: Session, ticket: Ticket) -> TicketDetail:
         status = session.get(TicketStatus, ticket.status_id)

@@ -17,6 +17,9 @@ DATA_SCENARIOS = [
     "customer_search_p95_ms",
     "customer_list_first_page_ms",
     "customer_list_row_200000_ms",
+    "ticket_list_first_page_ms",
+    "ticket_open_ms",
+    "ticket_lookup_p95_ms",
 ]
 TINY = SCALES["tiny"]
 

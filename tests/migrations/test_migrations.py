@@ -76,3 +76,53 @@ def test_downgrade_to_base_and_back(tmp_path: Path) -> None:
         config.attributes["connection"] = connection
         command.downgrade(config, "base")
     upgrade(engine)
+
+
+def test_ticket_status_counts_are_backfilled_and_kept_by_triggers(tmp_path: Path) -> None:
+    from desktop.services.customers import CustomerInput
+    from desktop.services.setup import ShopSetup
+    from desktop.services.tickets import TicketInput
+
+    path = tmp_path / "counts.db"
+    engine = create_database_engine(path)
+    upgrade(engine, "0005_ticket_indexes")
+    engine.dispose()
+    services = Services.on_engine(create_database_engine(path), path)
+    services.setup.create_shop(ShopSetup("Counts", "USD", "owner", "Owner", "owner-pass-1"))
+    services.accounts.login("owner", "owner-pass-1")
+    customer = services.customers.create(CustomerInput(last_name="Count"))
+    made = [services.tickets.create(TicketInput(customer.id, problem="x")) for _ in range(3)]
+    services.close()
+
+    def grouped() -> dict[str, int]:
+        raw = sqlite3.connect(path)
+        try:
+            by_group = dict(
+                raw.execute("SELECT status_id, count(*) FROM tickets GROUP BY status_id")
+            )
+            kept = dict(
+                raw.execute("SELECT status_id, tickets FROM ticket_status_counts WHERE tickets")
+            )
+        finally:
+            raw.close()
+        assert kept == by_group
+        return kept
+
+    services = Services.open(path)  # upgrades to head: the counts are backfilled
+    try:
+        services.accounts.login("owner", "owner-pass-1")
+        assert list(grouped().values()) == [3]
+        other = services.tickets.statuses()[2]
+        services.tickets.change_status(made[0].id, other.id)
+        services.tickets.create(TicketInput(customer.id, problem="y"))
+        assert sorted(grouped().values()) == [1, 3]
+        assert services.tickets.counts_by_status()[other.id] == 1
+    finally:
+        services.close()
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA foreign_keys=OFF")
+    raw.execute("DELETE FROM ticket_status_changes")
+    raw.execute("DELETE FROM tickets WHERE number = ?", (made[0].number,))
+    raw.commit()
+    raw.close()
+    assert sorted(grouped().values()) == [3]
