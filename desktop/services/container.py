@@ -21,6 +21,7 @@ from desktop.services.database import (
     upgrade_needed,
 )
 from desktop.services.devices import DeviceService
+from desktop.services.printing import PrintService
 from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
 from desktop.services.ticket_statuses import TicketStatusService
@@ -43,6 +44,7 @@ class Services:
     backups: BackupService
     tickets: TicketService
     ticket_statuses: TicketStatusService
+    printing: PrintService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -78,6 +80,7 @@ class Services:
             backups=BackupService(ctx, path),
             tickets=TicketService(ctx),
             ticket_statuses=TicketStatusService(ctx),
+            printing=PrintService(ctx),
         )
 
     def close(self) -> None:
