@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time, get_datetime_format
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -97,7 +97,11 @@ def code128(value: str, max_width: float, bar_height: float, module: float = 0.3
 def local_datetime(value: datetime, locale: str) -> str:
     """``value`` (aware) in this computer's time zone, as the shop's language writes it."""
     local = value.astimezone()
-    return str(format_datetime(local, format="medium", tzinfo=local.tzinfo, locale=locale))
+    # The medium date and the short time (no seconds), joined as the locale joins them.
+    day = str(format_date(local.date(), format="medium", locale=locale))
+    clock = str(format_time(local, format="short", tzinfo=local.tzinfo, locale=locale))
+    pattern = str(get_datetime_format("medium", locale=locale))
+    return pattern.replace("{1}", day).replace("{0}", clock)
 
 
 def local_date(value: datetime, locale: str) -> str:
