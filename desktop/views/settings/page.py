@@ -9,6 +9,7 @@ from desktop.services.container import Services
 from desktop.views.bus import DataBus
 from desktop.views.settings.about import AboutSettings
 from desktop.views.settings.backups import AppPathsLike, BackupSettings
+from desktop.views.settings.printers import PrinterSettings
 from desktop.views.settings.shop import ShopSettings
 from desktop.views.settings.station import StationSettings
 from desktop.views.settings.users import UsersSettings
@@ -28,12 +29,14 @@ class SettingsPage(QWidget):
         self.shop = ShopSettings(services, bus)
         self.users = UsersSettings(services, bus)
         self.station = StationSettings(services)
+        self.printers = PrinterSettings(services, tasks)
         self.backups = BackupSettings(services, tasks, paths)
         self.about = AboutSettings(paths)
         self._pages: list[tuple[str, str, QWidget]] = [
             ("shop", self.tr("Shop"), self.shop),
             ("users", self.tr("Staff"), self.users),
             ("station", self.tr("This station"), self.station),
+            ("printers", self.tr("Printers"), self.printers),
             ("backups", self.tr("Backups"), self.backups),
             ("about", self.tr("About"), self.about),
         ]
