@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -20,8 +21,10 @@ from desktop.services.printing import (
     PrintTarget,
     TargetType,
 )
-from desktop.views.printing.preview import PdfPreviewDialog
 from desktop.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop.views.printing.preview import PdfPreviewDialog
 
 
 class DocumentPrinter(QObject):
@@ -73,6 +76,8 @@ class DocumentPrinter(QObject):
         )
 
     def preview(self, job: PrintJob) -> PdfPreviewDialog:
+        from desktop.views.printing.preview import PdfPreviewDialog
+
         dialog = PdfPreviewDialog(job.pdf, job.kind.label, job.stem, self._window)
         self.last_preview = dialog
         dialog.open()
