@@ -280,12 +280,70 @@ def peak_memory_customer_list_mb(ctx: BenchContext) -> Measurement:
         return Measurement(gui.peak_rss_mb(gui.app_command(data_dir), env), None)
 
 
+# -- documents ----------------------------------------------------------------------
+
+
+def sample_claim() -> Any:
+    """A claim receipt as long as a busy counter writes them, with a logo."""
+    from datetime import UTC, datetime, timedelta
+
+    from desktop.sample_documents import demo_logo
+    from desktop.services.documents.tickets import ClaimReceipt, ShopHeader
+    from desktop.services.setup import DEFAULT_TICKET_TERMS
+
+    received = datetime(2024, 6, 11, 13, 5, tzinfo=UTC)
+    return ClaimReceipt(
+        shop=ShopHeader(
+            "Benchside Demo Repairs",
+            "12 Market Street\nSpringfield",
+            "+1 555 0100",
+            "hello@demo-repairs.example",
+            "US-12-3456789",
+            demo_logo(),
+        ),
+        ticket_number="T-A-10001",
+        created_at=received,
+        customer_name="Zoë Müller",
+        customer_phone="+1 555 201 4432",
+        device="Apple iPhone 13",
+        serial="F17GH2KLQ1",
+        imei="356938035643809",
+        problem="Dropped on concrete: the screen is cracked and touch fails at the bottom. " * 3,
+        accessories=("Case", "Charger"),
+        condition=("Powers on: yes", "Screen cracked: yes", "Water damage: no"),
+        estimate_total=18_900,
+        currency="USD",
+        locale="en_US",
+        promised_at=received + timedelta(days=2),
+        technician="Tom Technician",
+        terms=DEFAULT_TICKET_TERMS,
+    )
+
+
+def claim_receipt_pdf_ms(ctx: BenchContext) -> Measurement:
+    from desktop.services.documents.paper import Paper
+    from desktop.services.documents.tickets import claim_receipt_pdf
+
+    claim = sample_claim()
+    return Measurement(median_ms(lambda: claim_receipt_pdf(claim, Paper.A4)), None)
+
+
+def claim_receipt_escpos_ms(ctx: BenchContext) -> Measurement:
+    from desktop.services.documents.paper import ThermalWidth
+    from desktop.services.documents.tickets import claim_receipt_escpos
+
+    claim = sample_claim()
+    return Measurement(median_ms(lambda: claim_receipt_escpos(claim, ThermalWidth.MM80)), None)
+
+
 SCENARIOS: dict[str, Callable[[BenchContext], Measurement]] = {
     "customer_search_p95_ms": customer_search_p95_ms,
     "customer_list_first_page_ms": customer_list_first_page_ms,
     "customer_list_row_200000_ms": customer_list_row_200000_ms,
     "cold_start_to_login_ms": cold_start_to_login_ms,
     "peak_memory_customer_list_mb": peak_memory_customer_list_mb,
+    "claim_receipt_pdf_ms": claim_receipt_pdf_ms,
+    "claim_receipt_escpos_ms": claim_receipt_escpos_ms,
 }
 
 # Scenarios of later screens live in their own modules and join the list here.

@@ -1,4 +1,5 @@
-"""`benchside` command line: run the app, make screenshots, back up or restore."""
+"""`benchside` command line: run the app, make screenshots or sample documents, back up or
+restore."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ def _parser() -> argparse.ArgumentParser:
     shots = commands.add_parser("screenshots", help="render the main screens to PNG files")
     shots.add_argument("directory", type=Path)
     shots.add_argument("--data-dir", type=Path, dest="sub_data_dir")
+    samples = commands.add_parser(
+        "sample-documents", help="write a demo ticket's receipts and labels to DIR"
+    )
+    samples.add_argument("directory", type=Path)
     backup = commands.add_parser("backup", help="back up the database to FILE")
     backup.add_argument("file", type=Path)
     backup.add_argument("--data-dir", type=Path, dest="sub_data_dir")
@@ -36,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.screenshots import take_screenshots
 
         return take_screenshots(args.directory, data_dir)
+    if args.command == "sample-documents":
+        from desktop.sample_documents import sample_documents_command
+
+        return sample_documents_command(args.directory)
     if args.command is None and args.demo and data_dir is None:
         data_dir = demo_data_dir()
     paths = AppPaths.at(data_dir)

@@ -21,6 +21,7 @@ from desktop.services.database import (
     upgrade_needed,
 )
 from desktop.services.devices import DeviceService
+from desktop.services.printing import PrintService
 from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
 from desktop.services.ticket_attachments import TicketAttachmentService
@@ -47,6 +48,7 @@ class Services:
     ticket_statuses: TicketStatusService
     ticket_work: TicketWorkService
     attachments: TicketAttachmentService
+    printing: PrintService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -85,6 +87,7 @@ class Services:
             ticket_statuses=TicketStatusService(ctx),
             ticket_work=TicketWorkService(ctx, tickets),
             attachments=TicketAttachmentService(ctx, path.parent / "attachments"),
+            printing=PrintService(ctx),
         )
 
     def close(self) -> None:

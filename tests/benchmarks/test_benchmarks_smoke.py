@@ -108,3 +108,12 @@ def test_run_writes_one_json_object_per_metric(
         assert isinstance(entry["value"], float) and entry["value"] > 0
         assert isinstance(entry["floor"], float) and entry["floor"] > 0
         assert isinstance(entry["target"], float) and entry["target"] > 0
+
+
+def test_document_scenarios_measure_rendering(
+    data_dir: Path, dataset: tuple[Path, DatasetInfo]
+) -> None:
+    names = ["claim_receipt_pdf_ms", "claim_receipt_escpos_ms"]
+    metrics = run_benchmarks(TINY, names, data_dir)
+    assert [m.name for m in metrics] == names
+    assert all(m.value is not None and m.value > 0 and m.unit == "ms" for m in metrics)

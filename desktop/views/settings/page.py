@@ -9,6 +9,7 @@ from desktop.services.container import Services
 from desktop.views.bus import DataBus
 from desktop.views.settings.about import AboutSettings
 from desktop.views.settings.backups import AppPathsLike, BackupSettings
+from desktop.views.settings.printers import PrinterSettings
 from desktop.views.settings.shop import ShopSettings
 from desktop.views.settings.station import StationSettings
 from desktop.views.settings.tickets import TicketSettings
@@ -30,6 +31,7 @@ class SettingsPage(QWidget):
         self.users = UsersSettings(services, bus)
         self.tickets = TicketSettings(services, bus)
         self.station = StationSettings(services)
+        self.printers = PrinterSettings(services, tasks)
         self.backups = BackupSettings(services, tasks, paths)
         self.about = AboutSettings(paths)
         self._pages: list[tuple[str, str, QWidget]] = [
@@ -37,6 +39,7 @@ class SettingsPage(QWidget):
             ("users", self.tr("Staff"), self.users),
             ("tickets", self.tr("Tickets"), self.tickets),
             ("station", self.tr("This station"), self.station),
+            ("printers", self.tr("Printers"), self.printers),
             ("backups", self.tr("Backups"), self.backups),
             ("about", self.tr("About"), self.about),
         ]

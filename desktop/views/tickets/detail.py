@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,11 +34,13 @@ from desktop.services.container import Services
 from desktop.services.errors import BenchsideError, NotFound, ValidationError
 from desktop.services.money import format_money, parse_money
 from desktop.services.permissions import Role
+from desktop.services.printing import DocumentKind
 from desktop.services.ticket_work import BenchFields, WorkSaved
 from desktop.services.tickets import TicketDetail, is_overdue
 from desktop.views.bus import DataBus
 from desktop.views.formatting import local_date, local_time
 from desktop.views.forms import FieldErrors, error_label, row_widget, with_error
+from desktop.views.printing.printer import DocumentPrinter
 from desktop.views.tasks import TaskRunner
 from desktop.views.tickets.detail_tabs import (
     DeviceHistoryTab,
@@ -137,6 +141,7 @@ class TicketWindow(QDialog):
         controls.addSpacing(20)
         controls.addWidget(QLabel(self.tr("Technician")))
         controls.addWidget(self.technician)
+        controls.addWidget(self._print_button())
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._work_tab(), self.tr("Work"))
@@ -164,6 +169,39 @@ class TicketWindow(QDialog):
         layout.addWidget(self.notice)
         layout.addWidget(self.errors.general)
         layout.addWidget(self.tabs, 1)
+
+    def _print_button(self) -> QToolButton:
+        self.printer = DocumentPrinter(self._services, self._tasks, self)
+        self.printer.printed.connect(self._show_print_message)
+        self.printer.failed.connect(self._show_print_message)
+        menu = QMenu(self)
+        for text, kind, preview in (
+            (self.tr("Print claim receipt"), DocumentKind.CLAIM_RECEIPT, False),
+            (self.tr("Print device label"), DocumentKind.DEVICE_LABEL, False),
+            (self.tr("Preview claim receipt"), DocumentKind.CLAIM_RECEIPT, True),
+            (self.tr("Preview device label"), DocumentKind.DEVICE_LABEL, True),
+        ):
+            action = menu.addAction(text)
+            action.triggered.connect(
+                lambda _c=False, k=kind, p=preview: self.print_document(k, preview=p)
+            )
+        button = QToolButton()
+        button.setText(self.tr("Print"))
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setMenu(menu)
+        self.print_menu = menu
+        return button
+
+    def print_document(self, kind: DocumentKind, preview: bool = False) -> None:
+        """Print (or preview) the ticket's claim receipt or label, now or any time later."""
+        if preview:
+            self.printer.preview_ticket_document(kind, self.ticket_id)
+        else:
+            self.printer.print_ticket_document(kind, self.ticket_id)
+
+    def _show_print_message(self, message: str) -> None:
+        self.notice.setText(message)
+        self.notice.show()
 
     def _work_tab(self) -> QWidget:
         tab = QWidget()

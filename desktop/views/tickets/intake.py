@@ -34,6 +34,7 @@ from desktop.services.container import Services
 from desktop.services.errors import BenchsideError, ValidationError
 from desktop.services.money import format_money, parse_money
 from desktop.services.permissions import Role
+from desktop.services.printing import DocumentKind, TargetType
 from desktop.services.tickets import TicketDetail, TicketInput
 from desktop.views.bus import DataBus
 from desktop.views.formatting import local_date
@@ -119,6 +120,20 @@ class IntakeDialog(QDialog):
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
 
+        self.print_claim = QCheckBox(self.tr("Print the claim receipt"))
+        self.print_label = QCheckBox(self.tr("Print the device label"))
+        printing = self._services.printing
+        for box, kind in (
+            (self.print_claim, DocumentKind.CLAIM_RECEIPT),
+            (self.print_label, DocumentKind.DEVICE_LABEL),
+        ):
+            target = printing.target(kind)
+            box.setChecked(target.type is not TargetType.NONE)
+            box.setToolTip(target.describe())
+        prints = QHBoxLayout()
+        prints.addWidget(self.print_claim)
+        prints.addWidget(self.print_label)
+        prints.addStretch(1)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -129,6 +144,7 @@ class IntakeDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
+        layout.addLayout(prints)
         layout.addWidget(self.errors.general)
         layout.addWidget(self.buttons)
 
@@ -434,6 +450,14 @@ class IntakeDialog(QDialog):
     def _on_signature_changed(self) -> None:
         if not self.signature.is_empty():
             self.consent.setChecked(True)
+
+    def documents_to_print(self) -> list[DocumentKind]:
+        """What the counter asked to print for the new ticket."""
+        chosen = [
+            (self.print_claim, DocumentKind.CLAIM_RECEIPT),
+            (self.print_label, DocumentKind.DEVICE_LABEL),
+        ]
+        return [kind for box, kind in chosen if box.isChecked()]
 
     def ticket_input(self) -> TicketInput:
         """What the form says, as the service takes it. Raises ``ValidationError``."""

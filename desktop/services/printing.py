@@ -1,0 +1,385 @@
+"""Where each document is printed at this station, and sending a job there.
+
+Each station maps each kind of document to a target: a system printer (printed by the
+views through Qt), an ESC/POS receipt printer on the network, USB, a serial port or the
+Windows spooler, or a folder that collects PDF files. The map lives in
+``local_settings`` because printers belong to the computer, not to the shop.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+import uuid
+from dataclasses import asdict, dataclass, fields, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from desktop.models import LocalSetting
+from desktop.services.context import ServiceContext
+from desktop.services.documents.paper import DEFAULT_LABEL_SIZE, LabelSize, Paper
+from desktop.services.errors import BenchsideError
+from desktop.services.permissions import Permission
+from desktop.services.text import FieldChecker, clean_line
+from desktop.services.ticket_documents import ticket_documents
+
+log = logging.getLogger(__name__)
+
+SETTING_PREFIX = "printer."
+DEFAULT_TIMEOUT = 5.0
+BAUD_RATES = (9600, 19200, 38400, 57600, 115200)
+_HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.\-]*[A-Za-z0-9])?$|^[0-9A-Fa-f:]+$")
+
+
+class PrintError(BenchsideError):
+    """A document could not be printed; the message tells the counter what to check."""
+
+
+class DocumentKind(StrEnum):
+    CLAIM_RECEIPT = "claim_receipt"
+    DEVICE_LABEL = "device_label"
+    RECEIPT = "receipt"
+    INVOICE = "invoice"
+    ITEM_LABELS = "item_labels"
+    REPORT = "report"
+
+    @property
+    def label(self) -> str:
+        return {
+            DocumentKind.CLAIM_RECEIPT: "Claim receipt",
+            DocumentKind.DEVICE_LABEL: "Device label",
+            DocumentKind.RECEIPT: "Sales receipt",
+            DocumentKind.INVOICE: "Invoice",
+            DocumentKind.ITEM_LABELS: "Item labels",
+            DocumentKind.REPORT: "Report",
+        }[self]
+
+    @property
+    def papers(self) -> tuple[str, ...]:
+        """The paper or label sizes this document can be made on; the first is the default."""
+        sheets = (Paper.A4.value, Paper.LETTER.value)
+        rolls = (Paper.THERMAL_80.value, Paper.THERMAL_58.value)
+        labels = tuple(size.value for size in LabelSize)
+        if self is DocumentKind.CLAIM_RECEIPT:
+            return sheets + rolls
+        if self is DocumentKind.RECEIPT:
+            return rolls
+        if self in {DocumentKind.DEVICE_LABEL, DocumentKind.ITEM_LABELS}:
+            return (DEFAULT_LABEL_SIZE.value, *(v for v in labels if v != DEFAULT_LABEL_SIZE))
+        return sheets
+
+    @property
+    def default_paper(self) -> str:
+        return self.papers[0]
+
+    @property
+    def thermal(self) -> bool:
+        """Whether a receipt printer (ESC/POS) can print this document."""
+        return any(_is_roll(p) for p in self.papers)
+
+
+class TargetType(StrEnum):
+    NONE = "none"
+    SYSTEM = "system"
+    ESCPOS_NETWORK = "escpos_network"
+    ESCPOS_USB = "escpos_usb"
+    ESCPOS_SERIAL = "escpos_serial"
+    ESCPOS_WIN32 = "escpos_win32"
+    PDF_FOLDER = "pdf_folder"
+
+    @property
+    def label(self) -> str:
+        return {
+            TargetType.NONE: "Not set up (preview only)",
+            TargetType.SYSTEM: "Printer installed on this computer",
+            TargetType.ESCPOS_NETWORK: "Receipt printer on the network",
+            TargetType.ESCPOS_USB: "Receipt printer on USB",
+            TargetType.ESCPOS_SERIAL: "Receipt printer on a serial port",
+            TargetType.ESCPOS_WIN32: "Receipt printer through Windows",
+            TargetType.PDF_FOLDER: "Save PDF files to a folder",
+        }[self]
+
+    @property
+    def escpos(self) -> bool:
+        return self.value.startswith("escpos_")
+
+
+@dataclass(frozen=True)
+class PrintTarget:
+    """Where one kind of document goes. Only the fields of ``type`` matter."""
+
+    type: TargetType = TargetType.NONE
+    paper: str = ""  # a Paper or LabelSize value; empty = the document's default
+    copies: int = 1
+    printer_name: str = ""  # system and Windows printers; empty = the default printer
+    host: str = ""
+    port: int = 9100
+    usb_vendor_id: int = 0
+    usb_product_id: int = 0
+    serial_device: str = ""
+    baud_rate: int = 9600
+    folder: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, stored: str) -> PrintTarget:
+        """The stored target; unknown keys (from a newer version) are ignored and a
+        damaged value reads as no target."""
+        try:
+            raw = json.loads(stored)
+            known = {f.name for f in fields(cls)}
+            values: dict[str, Any] = {k: v for k, v in raw.items() if k in known}
+            values["type"] = TargetType(values.get("type", "none"))
+            return cls(**values)
+        except (ValueError, TypeError, AttributeError):
+            log.warning("ignoring a damaged printer setting: %r", stored[:200])
+            return cls()
+
+    def describe(self) -> str:
+        """How the counter calls this printer in messages."""
+        if self.type is TargetType.SYSTEM:
+            return (
+                f"the printer {self.printer_name}" if self.printer_name else "the default printer"
+            )
+        if self.type is TargetType.ESCPOS_NETWORK:
+            return f"the receipt printer at {self.host}:{self.port}"
+        if self.type is TargetType.ESCPOS_USB:
+            return f"the USB receipt printer {self.usb_vendor_id:04x}:{self.usb_product_id:04x}"
+        if self.type is TargetType.ESCPOS_SERIAL:
+            return f"the receipt printer on {self.serial_device}"
+        if self.type is TargetType.ESCPOS_WIN32:
+            name = self.printer_name or "default"
+            return f"the Windows printer {name}"
+        if self.type is TargetType.PDF_FOLDER:
+            return f"the folder {self.folder}"
+        return "no printer"
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """A rendered document: always a PDF (for preview, system printers and folders), and
+    ESC/POS bytes when it was made for a receipt printer."""
+
+    kind: DocumentKind
+    stem: str  # file name without extension, e.g. claim-receipt-T-A-10001
+    pdf: bytes
+    escpos: bytes | None = None
+    paper: str = ""
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    target: PrintTarget
+    path: Path | None = None  # the file written by a PDF folder target
+
+    @property
+    def message(self) -> str:
+        if self.path is not None:
+            return f"Saved {self.path.name} in {self.path.parent}."
+        return f"Sent to {self.target.describe()}."
+
+
+def setting_key(kind: DocumentKind) -> str:
+    return f"{SETTING_PREFIX}{kind.value}"
+
+
+def paper_of(kind: DocumentKind, target: PrintTarget) -> str:
+    """The paper the document is made on for ``target`` (its own or the default)."""
+    return target.paper if target.paper in kind.papers else kind.default_paper
+
+
+def check_target(kind: DocumentKind, target: PrintTarget) -> PrintTarget:
+    """``target`` cleaned, or ``ValidationError`` naming each wrong field."""
+    check = FieldChecker()
+    kind_type = target.type
+    if kind_type.escpos and not kind.thermal:
+        check.fail("type", f"A {kind.label.lower()} cannot be printed on a receipt printer.")
+    paper = target.paper or kind.default_paper
+    if paper not in kind.papers:
+        check.fail("paper", "Choose a paper size this document can be printed on.")
+    elif kind_type.escpos and kind.thermal and not _is_roll(paper):
+        check.fail("paper", "A receipt printer needs receipt-roll paper (58 or 80 mm).")
+    if not 1 <= target.copies <= 10:
+        check.fail("copies", "Between 1 and 10 copies.")
+    cleaned = replace(
+        target,
+        paper=paper,
+        printer_name=check.line("printer_name", target.printer_name, 200),
+        host=clean_line(target.host),
+        serial_device=check.line("serial_device", target.serial_device, 200),
+        folder=check.line("folder", target.folder, 1000),
+    )
+    _check_connection(check, cleaned)
+    check.raise_if_any()
+    return cleaned
+
+
+def _is_roll(paper: str) -> bool:
+    return paper in Paper._value2member_map_ and Paper(paper).thermal is not None
+
+
+def _check_connection(check: FieldChecker, target: PrintTarget) -> None:
+    if target.type is TargetType.ESCPOS_NETWORK:
+        if not target.host:
+            check.fail("host", "Enter the printer's IP address or host name.")
+        elif len(target.host) > 253 or not _HOST.match(target.host):
+            check.fail("host", "This is not an IP address or host name.")
+        if not 1 <= target.port <= 65535:
+            check.fail("port", "A port is a number from 1 to 65535 (usually 9100).")
+    elif target.type is TargetType.ESCPOS_USB:
+        for field in ("usb_vendor_id", "usb_product_id"):
+            if not 1 <= getattr(target, field) <= 0xFFFF:
+                check.fail(field, "Enter the id as four hexadecimal digits, e.g. 04b8.")
+    elif target.type is TargetType.ESCPOS_SERIAL:
+        if not target.serial_device:
+            check.fail("serial_device", "Enter the port, e.g. COM3 or /dev/ttyUSB0.")
+        if target.baud_rate not in BAUD_RATES:
+            check.fail("baud_rate", "Choose the printer's speed (usually 9600 or 115200).")
+    elif target.type is TargetType.PDF_FOLDER:
+        if not target.folder:
+            check.fail("folder", "Choose the folder for the PDF files.")
+        elif not Path(target.folder).expanduser().is_absolute():
+            check.fail("folder", "Choose a full folder path, not a relative one.")
+
+
+class PrintService:
+    """Print targets of this station, rendering the documents for them, and sending."""
+
+    def __init__(self, ctx: ServiceContext, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.ctx = ctx
+        self.timeout = timeout
+
+    def target(self, kind: DocumentKind) -> PrintTarget:
+        """Where ``kind`` prints at this station (no target when never set)."""
+        with self.ctx.uow() as tx:
+            row = tx.session.get(LocalSetting, setting_key(kind))
+            return PrintTarget.from_json(row.value) if row is not None else PrintTarget()
+
+    def targets(self) -> dict[DocumentKind, PrintTarget]:
+        return {kind: self.target(kind) for kind in DocumentKind}
+
+    def set_target(self, kind: DocumentKind, target: PrintTarget) -> PrintTarget:
+        """Save where ``kind`` prints at this station.
+
+        Raises ``ValidationError`` (fields of ``PrintTarget``) or ``PermissionDenied``.
+        """
+        self.ctx.require(Permission.MANAGE_STATION)
+        cleaned = check_target(kind, target)
+        with self.ctx.uow() as tx:
+            key = setting_key(kind)
+            row = tx.session.get(LocalSetting, key)
+            if row is None:
+                tx.session.add(LocalSetting(key=key, value=cleaned.to_json()))
+            else:
+                row.value = cleaned.to_json()
+            tx.commit()
+        return cleaned
+
+    def ticket_job(
+        self,
+        kind: DocumentKind,
+        ticket_id: uuid.UUID,
+        paper: str | None = None,
+    ) -> PrintJob:
+        """The claim receipt or device label of a ticket, rendered for this station's
+        target of ``kind`` (or for ``paper``). Raises ``NotFound``."""
+        from desktop.services.documents import tickets
+
+        chosen = paper if paper in kind.papers else paper_of(kind, self.target(kind))
+        with self.ctx.uow() as tx:
+            claim, label = ticket_documents(tx.session, ticket_id)
+        if kind is DocumentKind.CLAIM_RECEIPT:
+            sheet = Paper(chosen)
+            roll = sheet.thermal
+            return PrintJob(
+                kind,
+                f"claim-receipt-{claim.ticket_number}",
+                tickets.claim_receipt_pdf(claim, sheet),
+                tickets.claim_receipt_escpos(claim, roll) if roll else None,
+                chosen,
+            )
+        if kind is DocumentKind.DEVICE_LABEL:
+            pdf = tickets.device_label_pdf(label, LabelSize(chosen))
+            return PrintJob(kind, f"device-label-{label.ticket_number}", pdf, None, chosen)
+        raise ValueError(f"{kind} is not a ticket document")
+
+    def test_job(self, kind: DocumentKind, target: PrintTarget) -> PrintJob:
+        """A short test page for ``target`` on its paper."""
+        from desktop.services.documents.printer_test import (
+            PrinterTestPage,
+            printer_test_escpos,
+            printer_test_pdf,
+        )
+
+        chosen = paper_of(kind, target)
+        shop = self.ctx.station_code
+        page = PrinterTestPage(kind.label, target.describe(), f"Station {shop}", chosen)
+        roll = Paper(chosen).thermal if _is_roll(chosen) else None
+        escpos = printer_test_escpos(page, roll) if roll and target.type.escpos else None
+        return PrintJob(kind, f"test-{kind.value}", printer_test_pdf(page), escpos, chosen)
+
+    def send(
+        self,
+        kind: DocumentKind,
+        job: PrintJob,
+        target: PrintTarget | None = None,
+        timeout: float | None = None,
+    ) -> PrintResult:
+        """Send ``job`` to the station's target of ``kind`` (or to ``target``).
+
+        Blocking (run it off the GUI thread). System printers are printed by the views
+        and are refused here with ``ValueError``. Raises ``PrintError`` with a message
+        for the counter when the printer cannot be reached or the file not written.
+        """
+        chosen = self.target(kind) if target is None else check_target(kind, target)
+        seconds = self.timeout if timeout is None else timeout
+        if chosen.type is TargetType.NONE:
+            raise PrintError(
+                f"No printer is set up for {kind.label.lower()}s at this station. "
+                "Choose one in Settings → Printers, or save the PDF instead."
+            )
+        if chosen.type is TargetType.SYSTEM:
+            raise ValueError("system printers are printed through Qt by the views")
+        if chosen.type is TargetType.PDF_FOLDER:
+            return PrintResult(chosen, write_pdf(Path(chosen.folder).expanduser(), job))
+        if job.escpos is None:
+            raise PrintError(
+                f"This {kind.label.lower()} was made for {job.paper or 'sheet'} paper and "
+                f"cannot go to {chosen.describe()}. Check the paper size in Settings → Printers."
+            )
+        from desktop.services.escpos_output import write_escpos
+
+        write_escpos(chosen, job.escpos * chosen.copies, seconds)
+        return PrintResult(chosen)
+
+
+def write_pdf(folder: Path, job: PrintJob) -> Path:
+    """Write ``job``'s PDF into ``folder`` atomically (a half-written file never appears
+    under its name); an existing file of that name is kept and a number added."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{job.stem}.pdf"
+        number = 2
+        while target.exists():
+            target = folder / f"{job.stem}-{number}.pdf"
+            number += 1
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".benchside-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(job.pdf)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise PrintError(f"Could not save the PDF in {folder}: {reason}.") from error
+    return target

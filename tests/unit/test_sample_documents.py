@@ -1,0 +1,35 @@
+"""`benchside sample-documents DIR` writes every sample from a real demo ticket."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import zxingcpp
+
+from desktop.cli import main
+from desktop.sample_documents import SAMPLES
+
+
+def test_sample_documents_writes_every_file(tmp_path: Path, capsys) -> None:
+    assert main(["sample-documents", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(s.file_name for s in SAMPLES)
+    receipt = (tmp_path / "claim-receipt.bin").read_bytes()
+    assert receipt.startswith(b"\x1b@")
+    # The demo shop has a few tickets already; the sample is the newest one.
+    barcodes = {
+        name: _barcodes(tmp_path / name) for name in ("device-label.pdf", "claim-receipt.pdf")
+    }
+    number = barcodes["device-label.pdf"][0]
+    assert barcodes == {"device-label.pdf": [number], "claim-receipt.pdf": [number]}
+    assert number.startswith("T-A-1") and b"{B" + number.encode() in receipt
+    assert "claim-receipt-a4.pdf" in capsys.readouterr().out
+
+
+def _barcodes(pdf: Path) -> list[str]:
+    document = pdfium.PdfDocument(pdf.read_bytes())
+    try:
+        picture = document[0].render(scale=300 / 72).to_pil()
+    finally:
+        document.close()
+    return [found.text for found in zxingcpp.read_barcodes(picture)]
