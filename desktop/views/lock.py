@@ -17,7 +17,7 @@ from desktop.services.accounts import LoginResult
 from desktop.services.container import Services
 from desktop.services.errors import AuthenticationFailed, LoginThrottled
 from desktop.views.forms import error_label
-from desktop.views.passwords import password_edit
+from desktop.views.passwords import password_edit, throttled_message
 
 _INPUT_EVENTS = frozenset(
     {
@@ -136,11 +136,7 @@ class LockDialog(QDialog):
             else:
                 self.result_login = self._services.accounts.login(username, password)
         except LoginThrottled as exc:
-            self._fail(
-                self.tr("Too many failed attempts. Try again in {seconds} seconds.").format(
-                    seconds=exc.seconds_left
-                )
-            )
+            self._fail(throttled_message(self, exc))
         except AuthenticationFailed as exc:
             self._fail(str(exc))
         else:

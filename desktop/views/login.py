@@ -18,7 +18,13 @@ from desktop.services.accounts import LoginResult
 from desktop.services.container import Services
 from desktop.services.errors import AuthenticationFailed, LoginThrottled, ValidationError
 from desktop.views.forms import FieldErrors, error_label
-from desktop.views.passwords import password_edit
+from desktop.views.passwords import (
+    add_new_password_rows,
+    ok_cancel,
+    password_edit,
+    passwords_differ,
+    throttled_message,
+)
 
 
 class LoginDialog(QDialog):
@@ -67,11 +73,7 @@ class LoginDialog(QDialog):
                 self.username.text(), self.password.text()
             )
         except LoginThrottled as exc:
-            self._fail(
-                self.tr("Too many failed attempts. Try again in {seconds} seconds.").format(
-                    seconds=exc.seconds_left
-                )
-            )
+            self._fail(throttled_message(self, exc))
         except AuthenticationFailed as exc:
             self._fail(str(exc))
         else:
@@ -109,27 +111,16 @@ class RecoveryDialog(QDialog):
         self.username = QLineEdit(self)
         self.code = QLineEdit(self)
         self.code.setPlaceholderText("XXXX-XXXX-XXXX-XXXX")
-        self.new = password_edit(self)
-        self.confirm = password_edit(self)
         self._errors = FieldErrors(error_label(self))
         form.addRow(self.tr("Owner user name:"), self.username)
         form.addRow(self.tr("Recovery code:"), self.code)
-        form.addRow(self.tr("New password:"), self.new)
-        form.addRow("", self._errors.add("new_password", error_label(self)))
-        form.addRow(self.tr("Repeat new password:"), self.confirm)
-        form.addRow("", self._errors.add("confirm", error_label(self)))
+        self.new, self.confirm = add_new_password_rows(form, self._errors, self)
         layout.addLayout(form)
         layout.addWidget(self._errors.general)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self.submit))
 
     def submit(self) -> None:
-        if self.new.text() != self.confirm.text():
-            self._errors.show({"confirm": self.tr("The two new passwords differ.")})
+        if passwords_differ(self, self._errors, self.new.text(), self.confirm.text()):
             return
         try:
             self.next_code = self._services.accounts.recover_owner(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -13,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.container import Services
-from desktop.services.errors import AuthenticationFailed, ValidationError
+from desktop.services.errors import AuthenticationFailed, LoginThrottled, ValidationError
 from desktop.views.forms import FieldErrors, error_label
 
 
@@ -21,6 +23,42 @@ def password_edit(parent: QWidget) -> QLineEdit:
     edit = QLineEdit(parent)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     return edit
+
+
+def add_new_password_rows(
+    form: QFormLayout, errors: FieldErrors, parent: QWidget
+) -> tuple[QLineEdit, QLineEdit]:
+    """ "New password" and "Repeat new password" rows with their error labels."""
+    new, confirm = password_edit(parent), password_edit(parent)
+    form.addRow(parent.tr("New password:"), new)
+    form.addRow("", errors.add("new_password", error_label(parent)))
+    form.addRow(parent.tr("Repeat new password:"), confirm)
+    form.addRow("", errors.add("confirm", error_label(parent)))
+    return new, confirm
+
+
+def ok_cancel(dialog: QDialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
+    """OK runs ``on_ok`` (which accepts when it succeeds); Cancel rejects."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def passwords_differ(dialog: QDialog, errors: FieldErrors, new: str, confirm: str) -> bool:
+    """Show that the two typed new passwords differ; True when they do."""
+    if new == confirm:
+        return False
+    errors.show({"confirm": dialog.tr("The two new passwords differ.")})
+    return True
+
+
+def throttled_message(widget: QWidget, exc: LoginThrottled) -> str:
+    return widget.tr("Too many failed attempts. Try again in {seconds} seconds.").format(
+        seconds=exc.seconds_left
+    )
 
 
 class ChangePasswordDialog(QDialog):
@@ -38,27 +76,16 @@ class ChangePasswordDialog(QDialog):
             layout.addWidget(note)
         form = QFormLayout()
         self.current = password_edit(self)
-        self.new = password_edit(self)
-        self.confirm = password_edit(self)
         self._errors = FieldErrors(error_label(self))
         form.addRow(self.tr("Current password:"), self.current)
         form.addRow("", self._errors.add("current", error_label(self)))
-        form.addRow(self.tr("New password:"), self.new)
-        form.addRow("", self._errors.add("new_password", error_label(self)))
-        form.addRow(self.tr("Repeat new password:"), self.confirm)
-        form.addRow("", self._errors.add("confirm", error_label(self)))
+        self.new, self.confirm = add_new_password_rows(form, self._errors, self)
         layout.addLayout(form)
         layout.addWidget(self._errors.general)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self.submit))
 
     def submit(self) -> None:
-        if self.new.text() != self.confirm.text():
-            self._errors.show({"confirm": self.tr("The two new passwords differ.")})
+        if passwords_differ(self, self._errors, self.new.text(), self.confirm.text()):
             return
         try:
             self._services.accounts.change_own_password(self.current.text(), self.new.text())

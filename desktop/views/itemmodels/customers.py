@@ -7,23 +7,20 @@ from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 
 from desktop.services.changes import Changes
 from desktop.services.customers import CustomerService, CustomerSummary
+from desktop.views.itemmodels.readonly import ModelIndex, ReadOnlyTableModel
 
 BLOCK_SIZE = 200
 MAX_BLOCKS = 50
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 
-
-class CustomerTableModel(QAbstractTableModel):
+class CustomerTableModel(ReadOnlyTableModel):
     """Name, company, phone and email of the customers matching the current query.
 
     ``rowCount`` is the true total so the scroll bar is honest; ``data`` loads the block
@@ -34,7 +31,7 @@ class CustomerTableModel(QAbstractTableModel):
     COLUMNS = ("name", "company", "phone", "email")
 
     def __init__(self, customers: CustomerService, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__((), parent)
         self._customers = customers
         self._query = ""
         self._total = 0
@@ -119,9 +116,6 @@ class CustomerTableModel(QAbstractTableModel):
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._total
 
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (
             Qt.ItemDataRole.DisplayRole,
@@ -135,24 +129,3 @@ class CustomerTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return summary.id
         return str(getattr(summary, self.COLUMNS[index.column()]))
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._headers):
-            return self._headers[section]
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )

@@ -6,16 +6,15 @@ import uuid
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.services.tickets import TicketFilter, TicketService, TicketSummary
 from desktop.views.formatting import local_time
+from desktop.views.itemmodels.readonly import ModelIndex, ReadOnlyTableModel
 
 PAGE_SIZE = 200
 WAITING = frozenset({"waiting_parts", "waiting_customer"})
@@ -23,10 +22,8 @@ OVERDUE_BACKGROUND = QColor("#fde2e1")
 WAITING_BACKGROUND = QColor("#fff1cc")
 ROW_TEXT = QColor("#202020")  # dark text stays readable on the light row colours
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 
-
-class TicketTableModel(QAbstractTableModel):
+class TicketTableModel(ReadOnlyTableModel):
     """Tickets matching a ``TicketFilter``; ``fetchMore`` reads the next keyset page."""
 
     COLUMNS = (
@@ -41,7 +38,7 @@ class TicketTableModel(QAbstractTableModel):
     )
 
     def __init__(self, tickets: TicketService, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__((), parent)
         self._tickets = tickets
         self._filter = TicketFilter()
         self._rows: list[TicketSummary] = []
@@ -121,9 +118,6 @@ class TicketTableModel(QAbstractTableModel):
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def _text(self, summary: TicketSummary, column: str) -> str:
         if column == "number":
             return summary.number
@@ -162,24 +156,3 @@ class TicketTableModel(QAbstractTableModel):
                 return QBrush(ROW_TEXT)
             return None
         return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._headers):
-            return self._headers[section]
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
