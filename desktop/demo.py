@@ -247,7 +247,8 @@ def _add_tickets(services: Services, rng: random.Random, count: int) -> None:
     ]
     now = datetime.now(UTC)
     for n in range(min(count, len(customer_devices))):
-        customer_id, device_id = customer_devices[n]
+        # Every few tickets a device comes back: the ticket screen shows its history.
+        customer_id, device_id = customer_devices[n - 5 if n % 7 == 6 else n]
         problem, work, labour, parts = _PROBLEMS[n % len(_PROBLEMS)]
         age = timedelta(days=35 * (count - n) / count, hours=rng.randrange(0, 8))
         ticket = services.tickets.create(

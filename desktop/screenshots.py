@@ -156,6 +156,8 @@ def _ticket_screens(services: Services, window: QWidget, out: Path, written: lis
     _save(intake, out, "ticket-intake", written)
     intake.close()
     busy = [t for t in services.tickets.page(limit=40) if t.technician] or services.tickets.page()
+    # A returning device shows every part of the screen, its history included.
+    busy.sort(key=lambda t: not services.tickets.device_history(t.id))
     if busy:
         ticket = window.open_ticket(busy[0].id)
         ticket.resize(1180, 820)

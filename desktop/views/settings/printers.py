@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -148,7 +149,16 @@ class TargetEditor(QGroupBox):
         self._pages[target_type.value] = self.fields.addWidget(page)
 
     def _on_type_current_index_changed(self, _index: int) -> None:
-        self.fields.setCurrentIndex(self._pages[self.type.currentData()])
+        current = self._pages[self.type.currentData()]
+        # A stack is as tall as its tallest page; let only the shown page take room.
+        for index in range(self.fields.count()):
+            policy = (
+                QSizePolicy.Policy.Preferred if index == current else QSizePolicy.Policy.Ignored
+            )
+            self.fields.widget(index).setSizePolicy(policy, policy)
+        self.fields.setCurrentIndex(current)
+        self.fields.setVisible(self.type.currentData() != TargetType.NONE.value)
+        self.fields.adjustSize()
 
     def _on_browse_clicked(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, self.tr("Folder for PDF files"))

@@ -101,6 +101,7 @@ class TicketWindow(QDialog):
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 20pt; font-weight: 700;")
         self.badges = QLabel()
+        self.badges.setTextFormat(Qt.TextFormat.RichText)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -351,12 +352,15 @@ class TicketWindow(QDialog):
         return format_money(amount, self.shop.currency, self.shop.locale) if amount else ""
 
     def _badges(self, ticket: TicketDetail) -> str:
-        parts = [f"[{ticket.status.name}]", f"[{ticket.priority.capitalize()}]"]
+        parts = [
+            _badge(ticket.status.name, "#e3ecf7", "#1d3f6e"),
+            _badge(self.tr(ticket.priority.capitalize()), "#eeeeee", "#333333"),
+        ]
         if is_overdue(ticket):
-            parts.append(self.tr("[OVERDUE]"))
+            parts.append(_badge(self.tr("Overdue"), "#fde2e1", "#9b1c14"))
         if ticket.warranty_of_id is not None:
-            parts.append(self.tr("[Warranty comeback]"))
-        return "  ".join(parts)
+            parts.append(_badge(self.tr("Warranty comeback"), "#fff1cc", "#6b4e00"))
+        return " ".join(parts)
 
     def _summary(self, ticket: TicketDetail) -> str:
         lines = [f"<b>{_html(ticket.customer_name)}</b>"]
@@ -572,6 +576,13 @@ def _shown(value: object, money: Callable[[int], str]) -> str:
     if isinstance(value, datetime):
         return local_time(value)
     return str(value)
+
+
+def _badge(text: str, background: str, colour: str) -> str:
+    return (
+        f'<span style="background:{background}; color:{colour}; font-weight:600;">'
+        f"&nbsp;{_html(text)}&nbsp;</span>"
+    )
 
 
 def _html(text: str) -> str:
