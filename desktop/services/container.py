@@ -21,6 +21,8 @@ from desktop.services.database import (
     upgrade_needed,
 )
 from desktop.services.devices import DeviceService
+from desktop.services.message_sender import MessageSender
+from desktop.services.messages import MessageService
 from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
 from desktop.services.ticket_attachments import TicketAttachmentService
@@ -47,6 +49,8 @@ class Services:
     ticket_statuses: TicketStatusService
     ticket_work: TicketWorkService
     attachments: TicketAttachmentService
+    messages: MessageService
+    message_sender: MessageSender
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -85,6 +89,8 @@ class Services:
             ticket_statuses=TicketStatusService(ctx),
             ticket_work=TicketWorkService(ctx, tickets),
             attachments=TicketAttachmentService(ctx, path.parent / "attachments"),
+            messages=MessageService(ctx),
+            message_sender=MessageSender(ctx),
         )
 
     def close(self) -> None:
