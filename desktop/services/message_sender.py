@@ -187,7 +187,8 @@ class MessageSender:
             )
             tx.commit()
 
-    def _outgoing(self, message_id: uuid.UUID) -> tuple[Message, OutgoingEmail]:
+    def _outgoing(self, message_id: uuid.UUID) -> tuple[str, OutgoingEmail]:
+        """The message's channel and content, read before any network work starts."""
         with self.ctx.uow() as tx:
             message = tx.session.get(Message, message_id)
             assert message is not None
@@ -203,23 +204,23 @@ class MessageSender:
             email = OutgoingEmail(
                 message.id, message.recipient, message.subject, message.body, shop, attachments
             )
-            return message, email
+            return message.channel, email
 
     def _deliver(self, message_id: uuid.UUID, config: MessagingConfig) -> DeliveryError | None:
-        message, email = self._outgoing(message_id)
+        channel, email = self._outgoing(message_id)
 
         def handover() -> None:
             self._mark_handed_over(message_id)
 
         try:
-            if message.channel == "email":
+            if channel == "email":
                 if not config.email_enabled:
                     raise DeliveryError("Sending email is switched off in Settings → Messages.")
                 send_email(config, email, handover)
             else:
                 if not config.sms_enabled:
                     raise DeliveryError("Sending SMS is switched off in Settings → Messages.")
-                send_sms(config, message.id, message.recipient, message.body, handover)
+                send_sms(config, message_id, email.to, email.body, handover)
         except DeliveryError as error:
             log.info("message %s not delivered: %s", message_id, error)
             return error

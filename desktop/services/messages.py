@@ -219,7 +219,7 @@ def enqueue_status_messages(
             "channel": channel,
             "recipient": recipient,
             "subject": render(template.subject, values)[:MAX_SUBJECT] if channel == "email" else "",
-            "body": render(template.body, values),
+            "body": render(template.body, values).strip(),
             "ticket_id": ticket.id,
             "subject_kind": "ticket",
             "subject_id": ticket.id,
