@@ -17,7 +17,7 @@ def _page(qtbot, services, bus, tasks, paths) -> SettingsPage:
 
 def test_pages_can_be_chosen(qtbot, shop_services, bus, tasks, gui_paths) -> None:
     page = _page(qtbot, shop_services, bus, tasks, gui_paths)
-    assert page.pages() == ["shop", "users", "station", "backups", "about"]
+    assert page.pages() == ["shop", "users", "station", "messages", "backups", "about"]
     page.set_page("about")
     assert page.current_page() == "about"
     assert page.about.values["benchside"]

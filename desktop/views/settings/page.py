@@ -9,6 +9,7 @@ from desktop.services.container import Services
 from desktop.views.bus import DataBus
 from desktop.views.settings.about import AboutSettings
 from desktop.views.settings.backups import AppPathsLike, BackupSettings
+from desktop.views.settings.messages import MessagesSettings
 from desktop.views.settings.shop import ShopSettings
 from desktop.views.settings.station import StationSettings
 from desktop.views.settings.users import UsersSettings
@@ -28,12 +29,14 @@ class SettingsPage(QWidget):
         self.shop = ShopSettings(services, bus)
         self.users = UsersSettings(services, bus)
         self.station = StationSettings(services)
+        self.messages = MessagesSettings(services, tasks)
         self.backups = BackupSettings(services, tasks, paths)
         self.about = AboutSettings(paths)
         self._pages: list[tuple[str, str, QWidget]] = [
             ("shop", self.tr("Shop"), self.shop),
             ("users", self.tr("Staff"), self.users),
             ("station", self.tr("This station"), self.station),
+            ("messages", self.tr("Messages"), self.messages),
             ("backups", self.tr("Backups"), self.backups),
             ("about", self.tr("About"), self.about),
         ]
@@ -64,3 +67,5 @@ class SettingsPage(QWidget):
             self.users.reload()
         if changes.everything or changes.shop:
             self.shop.reload()
+        if changes.everything or changes.users:
+            self.messages.reload()
