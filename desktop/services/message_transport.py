@@ -7,7 +7,6 @@ is called just before the step after which the other side may have accepted the 
 
 from __future__ import annotations
 
-import ssl
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from desktop.services.errors import DeliveryError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # smtplib, ssl and httpx are imported on first use (start-up time)
     import smtplib
 
 TIMEOUT_SECONDS = 10.0
@@ -97,6 +96,7 @@ def send_email(
 ) -> None:
     """Deliver ``email`` to the configured SMTP server. Raises ``DeliveryError``."""
     import smtplib
+    import ssl
 
     if not config.smtp_host or not config.from_address:
         raise DeliveryError("Email is not set up: enter the mail server and the from address.")
@@ -158,6 +158,7 @@ def send_email(
 
 def _connect(config: MessagingConfig) -> smtplib.SMTP:
     import smtplib
+    import ssl
 
     context = ssl.create_default_context()
     if config.smtp_security == "ssl":
