@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -17,6 +18,9 @@ from desktop.services.container import Services
 from desktop.services.errors import BackupError, DatabaseError, DatabaseTooNew
 from desktop.views.bus import DataBus
 from desktop.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop.views.messaging import MessageDispatcher
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +179,7 @@ class Benchside(QObject):
         self.tasks = TaskRunner(self)
         self.services: Services | None = None
         self.window: QWidget | None = None
+        self.dispatcher: MessageDispatcher | None = None
         self.dialog: QWidget | None = None
         self.exit_when_ready = os.environ.get(ENV_EXIT_WHEN_READY) == "1"
 
@@ -259,6 +264,7 @@ class Benchside(QObject):
             window = MainWindow(self.services, self.bus, self.tasks, self.paths)
             window.signed_out.connect(self._on_window_signed_out)
             self.window = window
+            self._start_message_dispatcher()
         else:
             self.window.update_user()  # type: ignore[attr-defined]
             from desktop.services.changes import Changes
@@ -274,6 +280,14 @@ class Benchside(QObject):
                 shown.connect(lambda _total: (page.scroll_to_end(), self._ready()))
                 return
         self._ready()
+
+    def _start_message_dispatcher(self) -> None:
+        from desktop.views.messaging import MessageDispatcher
+
+        assert self.services is not None
+        dispatcher = MessageDispatcher(self.services.message_sender, self.tasks, self.bus, self)
+        dispatcher.start()
+        self.dispatcher = dispatcher
 
     def _on_window_signed_out(self) -> None:
         if self.window is not None:
@@ -292,6 +306,8 @@ class Benchside(QObject):
             target.activateWindow()
 
     def shutdown(self) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.stop()
         self.tasks.wait()
         if self.services is not None:
             self.services.close()

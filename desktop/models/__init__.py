@@ -3,6 +3,12 @@
 from desktop.models.accounts import AuditEvent, LoginThrottle, User
 from desktop.models.base import Base, Syncable
 from desktop.models.customers import Customer, CustomerPhone, Device, DeviceModel
+from desktop.models.messages import (
+    Message,
+    MessageAttachment,
+    MessageTemplate,
+    MessagingSettings,
+)
 from desktop.models.shop import DocumentSequence, LocalSetting, ShopProfile, Station
 from desktop.models.sync import OutboxEntry, SearchKey, Tombstone
 from desktop.models.tickets import (
@@ -27,6 +33,10 @@ __all__ = [
     "DocumentSequence",
     "LocalSetting",
     "LoginThrottle",
+    "Message",
+    "MessageAttachment",
+    "MessageTemplate",
+    "MessagingSettings",
     "OutboxEntry",
     "SearchKey",
     "ShopProfile",

@@ -21,6 +21,8 @@ from desktop.services.database import (
     upgrade_needed,
 )
 from desktop.services.devices import DeviceService
+from desktop.services.message_sender import MessageSender
+from desktop.services.messages import MessageService
 from desktop.services.printing import PrintService
 from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
@@ -49,6 +51,8 @@ class Services:
     ticket_work: TicketWorkService
     attachments: TicketAttachmentService
     printing: PrintService
+    messages: MessageService
+    message_sender: MessageSender
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -88,6 +92,8 @@ class Services:
             ticket_work=TicketWorkService(ctx, tickets),
             attachments=TicketAttachmentService(ctx, path.parent / "attachments"),
             printing=PrintService(ctx),
+            messages=MessageService(ctx),
+            message_sender=MessageSender(ctx),
         )
 
     def close(self) -> None:

@@ -47,3 +47,17 @@ class DatabaseError(BenchsideError):
 
 class DatabaseTooNew(DatabaseError):
     """The database was written by a newer Benchside: update, never restore over it."""
+
+
+class DeliveryError(BenchsideError):
+    """An email or SMS could not be handed to the mail server or the SMS gateway.
+
+    ``permanent``: trying again will not help (the address was refused).
+    ``uncertain``: the connection broke while handing it over, so it may have arrived;
+    it is not resent automatically, so that the customer never gets it twice.
+    """
+
+    def __init__(self, message: str, permanent: bool = False, uncertain: bool = False) -> None:
+        self.permanent = permanent
+        self.uncertain = uncertain
+        super().__init__(message)

@@ -29,6 +29,7 @@ from desktop.models.base import utc_now
 from desktop.services.context import ServiceContext
 from desktop.services.customers import display_name
 from desktop.services.errors import NotFound, PermissionDenied, ValidationError
+from desktop.services.messages import enqueue_status_messages
 from desktop.services.numbering import next_number
 from desktop.services.permissions import Permission, Role
 from desktop.services.text import FieldChecker, clean_line
@@ -197,7 +198,8 @@ class TicketService:
         return ticket
 
     def change_status(self, ticket_id: uuid.UUID, status_id: uuid.UUID, note: str = "") -> None:
-        """Move a ticket to another status; the change is kept in its history."""
+        """Move a ticket to another status; the change is kept in its history, and entering
+        a status that notifies the customer queues their email/SMS in the same transaction."""
         actor = self.ctx.require(Permission.EDIT_TICKETS)
         check = FieldChecker()
         cleaned = check.text("note", note, 2000)
@@ -214,16 +216,17 @@ class TicketService:
             self._check_status_move(current.category, status.category)
             if status.category in DONE and current.category not in DONE:
                 ticket.completed_at = utc_now()
-            tx.session.add(
-                TicketStatusChange(
-                    ticket_id=ticket.id,
-                    from_status_id=ticket.status_id,
-                    to_status_id=status.id,
-                    user_id=actor.user_id,
-                    note=cleaned,
-                )
+            change = TicketStatusChange(
+                ticket_id=ticket.id,
+                from_status_id=ticket.status_id,
+                to_status_id=status.id,
+                user_id=actor.user_id,
+                note=cleaned,
             )
+            tx.session.add(change)
             ticket.status_id = status.id
+            if status.notify_customer:
+                enqueue_status_messages(tx.session, self.ctx, ticket, status, change)
             tx.commit()
 
     def _check_status_move(self, current: str, target: str) -> None:

@@ -9,6 +9,7 @@ from desktop.services.container import Services
 from desktop.views.bus import DataBus
 from desktop.views.settings.about import AboutSettings
 from desktop.views.settings.backups import AppPathsLike, BackupSettings
+from desktop.views.settings.messages import MessagesSettings
 from desktop.views.settings.printers import PrinterSettings
 from desktop.views.settings.shop import ShopSettings
 from desktop.views.settings.station import StationSettings
@@ -32,6 +33,7 @@ class SettingsPage(QWidget):
         self.tickets = TicketSettings(services, bus)
         self.station = StationSettings(services)
         self.printers = PrinterSettings(services, tasks)
+        self.messages = MessagesSettings(services, tasks)
         self.backups = BackupSettings(services, tasks, paths)
         self.about = AboutSettings(paths)
         self._pages: list[tuple[str, str, QWidget]] = [
@@ -40,6 +42,7 @@ class SettingsPage(QWidget):
             ("tickets", self.tr("Tickets"), self.tickets),
             ("station", self.tr("This station"), self.station),
             ("printers", self.tr("Printers"), self.printers),
+            ("messages", self.tr("Messages"), self.messages),
             ("backups", self.tr("Backups"), self.backups),
             ("about", self.tr("About"), self.about),
         ]
@@ -71,3 +74,5 @@ class SettingsPage(QWidget):
         if changes.everything or changes.shop:
             self.shop.reload()
             self.tickets.reload()
+        if changes.everything or changes.users or changes.shop:
+            self.messages.reload()
