@@ -13,6 +13,7 @@ class Changes:
     tickets: frozenset[uuid.UUID] = field(default_factory=frozenset)
     users: bool = False
     shop: bool = False
+    messages: bool = False  # the outbox sent or failed something
     everything: bool = False  # after a restore
 
     def __or__(self, other: Changes) -> Changes:
@@ -22,5 +23,6 @@ class Changes:
             self.tickets | other.tickets,
             self.users or other.users,
             self.shop or other.shop,
+            self.messages or other.messages,
             self.everything or other.everything,
         )

@@ -151,6 +151,8 @@ class TicketDetail:
     labour: tuple[LabourLine, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     signatures: tuple[SignatureInfo, ...] = ()
+    # What the customer owes for the ticket (labour, or the estimate until work is charged).
+    amount_due: int = 0
 
     @property
     def estimate_total(self) -> int:

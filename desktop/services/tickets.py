@@ -29,7 +29,7 @@ from desktop.models.base import utc_now
 from desktop.services.context import ServiceContext
 from desktop.services.customers import display_name
 from desktop.services.errors import NotFound, PermissionDenied, ValidationError
-from desktop.services.messages import enqueue_status_messages
+from desktop.services.messages import enqueue_status_messages, ticket_amount_due
 from desktop.services.numbering import next_number
 from desktop.services.permissions import Permission, Role
 from desktop.services.text import FieldChecker, clean_line
@@ -452,6 +452,7 @@ class TicketService:
             diagnosis=ticket.diagnosis,
             work_done=ticket.work_done,
             updated_at=ticket.updated_at,
+            amount_due=ticket_amount_due(session, ticket),
             warranty_days=ticket.warranty_days,
             warranty_until=_warranty_until(ticket, _shop_warranty_days(session)),
             completed_at=ticket.completed_at,

@@ -36,6 +36,7 @@ class MessageDispatcher(QObject):
         super().__init__(parent)
         self._sender = sender
         self._tasks = tasks
+        self._bus = bus
         self._running = False
         self._again = False
         self._recovered = False
@@ -76,6 +77,8 @@ class MessageDispatcher(QObject):
         self._finish()
         if report.anything:
             self.messages_sent.emit(report)
+            if self._bus is not None:
+                self._bus.publish(Changes(messages=True))
 
     def _on_run_failed(self, error: Exception) -> None:
         log.error("sending messages failed", exc_info=error)
@@ -87,6 +90,8 @@ class MessageDispatcher(QObject):
             self._again = False
             self._soon.start()
 
-    def _on_bus_data_changed(self, _changes: Changes) -> None:
+    def _on_bus_data_changed(self, changes: Changes) -> None:
+        if changes == Changes(messages=True):
+            return  # our own news: nothing new to send
         if self.timer.isActive():
             self._soon.start()

@@ -45,6 +45,7 @@ from desktop.views.tasks import TaskRunner
 from desktop.views.tickets.detail_tabs import (
     DeviceHistoryTab,
     LabourTab,
+    MessagesTab,
     NotesTab,
     PhotosTab,
     SignaturesTab,
@@ -151,12 +152,14 @@ class TicketWindow(QDialog):
         self.photos_tab = PhotosTab(self)
         self.signatures_tab = SignaturesTab(self)
         self.history_tab = DeviceHistoryTab(self)
+        self.messages_tab = MessagesTab(self)
         self.history_tab.open_ticket_requested.connect(self.open_ticket_requested)
         self.tabs.addTab(self.labour_tab, self.tr("Labour"))
         self.tabs.addTab(self.notes_tab, self.tr("Notes and history"))
         self.tabs.addTab(self.photos_tab, self.tr("Photos"))
         self.tabs.addTab(self.signatures_tab, self.tr("Signatures and approval"))
         self.tabs.addTab(self.history_tab, self.tr("Device history"))
+        self.tabs.addTab(self.messages_tab, self.tr("Messages"))
 
         self.notice = QLabel()
         self.notice.setWordWrap(True)
@@ -317,6 +320,7 @@ class TicketWindow(QDialog):
         self.photos_tab.show_ticket(ticket)
         self.signatures_tab.show_ticket(ticket)
         self.history_tab.show_ticket(ticket)
+        self.messages_tab.show_ticket(ticket)
 
     def _show_work(self, ticket: TicketDetail) -> None:
         widgets = (
@@ -399,11 +403,9 @@ class TicketWindow(QDialog):
         return "<br>".join(lines)
 
     def _due_text(self, ticket: TicketDetail) -> str:
-        # Until payments exist, what the customer owes is the labour done, or the estimate.
-        labour = ticket.labour_total
-        if labour:
-            return self.tr("Labour {amount}").format(amount=self.money(labour))
-        return self.tr("Estimate {amount}").format(amount=self.money(ticket.estimate_total))
+        if ticket.labour:
+            return self.tr("Due {amount}").format(amount=self.money(ticket.amount_due))
+        return self.tr("Estimate {amount}").format(amount=self.money(ticket.amount_due))
 
     def reload(self) -> None:
         try:
@@ -522,6 +524,8 @@ class TicketWindow(QDialog):
         self.notice.setVisible(bool(lines))
 
     def _on_bus_data_changed(self, changes: Changes) -> None:
+        if changes.messages:
+            self.messages_tab.show_ticket(self.ticket)
         if changes.everything or self.ticket_id in changes.tickets:
             if self._dirty:
                 self.notice.setText(

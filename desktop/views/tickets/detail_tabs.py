@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
+from PySide6.QtGui import QColor, QDesktopServices, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.errors import BenchsideError, ValidationError
+from desktop.services.messages import MessageInfo
 from desktop.services.money import parse_money
 from desktop.services.ticket_work import LabourInput
 from desktop.services.tickets import TicketDetail, TicketSummary
@@ -552,6 +553,87 @@ class DeviceHistoryTab(_Tab):
         if item is not None:
             ticket_id: uuid.UUID = item.data(ID_ROLE)
             self.open_ticket_requested.emit(ticket_id)
+
+
+class MessagesTab(_Tab):
+    """The customer's emails and SMS about this ticket: queued, sent, or failed and why."""
+
+    def __init__(self, window: TicketWindow) -> None:
+        super().__init__(window)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Queued"), self.tr("By"), self.tr("To"), self.tr("State"), self.tr("Sent")]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.retry_button = QPushButton(self.tr("Send again"))
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.empty = QLabel(
+            self.tr(
+                "No messages. Customers hear from the shop when a ticket enters a status "
+                "marked in Settings → Messages."
+            )
+        )
+        self.empty.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.retry_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        layout.addLayout(row)
+        layout.addWidget(self.errors.general)
+
+    def state_text(self, message: MessageInfo) -> str:
+        if message.status == "sent":
+            return self.tr("Sent")
+        if message.status in ("queued", "sending"):
+            return self.tr("Queued")
+        reason = message.last_error or self.tr("unknown reason")
+        if message.will_retry:
+            return self.tr("Failed, will retry at {when}: {reason}").format(
+                when=local_time(message.next_attempt_at), reason=reason
+            )
+        return self.tr("Failed: {reason}").format(reason=reason)
+
+    def show_ticket(self, ticket: TicketDetail) -> None:
+        super().show_ticket(ticket)
+        messages = self.window_.services().messages.for_ticket(ticket.id)
+        self.table.setRowCount(len(messages))
+        for row, message in enumerate(messages):
+            cells = (
+                local_time(message.created_at),
+                self.tr("Email") if message.channel == "email" else self.tr("SMS"),
+                message.recipient,
+                self.state_text(message),
+                local_time(message.sent_at),
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(ID_ROLE, str(message.id))
+                if column == 3 and message.status == "failed":
+                    item.setForeground(QColor("#9b1c14"))
+                    item.setToolTip(text)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        self.empty.setVisible(not messages)
+        self.retry_button.setEnabled(any(m.status == "failed" for m in messages))
+
+    def retry_selected(self) -> bool:
+        item = self.table.item(self.table.currentRow(), 0)
+        if item is None:
+            return False
+        message_id = uuid.UUID(item.data(ID_ROLE))
+        if not self.act(
+            self.tr("Send again"),
+            lambda: self.window_.services().messages.retry(message_id),
+        ):
+            return False
+        self.window_.reload()
+        return True
 
 
 def _heading(text: str) -> QLabel:
