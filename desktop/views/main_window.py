@@ -272,16 +272,21 @@ class MainWindow(QMainWindow):
 
         dialog = IntakeDialog(self._services, self._bus, customer_id, device_id, self)
         dialog.ticket_created.connect(
-            lambda ticket: self._on_ticket_created(ticket.id, dialog.documents_to_print())
+            lambda ticket: self._on_ticket_created(
+                ticket.id, dialog.documents_to_print(), dialog.photo_files
+            )
         )
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
 
-    def _on_ticket_created(self, ticket_id: uuid.UUID, documents: list[Any]) -> None:
+    def _on_ticket_created(
+        self, ticket_id: uuid.UUID, documents: list[Any], photos: list[Any]
+    ) -> None:
         window = self.open_ticket(ticket_id)
         for kind in documents:
             window.printer.print_ticket_document(kind, ticket_id)  # type: ignore[attr-defined]
+        window.photos_tab.add_photos(photos)  # type: ignore[attr-defined]
 
     def open_ticket(self, ticket_id: uuid.UUID) -> QDialog:
         """The ticket's window, brought to the front if it is already open."""

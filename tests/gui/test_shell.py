@@ -175,10 +175,17 @@ def test_ctrl_n_intake_then_the_ticket_opens_once_and_the_palette_finds_it(
     assert intake is not None and intake.isVisible()
     intake.choose_customer(customer.id)
     intake.problem.setPlainText("Screen")
+    photo = window._paths.data_dir / "front.jpg"
+    from PIL import Image
+
+    Image.new("RGB", (800, 600), "grey").save(photo)
+    intake.set_photos([photo])
+    assert intake.photos_label.text() == "1 photo(s)"
     intake.save()
     assert len(window.ticket_windows) == 1
     ticket_id, opened = next(iter(window.ticket_windows.items()))
     assert isinstance(opened, TicketWindow) and opened.isVisible()
+    assert [a.original_name for a in services.tickets.get(ticket_id).attachments] == ["front.jpg"]
     assert window.open_ticket(ticket_id) is opened  # the same window, brought forward
     palette = window.open_search()
     palette.edit.setText("t-a-1000")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 from PySide6.QtCore import QDateTime, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -39,6 +41,7 @@ from desktop.services.tickets import TicketDetail, TicketInput
 from desktop.views.bus import DataBus
 from desktop.views.formatting import local_date
 from desktop.views.forms import FieldErrors, error_label, row_widget, with_error
+from desktop.views.tickets.detail_tabs import PHOTO_FILTER
 from desktop.views.tickets.signature_pad import SignaturePad
 
 COMMON_PROBLEMS = (
@@ -88,6 +91,7 @@ class IntakeDialog(QDialog):
         self._shop = services.shop.profile()
         self.customer_id: uuid.UUID | None = None
         self.warranty_offered = False
+        self.photo_files: list[Path] = []
         self.created: TicketDetail | None = None
         self.setWindowTitle(self.tr("New repair ticket"))
         self.errors = FieldErrors(error_label())
@@ -130,10 +134,15 @@ class IntakeDialog(QDialog):
             target = printing.target(kind)
             box.setChecked(target.type is not TargetType.NONE)
             box.setToolTip(target.describe())
+        self.photos_button = QPushButton(self.tr("Photos of the device…"))
+        self.photos_button.clicked.connect(self.choose_photos)
+        self.photos_label = QLabel()
         prints = QHBoxLayout()
+        prints.addWidget(self.photos_button)
+        prints.addWidget(self.photos_label)
+        prints.addStretch(1)
         prints.addWidget(self.print_claim)
         prints.addWidget(self.print_label)
-        prints.addStretch(1)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -450,6 +459,17 @@ class IntakeDialog(QDialog):
     def _on_signature_changed(self) -> None:
         if not self.signature.is_empty():
             self.consent.setChecked(True)
+
+    def choose_photos(self) -> None:
+        files, _filter = QFileDialog.getOpenFileNames(
+            self, self.tr("Photos of the device"), "", self.tr(PHOTO_FILTER)
+        )
+        self.set_photos([Path(f) for f in files])
+
+    def set_photos(self, files: list[Path]) -> None:
+        """Photos to attach once the ticket exists (they are scaled in the background)."""
+        self.photo_files = list(files)
+        self.photos_label.setText(self.tr("%n photo(s)", "", len(files)) if files else "")
 
     def documents_to_print(self) -> list[DocumentKind]:
         """What the counter asked to print for the new ticket."""
