@@ -46,16 +46,16 @@ class Ticket(Syncable, Timestamped, Base):
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
     # Per-ticket warranty override in days; None = the shop's default.
     warranty_days: Mapped[int | None] = mapped_column(default=None)
-    # Set when the ticket first reaches a completed/closed status; the warranty runs from it.
+    # When the repair was last completed (or closed after being done); the warranty runs
+    # from it. A cancelled ticket never has one.
     completed_at: Mapped[datetime | None] = mapped_column(default=None)
     # How the customer approved the estimate: "" (not yet), "signature" or "phone".
     estimate_approval: Mapped[str] = mapped_column(String(20), default="")
     estimate_approved_at: Mapped[datetime | None] = mapped_column(default=None)
     # For a phone approval: who approved on the customer's side, as the staff member noted it.
     estimate_approved_by: Mapped[str] = mapped_column(String(200), default="")
-    estimate_recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("users.id"), default=None
-    )
+    # Who recorded the approval; no foreign key, so that adding it did not rebuild the table.
+    estimate_recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
 
     __table_args__ = (
         Index("ix_tickets_status_id_created_at", "status_id", "created_at"),

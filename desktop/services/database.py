@@ -111,10 +111,40 @@ def alembic_config(engine: Engine) -> Any:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to ``revision`` on ``engine``."""
+    _migrate(engine, "upgrade", revision)
+    log.info("database upgraded to %s", revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Undo migrations down to ``revision`` (tests and support work only)."""
+    _migrate(engine, "downgrade", revision)
+    log.info("database downgraded to %s", revision)
+
+
+def _migrate(engine: Engine, direction: str, revision: str) -> None:
+    """Run Alembic with foreign keys off, as SQLite asks for table rebuilds.
+
+    A batch migration rebuilds a table by copying it and dropping the old one; with foreign
+    keys on, dropping a table that other rows point at fails. The keys are checked before
+    the migration commits, so a migration that breaks them rolls back instead.
+    """
     from alembic import command
 
     config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-    log.info("database upgraded to %s", revision)
+    with engine.connect() as connection:
+        # On the driver's connection, outside any transaction, or SQLite ignores it.
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                getattr(command, direction)(config, revision)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseError(
+                        f"The database update left {len(broken)} broken reference(s) in "
+                        f"{sorted({row[0] for row in broken})}; nothing was changed."
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")

@@ -214,7 +214,9 @@ class TicketService:
             current = tx.session.get(TicketStatus, ticket.status_id)
             assert current is not None
             self._check_status_move(current.category, status.category)
-            if status.category in DONE and current.category not in DONE:
+            if status.category == StatusCategory.CANCELLED.value:
+                ticket.completed_at = None  # no repair, no warranty
+            elif status.category in DONE and current.category not in DONE | SHUT:
                 ticket.completed_at = utc_now()
             change = TicketStatusChange(
                 ticket_id=ticket.id,
@@ -231,7 +233,7 @@ class TicketService:
 
     def _check_status_move(self, current: str, target: str) -> None:
         """Technicians may not close or cancel; front desk may not reopen a shut ticket."""
-        if target in SHUT and current not in SHUT and not self.ctx.can(Permission.CLOSE_TICKETS):
+        if target in SHUT and not self.ctx.can(Permission.CLOSE_TICKETS):
             raise PermissionDenied("Only the front desk or a manager can close or cancel a ticket.")
         if current in SHUT and target not in SHUT and not self.ctx.can(Permission.REOPEN_TICKETS):
             raise PermissionDenied("Only a technician or a manager can reopen a closed ticket.")

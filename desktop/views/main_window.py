@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self._paths = paths
         self._pages: dict[str, QWidget] = {}
         self.ticket_windows: dict[uuid.UUID, QDialog] = {}
+        self._hidden_tickets: list[QDialog] = []
         self.lock_dialog: LockDialog | None = None
         self.search_palette: QWidget | None = None
         self.setWindowTitle(self.tr("Benchside — {shop}").format(shop=services.shop.profile().name))
@@ -335,6 +336,10 @@ class MainWindow(QMainWindow):
         if self.lock_dialog is not None:
             return self.lock_dialog
         self.centralWidget().hide()
+        # Ticket windows are windows of their own: they hide with the work behind the lock.
+        self._hidden_tickets = [w for w in self.ticket_windows.values() if w.isVisible()]
+        for window in self._hidden_tickets:
+            window.hide()
         dialog = LockDialog(self._services, self)
         dialog.accepted.connect(self._on_lock_dialog_accepted)
         self.lock_dialog = dialog
@@ -345,6 +350,9 @@ class MainWindow(QMainWindow):
         dialog = self.lock_dialog
         self.lock_dialog = None
         self.centralWidget().show()
+        for window in self._hidden_tickets:
+            window.show()  # a user who switched in sees them reloaded with their rights
+        self._hidden_tickets = []
         if dialog is None:
             return
         dialog.deleteLater()
@@ -358,7 +366,13 @@ class MainWindow(QMainWindow):
     def locked(self) -> bool:
         return self.lock_dialog is not None
 
+    def close_ticket_windows(self) -> bool:
+        """Close every ticket window, each asking about unsaved work; False if one stays."""
+        return all(window.close() for window in list(self.ticket_windows.values()))
+
     def sign_out(self) -> None:
+        if not self.close_ticket_windows():
+            return
         self._services.accounts.logout()
         self.signed_out.emit()
 
@@ -384,6 +398,9 @@ class MainWindow(QMainWindow):
             self.update_user()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_ticket_windows():
+            event.ignore()
+            return
         self._settings.setValue("main/geometry", self.saveGeometry())
         self._settings.sync()
         app = QApplication.instance()

@@ -319,3 +319,21 @@ def test_demo_imeis_carry_a_valid_luhn_digit() -> None:
 
     assert luhn_complete("49015420323751") == "490154203237518"
     assert luhn_valid(luhn_complete("35123456789012"))
+
+
+def test_lock_hides_open_tickets_and_sign_out_closes_them(qtbot, window: MainWindow) -> None:
+    from desktop.services.customers import CustomerInput
+    from desktop.services.tickets import TicketInput
+
+    services = window._services
+    customer = services.customers.create(CustomerInput(last_name="Lock"))
+    ticket = services.tickets.create(TicketInput(customer.id, problem="Screen"))
+    opened = window.open_ticket(ticket.id)
+    assert opened.isVisible()
+    lock = window.lock()
+    assert not opened.isVisible()
+    lock.password.setText(GUI_OWNER_PASSWORD)
+    lock.submit()
+    assert opened.isVisible()
+    window.sign_out()
+    assert window.ticket_windows == {}

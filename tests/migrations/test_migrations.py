@@ -65,16 +65,11 @@ def test_database_with_data_from_the_first_revision_upgrades_to_head(tmp_path: P
 
 
 def test_downgrade_to_base_and_back(tmp_path: Path) -> None:
-    from alembic import command
-
-    from desktop.services.database import alembic_config
+    from desktop.services.database import downgrade
 
     engine = create_database_engine(tmp_path / "d.db")
     upgrade(engine)
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "base")
+    downgrade(engine, "base")
     upgrade(engine)
 
 
@@ -126,3 +121,56 @@ def test_ticket_status_counts_are_backfilled_and_kept_by_triggers(tmp_path: Path
     raw.commit()
     raw.close()
     assert sorted(grouped().values()) == [3]
+
+
+def test_a_shop_with_tickets_upgrades_to_head_and_back(tmp_path: Path) -> None:
+    """Tables with rows pointing at them survive the rebuilds a migration may do."""
+    from desktop.services.database import downgrade
+
+    path = tmp_path / "tickets.db"
+    engine = create_database_engine(path)
+    upgrade(engine, "0003_tickets")
+    raw = sqlite3.connect(path)
+    status = raw.execute("SELECT id FROM ticket_statuses ORDER BY position").fetchone()[0]
+    customer, ticket = "0192a0b0c0d07000800000000000000a", "0192a0b0c0d07000800000000000000c"
+    raw.execute(
+        "INSERT INTO customers (id, first_name, last_name, company, email, address, notes, "
+        "tags, marketing_consent, sort_name, created_at, updated_at) VALUES "
+        f"('{customer}', 'Old', 'Timer', '', '', '', '', '', 0, 'timer old', "
+        "'2024-01-01 10:00:00', '2024-01-01 10:00:00')"
+    )
+    raw.execute(
+        "INSERT INTO tickets (id, number, customer_id, status_id, priority, problem, condition, "
+        "accessories, estimate_labour, estimate_parts, signature_consent, diagnosis, work_done, "
+        f"created_at, updated_at) VALUES ('{ticket}', 'T-A-10001', '{customer}', ?, 'normal', "
+        "'Screen', '{}', '', 0, 0, 0, '', '', '2024-01-01 10:00:00', '2024-01-01 10:00:00')",
+        (status,),
+    )
+    for table, columns, values in (
+        ("ticket_status_changes", "to_status_id, at, note", (status, "2024-01-01", "")),
+        ("ticket_notes", "at, author, customer_visible, body", ("2024-01-02", "Al", 0, "Hi")),
+        ("ticket_assignments", "at", ("2024-01-02",)),
+    ):
+        raw.execute(
+            f"INSERT INTO {table} (id, ticket_id, {columns}) VALUES (?, ?, "
+            + ", ".join("?" * len(values))
+            + ")",
+            (f"0192a0b0c0d0700080000000000001{len(table):02d}", ticket, *values),
+        )
+    raw.commit()
+    raw.close()
+
+    upgrade(engine)
+    downgrade(engine, "0003_tickets")
+    upgrade(engine)
+    raw = sqlite3.connect(path)
+    try:
+        assert raw.execute("SELECT number, estimate_approval FROM tickets").fetchall() == [
+            ("T-A-10001", "")
+        ]
+        assert raw.execute("SELECT tickets FROM ticket_status_counts").fetchall() == [(1,)]
+        assert raw.execute("SELECT count(*) FROM ticket_notes").fetchone() == (1,)
+        assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        raw.close()
+    engine.dispose()

@@ -90,6 +90,7 @@ class TicketWindow(QDialog):
         self._build()
         self._show(self.ticket)
         bus.data_changed.connect(self._on_bus_data_changed)
+        self._listening = True
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_work)
         self.resize(1100, 780)
 
@@ -537,24 +538,44 @@ class TicketWindow(QDialog):
                 self.notice.show()
             self.reload()
 
+    def may_close(self) -> bool:
+        """Ask about unsaved work: save it, drop it, or stay. True when the window may go."""
+        if not self._dirty:
+            return True
+        answer = QMessageBox.question(
+            self,
+            self.tr("Unsaved work"),
+            self.tr("Save the changes to the work on ticket {number}?").format(
+                number=self.ticket.number
+            ),
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_work() is not None
+        self._dirty = False
+        return True
+
+    def reject(self) -> None:
+        # Escape lands here without a close event: it must ask about unsaved work too.
+        if self.may_close():
+            self._stop_listening()
+            super().reject()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._dirty:
-            answer = QMessageBox.question(
-                self,
-                self.tr("Unsaved work"),
-                self.tr("Save the changes to the work on this ticket?"),
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-            )
-            if answer == QMessageBox.StandardButton.Cancel:
-                event.ignore()
-                return
-            if answer == QMessageBox.StandardButton.Save and self.save_work() is None:
-                event.ignore()
-                return
-        self._bus.data_changed.disconnect(self._on_bus_data_changed)
-        super().closeEvent(event)
+        if not self.may_close():
+            event.ignore()
+            return
+        self._stop_listening()
+        super().closeEvent(event)  # Qt's dialog goes on through reject()
+
+    def _stop_listening(self) -> None:
+        if self._listening:
+            self._listening = False
+            self._bus.data_changed.disconnect(self._on_bus_data_changed)
 
     def services(self) -> Services:
         return self._services

@@ -260,3 +260,26 @@ def test_messages_tab_shows_sent_and_failed_messages_and_sends_again(
     finally:
         smtp.stop()
         gateway.stop()
+
+
+def test_escape_asks_before_dropping_unsaved_work(
+    shop_services: Services, bus, tasks, qtbot, ticket: TicketDetail, monkeypatch
+) -> None:
+    from PySide6.QtCore import Qt
+
+    window = _window(shop_services, bus, tasks, qtbot, ticket.id)
+    window.show()
+    window.diagnosis.setPlainText("Half-written diagnosis")
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save]
+    asked: list[str] = []
+
+    def answer(_parent, _title, text, *_buttons):
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.isVisible() and asked  # Cancel: the window stays with the text
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not window.isVisible()
+    assert shop_services.tickets.get(ticket.id).diagnosis == "Half-written diagnosis"

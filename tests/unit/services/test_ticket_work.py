@@ -15,7 +15,7 @@ from desktop.services.devices import DeviceInput
 from desktop.services.errors import NotFound, PermissionDenied, ValidationError
 from desktop.services.ticket_work import BenchFields, LabourInput, labour_amount
 from desktop.services.tickets import TicketDetail, TicketInput
-from tests.unit.conftest import add_staff, sign_in_as
+from tests.unit.conftest import OWNER_PASSWORD, add_staff, sign_in_as
 
 
 def _png(width: int = 40, height: int = 20) -> bytes:
@@ -213,3 +213,31 @@ def test_a_file_that_is_not_a_photo_leaves_nothing_behind(
         shop.attachments.add_photo(ticket.id, tmp_path / "missing.jpg")
     assert not any((shop.path.parent / "attachments").rglob("*.*"))
     assert shop.tickets.get(ticket.id).attachments == ()
+
+
+def test_a_cancelled_ticket_has_no_warranty_and_only_the_desk_closes_it(
+    shop: Services, ticket: TicketDetail
+) -> None:
+    shop.tickets.change_status(ticket.id, _status(shop, "completed"))  # type: ignore[arg-type]
+    assert shop.tickets.get(ticket.id).completed_at is not None
+    shop.tickets.change_status(ticket.id, _status(shop, "cancelled"))  # type: ignore[arg-type]
+    assert shop.tickets.get(ticket.id).warranty_until is None
+    add_staff(shop, "tech", "technician")
+    sign_in_as(shop, "tech")
+    with pytest.raises(PermissionDenied):  # cancelled -> closed is still closing
+        shop.tickets.change_status(ticket.id, _status(shop, "closed"))  # type: ignore[arg-type]
+    shop.accounts.login("owner", OWNER_PASSWORD)
+    shop.tickets.change_status(ticket.id, _status(shop, "closed"))  # type: ignore[arg-type]
+    closed = shop.tickets.get(ticket.id)
+    assert closed.completed_at is None and closed.warranty_until is None
+    assert shop.tickets.warranty_matches(ticket.device_id) == []  # type: ignore[arg-type]
+
+
+def test_the_warranty_runs_from_the_last_completion(shop: Services, ticket: TicketDetail) -> None:
+    shop.tickets.change_status(ticket.id, _status(shop, "completed"))  # type: ignore[arg-type]
+    first = shop.tickets.get(ticket.id).completed_at
+    shop.tickets.change_status(ticket.id, _status(shop, "closed"))  # type: ignore[arg-type]
+    assert shop.tickets.get(ticket.id).completed_at == first  # picked up: same repair
+    shop.tickets.change_status(ticket.id, _status(shop, "in_progress"))  # type: ignore[arg-type]
+    shop.tickets.change_status(ticket.id, _status(shop, "completed"))  # type: ignore[arg-type]
+    assert shop.tickets.get(ticket.id).completed_at > first  # type: ignore[operator]
