@@ -41,6 +41,10 @@ class BackupError(BenchsideError):
     """A backup could not be written or a file is not a usable Benchside backup."""
 
 
+class StorageError(BenchsideError):
+    """A file the shop keeps (a photo, a document) could not be written to disk."""
+
+
 class DatabaseError(BenchsideError):
     """The database file cannot be opened (corrupt, newer version, locked)."""
 

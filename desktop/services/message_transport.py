@@ -102,7 +102,7 @@ def send_email(
         raise DeliveryError("Email is not set up: enter the mail server and the from address.")
     data = build_email(config, email)
     where = f"{config.smtp_host}:{config.smtp_port}"
-    handed_over = False
+    handed_over = accepted = False
     try:
         with _connect(config) as smtp:
             if config.smtp_username:
@@ -116,6 +116,7 @@ def send_email(
             on_handover()
             handed_over = True
             smtp.data(data)
+            accepted = True
     except smtplib.SMTPRecipientsRefused as refused:
         code, reply = next(iter(refused.recipients.values()))
         raise DeliveryError(
@@ -145,6 +146,8 @@ def send_email(
             f"No secure connection to {where} ({error.reason}). Check the port and security."
         ) from error
     except (smtplib.SMTPException, OSError) as error:
+        if accepted:
+            return  # the server took the message; only saying goodbye (QUIT) went wrong
         if handed_over:
             raise DeliveryError(
                 f"The connection to {where} broke while the message was handed over "

@@ -9,7 +9,7 @@ exists exactly when the event does; ``MessageSender`` delivers it later, when on
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -142,17 +142,17 @@ def load_settings(session: Session) -> MessagingConfig:
 def ticket_amount_due(session: Session, ticket: Ticket) -> int:
     """What the customer owes for the ticket, in minor units.
 
-    Until payments exist this is the labour lines total when there are any, else the
-    estimate. The sales work replaces it with the ticket's balance (charges minus payments).
+    Until parts and payments exist this is the labour charged (the labour lines, or the
+    labour estimate while there are none) plus the expected parts. The sales work replaces
+    it with the ticket's balance (charges minus payments).
     """
     lines = list(
         session.scalars(
             select(TicketLabourLine.amount).where(TicketLabourLine.ticket_id == ticket.id)
         )
     )
-    if lines:
-        return sum(lines)
-    return ticket.estimate_labour + ticket.estimate_parts
+    labour = sum(lines) if lines else ticket.estimate_labour
+    return labour + ticket.estimate_parts
 
 
 def _placeholder_values(session: Session, ticket: Ticket, status: TicketStatus) -> dict[str, str]:
@@ -510,41 +510,70 @@ class MessageService:
         Raises ``ValidationError`` (unknown placeholder, empty body), ``NotFound``,
         ``PermissionDenied``.
         """
+        try:
+            return self.save_templates(status_id, {channel: (subject, body)})[0]
+        except ValidationError as invalid:
+            prefix = f"{channel}."
+            raise ValidationError(
+                {k.removeprefix(prefix): v for k, v in invalid.errors.items()}
+            ) from None
+
+    def save_templates(
+        self, status_id: uuid.UUID, templates: Mapping[str, tuple[str, str]]
+    ) -> list[TemplateInfo]:
+        """Save a status's templates per channel ({"email": (subject, body), ...}) in one
+        transaction: all are saved or none. Errors are keyed ``<channel>.<field>``.
+
+        Raises ``ValidationError``, ``NotFound``, ``PermissionDenied``.
+        """
         self.ctx.require(Permission.MANAGE_SHOP)
-        if channel not in CHANNELS:
-            raise ValidationError({"channel": "Choose email or SMS."})
         check = FieldChecker()
-        cleaned_subject = check.line("subject", subject, MAX_SUBJECT) if channel == "email" else ""
-        cleaned_body = check.text(
-            "body", body, MAX_EMAIL_BODY if channel == "email" else MAX_SMS_BODY
-        )
-        removing = not cleaned_body and not cleaned_subject
-        if not removing:
-            if not cleaned_body:
-                check.fail("body", "The message is empty.")
-            if channel == "email" and not cleaned_subject:
-                check.fail("subject", "Enter a subject.")
-            for field, text in (("subject", cleaned_subject), ("body", cleaned_body)):
-                problem = template_problem(text)
-                if problem:
-                    check.fail(field, problem)
+        cleaned: list[tuple[str, str, str]] = []
+        for channel, (subject, body) in templates.items():
+            if channel not in CHANNELS:
+                raise ValidationError({"channel": "Choose email or SMS."})
+            cleaned.append((channel, *_checked_template(check, channel, subject, body)))
         check.raise_if_any()
         with self.ctx.uow() as tx:
             if tx.session.get(TicketStatus, status_id) is None:
                 raise NotFound("This status no longer exists.")
-            row = tx.session.scalar(
-                select(MessageTemplate).where(
-                    MessageTemplate.status_id == status_id, MessageTemplate.channel == channel
+            for channel, subject, body in cleaned:
+                row = tx.session.scalar(
+                    select(MessageTemplate).where(
+                        MessageTemplate.status_id == status_id,
+                        MessageTemplate.channel == channel,
+                    )
                 )
-            )
-            # Emptied rather than deleted: a tombstone would stop the same (stable) id
-            # from being used again for this status and channel.
-            if row is None and not removing:
-                row = MessageTemplate(
-                    id=template_id(status_id, channel), status_id=status_id, channel=channel
-                )
-                tx.session.add(row)
-            if row is not None:
-                row.subject, row.body = cleaned_subject, cleaned_body
+                # Emptied rather than deleted: a tombstone would stop the same (stable) id
+                # from being used again for this status and channel.
+                if row is None and (subject or body):
+                    row = MessageTemplate(
+                        id=template_id(status_id, channel), status_id=status_id, channel=channel
+                    )
+                    tx.session.add(row)
+                if row is not None:
+                    row.subject, row.body = subject, body
             tx.commit()
-        return TemplateInfo(status_id, channel, cleaned_subject, cleaned_body)
+        return [TemplateInfo(status_id, c, subject, body) for c, subject, body in cleaned]
+
+
+def _checked_template(
+    check: FieldChecker, channel: str, subject: str, body: str
+) -> tuple[str, str]:
+    """The cleaned subject and body; problems go to ``check`` as ``<channel>.<field>``."""
+    limit = MAX_EMAIL_BODY if channel == "email" else MAX_SMS_BODY
+    cleaned_subject = (
+        check.line(f"{channel}.subject", subject, MAX_SUBJECT) if channel == "email" else ""
+    )
+    cleaned_body = check.text(f"{channel}.body", body, limit)
+    if not cleaned_body and not cleaned_subject:
+        return "", ""  # clears the template
+    if not cleaned_body:
+        check.fail(f"{channel}.body", "The message is empty.")
+    if channel == "email" and not cleaned_subject:
+        check.fail(f"{channel}.subject", "Enter a subject.")
+    for field, text in (("subject", cleaned_subject), ("body", cleaned_body)):
+        problem = template_problem(text)
+        if problem:
+            check.fail(f"{channel}.{field}", problem)
+    return cleaned_subject, cleaned_body

@@ -13,7 +13,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from desktop.models import Ticket, TicketAttachment
 from desktop.services.context import ServiceContext
-from desktop.services.errors import NotFound, ValidationError
+from desktop.services.errors import NotFound, StorageError, ValidationError
+from desktop.services.ids import new_id
 from desktop.services.permissions import Permission
 from desktop.services.text import FieldChecker, clean_line
 from desktop.services.tickets import Attachment
@@ -67,10 +68,16 @@ class TicketAttachmentService:
         except OSError as error:
             raise ValidationError({"photo": f"Cannot read {source.name}."}) from error
         jpeg, width, height = scaled_jpeg(data)
-        attachment_id = uuid.uuid4()
+        attachment_id = new_id()
         relative = f"{ticket_id}/{attachment_id}.jpg"
         target = self.directory / relative
-        _write_atomically(target, jpeg)
+        try:
+            _write_atomically(target, jpeg)
+        except OSError as error:
+            raise StorageError(
+                f"The photo could not be stored in {self.directory} "
+                f"({error.strerror or error}). Check the disk space and permissions."
+            ) from error
         try:
             with self.ctx.uow() as tx:
                 if tx.session.get(Ticket, ticket_id) is None:

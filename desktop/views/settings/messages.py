@@ -397,18 +397,18 @@ class MessagesSettings(QWidget):
             return
         self.template_errors.clear()
         self.template_status.clear()
-        problems: dict[str, str] = {}
-        for channel, subject, body in (
-            ("email", self.email_subject.text(), self.email_body.toPlainText()),
-            ("sms", "", self.sms_body.toPlainText()),
-        ):
-            try:
-                self._services.messages.save_template(status_id, channel, subject, body)
-            except ValidationError as invalid:
-                problems.update({f"{channel}.{k}": v for k, v in invalid.errors.items()})
-            except BenchsideError as problem:
-                problems["general"] = str(problem)
-        if problems:
-            self.template_errors.show(problems)
+        try:
+            self._services.messages.save_templates(
+                status_id,
+                {
+                    "email": (self.email_subject.text(), self.email_body.toPlainText()),
+                    "sms": ("", self.sms_body.toPlainText()),
+                },
+            )
+        except ValidationError as invalid:
+            self.template_errors.show(invalid.errors)
+            return
+        except BenchsideError as problem:
+            self.template_errors.show({"general": str(problem)})
             return
         self.template_status.setText(self.tr("Saved."))

@@ -154,7 +154,7 @@ def test_send_due_delivers_the_email_and_the_sms_once(
     assert (len(smtp.inbox), len(gateway.requests)) == (1, 1)
 
 
-def test_amount_due_is_the_labour_total_once_there_are_labour_lines(
+def test_amount_due_is_the_labour_charged_plus_the_expected_parts(
     messaging: Services, gateway: SmsGateway
 ) -> None:
     from desktop.services.ticket_work import LabourInput
@@ -163,7 +163,8 @@ def test_amount_due_is_the_labour_total_once_there_are_labour_lines(
     messaging.ticket_work.add_labour(ticket.id, LabourInput("Screen swap", flat_amount=8000))
     ready(messaging, ticket)
     sender(messaging).send_due()
-    assert "Amount due: $80.00" in gateway.requests[0].json()["message"]
+    # $80.00 of labour lines replace the $25.00 labour estimate; $99.00 of parts stay.
+    assert "Amount due: $179.00" in gateway.requests[0].json()["message"]
 
 
 def test_server_down_fails_with_the_reason_then_delivers_once_when_back(
@@ -495,3 +496,15 @@ def test_an_invoice_email_with_a_pdf_goes_through_the_same_outbox(
     with messaging.ctx.uow() as tx, pytest.raises(ValidationError) as refused:
         enqueue_email(tx.session, messaging.ctx, to="x", subject="", body="", dedupe_key="k")
     assert set(refused.value.errors) == {"to", "subject", "body"}
+
+
+def test_a_status_templates_are_saved_together_or_not_at_all(messaging: Services) -> None:
+    ready_id = status_id(messaging, "Ready for pickup")
+    before = messaging.messages.templates(ready_id)
+    with pytest.raises(ValidationError) as refused:
+        messaging.messages.save_templates(
+            ready_id,
+            {"email": ("Ready", "All good, {customer_name}"), "sms": ("", "Hi {nonsense}")},
+        )
+    assert set(refused.value.errors) == {"sms.body"}
+    assert messaging.messages.templates(ready_id) == before

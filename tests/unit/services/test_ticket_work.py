@@ -241,3 +241,18 @@ def test_the_warranty_runs_from_the_last_completion(shop: Services, ticket: Tick
     shop.tickets.change_status(ticket.id, _status(shop, "in_progress"))  # type: ignore[arg-type]
     shop.tickets.change_status(ticket.id, _status(shop, "completed"))  # type: ignore[arg-type]
     assert shop.tickets.get(ticket.id).completed_at > first  # type: ignore[operator]
+
+
+def test_a_photo_that_cannot_be_stored_is_a_clear_error(
+    shop: Services, ticket: TicketDetail, tmp_path: Path
+) -> None:
+    from desktop.services.errors import StorageError
+
+    photo = tmp_path / "front.png"
+    Image.new("RGB", (100, 80), "red").save(photo)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the photo folder should be")
+    shop.attachments.directory = blocked
+    with pytest.raises(StorageError, match="could not be stored"):
+        shop.attachments.add_photo(ticket.id, photo)
+    assert shop.tickets.get(ticket.id).attachments == ()
