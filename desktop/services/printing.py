@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import tempfile
 import uuid
 from dataclasses import asdict, dataclass, fields, replace
 from enum import StrEnum
@@ -23,6 +21,7 @@ from desktop.models import LocalSetting
 from desktop.services.context import ServiceContext
 from desktop.services.documents.paper import DEFAULT_LABEL_SIZE, LabelSize, Paper
 from desktop.services.errors import BenchsideError
+from desktop.services.files import write_new_file
 from desktop.services.permissions import Permission
 from desktop.services.text import FieldChecker, clean_line
 from desktop.services.ticket_documents import ticket_documents
@@ -363,23 +362,7 @@ def write_pdf(folder: Path, job: PrintJob) -> Path:
     """Write ``job``'s PDF into ``folder`` atomically (a half-written file never appears
     under its name); an existing file of that name is kept and a number added."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{job.stem}.pdf"
-        number = 2
-        while target.exists():
-            target = folder / f"{job.stem}-{number}.pdf"
-            number += 1
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".benchside-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(job.pdf)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        return write_new_file(folder, job.stem, ".pdf", job.pdf)
     except OSError as error:
         reason = error.strerror or str(error)
         raise PrintError(f"Could not save the PDF in {folder}: {reason}.") from error
-    return target

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from desktop.models import Ticket, TicketAttachment
 from desktop.services.context import ServiceContext
 from desktop.services.errors import NotFound, StorageError, ValidationError
+from desktop.services.files import write_atomically
 from desktop.services.ids import new_id
 from desktop.services.permissions import Permission
 from desktop.services.text import FieldChecker, clean_line
@@ -72,7 +71,7 @@ class TicketAttachmentService:
         relative = f"{ticket_id}/{attachment_id}.jpg"
         target = self.directory / relative
         try:
-            _write_atomically(target, jpeg)
+            write_atomically(target, jpeg, create_folder=True)
         except OSError as error:
             raise StorageError(
                 f"The photo could not be stored in {self.directory} "
@@ -124,17 +123,3 @@ class TicketAttachmentService:
             tx.session.delete(row)
             tx.commit()
         target.unlink(missing_ok=True)
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -26,6 +26,7 @@ from desktop.views.bus import DataBus
 from desktop.views.lock import IdleWatcher, LockDialog
 from desktop.views.passwords import ChangePasswordDialog
 from desktop.views.placeholder import PlaceholderPage
+from desktop.views.printing.printer import DocumentPrinter
 from desktop.views.scanning import ScanDetector
 from desktop.views.tasks import TaskRunner
 
@@ -85,6 +86,9 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(services.shop.profile().idle_lock_minutes, self)
         self.idle.idled.connect(self.lock)
         self.scans = ScanDetector(self.route_scan, parent=self)
+        self.document_printer = DocumentPrinter(services, tasks, self)
+        self.document_printer.printed.connect(self._show_status_message)
+        self.document_printer.failed.connect(self._show_status_message)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
@@ -285,8 +289,9 @@ class MainWindow(QMainWindow):
         self, ticket_id: uuid.UUID, documents: list[Any], photos: list[Any]
     ) -> None:
         window = self.open_ticket(ticket_id)
+        # The main window prints the intake papers: closing the ticket at once loses none.
         for kind in documents:
-            window.printer.print_ticket_document(kind, ticket_id)  # type: ignore[attr-defined]
+            self.document_printer.print_ticket_document(kind, ticket_id)
         window.photos_tab.add_photos(photos)  # type: ignore[attr-defined]
 
     def open_ticket(self, ticket_id: uuid.UUID) -> QDialog:
@@ -303,6 +308,9 @@ class MainWindow(QMainWindow):
         window.raise_()
         window.activateWindow()
         return window
+
+    def _show_status_message(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10_000)
 
     def route_scan(self, code: str) -> bool:
         """A scanned code from anywhere in the app: a ticket number opens its ticket.

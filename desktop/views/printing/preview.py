@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.files import write_atomically
 from desktop.services.printing import PrintError
 from desktop.views.printing.system import paint_pdf
 
@@ -64,7 +65,7 @@ class PdfPreviewDialog(QDialog):
     def save_to(self, path: Path) -> bool:
         """Write the PDF to ``path``; False (with the reason shown) when it cannot."""
         try:
-            path.write_bytes(self._pdf)
+            write_atomically(path, self._pdf)
         except OSError as error:
             self.status.setText(self.tr("Could not save: %s") % (error.strerror or error))
             return False

@@ -8,11 +8,12 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.services.container import Services
 from desktop.services.errors import BenchsideError
+from desktop.services.files import write_atomically
 from desktop.services.printing import (
     DocumentKind,
     PrintError,
@@ -87,6 +88,7 @@ class DocumentPrinter(QObject):
         from desktop.views.printing.preview import PdfPreviewDialog
 
         dialog = PdfPreviewDialog(job.pdf, job.kind.label, job.stem, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_preview = dialog
         dialog.open()
         return dialog
@@ -101,7 +103,7 @@ class DocumentPrinter(QObject):
                 return None
             path = Path(name)
         try:
-            path.write_bytes(job.pdf)
+            write_atomically(path, job.pdf)
         except OSError as error:
             self.failed.emit(self.tr("Could not save the PDF: %s") % (error.strerror or error))
             return None
@@ -124,6 +126,7 @@ class DocumentPrinter(QObject):
     def _offer_alternatives(self, job: PrintJob, message: str) -> None:
         """Tell what went wrong and offer the preview or a PDF file instead."""
         box = QMessageBox(self._window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("Could not print"))
         box.setText(message)

@@ -26,6 +26,9 @@ def load_pdf(pdf: bytes) -> tuple[QPdfDocument, QBuffer]:
     return document, buffer
 
 
+MAX_DPI = 300
+
+
 def system_printer(name: str) -> QPrinter:
     """A high-resolution QPrinter for the installed printer ``name`` (empty = default)."""
     if name:
@@ -39,7 +42,11 @@ def system_printer(name: str) -> QPrinter:
         info = QPrinterInfo.defaultPrinter()
         if info.isNull():
             raise PrintError("No printer is installed on this computer.")
-    return QPrinter(info, QPrinter.PrinterMode.HighResolution)
+    printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
+    # Pages are painted as pictures: past 300 dpi they only cost memory (an A4 page at
+    # 1200 dpi is a 560 MB image), not sharpness a receipt or invoice needs.
+    printer.setResolution(min(printer.resolution(), MAX_DPI))
+    return printer
 
 
 def _page_layout(document: QPdfDocument, page: int) -> QPageLayout:

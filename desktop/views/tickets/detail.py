@@ -86,6 +86,7 @@ class TicketWindow(QDialog):
         self.ticket: TicketDetail = services.tickets.get(ticket_id)
         self._base = BenchFields.of(self.ticket)
         self._dirty = False
+        self._publishing = False
         self.errors = FieldErrors(error_label())
         self._build()
         self._show(self.ticket)
@@ -301,8 +302,12 @@ class TicketWindow(QDialog):
         self.badges.setText(self._badges(ticket))
         self.summary.setText(self._summary(ticket))
         self.due.setText(self._due_text(ticket))
-        self.status.setCurrentIndex(max(self.status.findData(str(ticket.status.id)), 0))
+        if self.status.findData(str(ticket.status.id)) < 0:  # a retired status
+            self.status.addItem(ticket.status.name, str(ticket.status.id))
+        self.status.setCurrentIndex(self.status.findData(str(ticket.status.id)))
         assigned = str(ticket.assigned_to_id) if ticket.assigned_to_id else None
+        if assigned and self.technician.findData(assigned) < 0:  # no longer on the staff
+            self.technician.addItem(self.tr("Former staff member"), assigned)
         self.technician.setCurrentIndex(max(self.technician.findData(assigned), 0))
         self.problem.setText(ticket.problem)
         ticked = [name for name, on in ticket.condition.items() if on]
@@ -421,7 +426,11 @@ class TicketWindow(QDialog):
         self._dirty = True
 
     def published(self) -> None:
-        self._bus.publish(Changes(tickets=frozenset({self.ticket_id})))
+        self._publishing = True
+        try:
+            self._bus.publish(Changes(tickets=frozenset({self.ticket_id})))
+        finally:
+            self._publishing = False
 
     def _run(self, action: str, fn: Callable[[], object]) -> bool:
         """Run a service call; show its error. True when it worked."""
@@ -528,7 +537,7 @@ class TicketWindow(QDialog):
         if changes.messages:
             self.messages_tab.show_ticket(self.ticket)
         if changes.everything or self.ticket_id in changes.tickets:
-            if self._dirty:
+            if self._dirty and not self._publishing:
                 self.notice.setText(
                     self.tr(
                         "This ticket was changed elsewhere. Your unsaved work is kept; "

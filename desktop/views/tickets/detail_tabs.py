@@ -265,6 +265,7 @@ class PhotosTab(_Tab):
         self.photos.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.photos.setSpacing(8)
         self.photos.itemActivated.connect(self._on_photos_item_activated)
+        self._thumbnails: dict[uuid.UUID, QIcon] = {}
         self.add_button = QPushButton(self.tr("Add photos…"))
         self.add_button.clicked.connect(self.choose_photos)
         self.remove_button = QPushButton(self.tr("Remove selected"))
@@ -284,8 +285,11 @@ class PhotosTab(_Tab):
         self.photos.clear()
         attachments = self.window_.services().attachments
         for photo in ticket.attachments:
-            pixmap = QPixmap(str(attachments.path(photo)))
-            icon = QIcon(pixmap.scaled(THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio))
+            icon = self._thumbnails.get(photo.id)
+            if icon is None:  # read each photo once, not on every reload
+                pixmap = QPixmap(str(attachments.path(photo)))
+                icon = QIcon(pixmap.scaled(THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio))
+                self._thumbnails[photo.id] = icon
             label = photo.caption or local_time(photo.at)
             item = QListWidgetItem(icon, label)
             item.setData(ID_ROLE, photo)
@@ -481,6 +485,7 @@ class SignaturesTab(_Tab):
             )
 
         dialog.accepted.connect(signed)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 

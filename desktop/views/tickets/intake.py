@@ -404,6 +404,7 @@ class IntakeDialog(QDialog):
         editor = CustomerEditor(self._services, self._bus, parent=self)
         editor.customer_saved.connect(lambda saved: self.choose_customer(saved.id))
         editor.existing_chosen.connect(self.choose_customer)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.open()
         return editor
 
@@ -414,6 +415,7 @@ class IntakeDialog(QDialog):
             return None
         editor = DeviceEditor(self._services, self.customer_id, self._bus, parent=self)
         editor.device_saved.connect(lambda saved: self._fill_devices(saved.id))
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.open()
         return editor
 

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 from PySide6.QtWidgets import QMessageBox
 
+from desktop.models import TicketStatus
 from desktop.services.changes import Changes
 from desktop.services.container import Services
 from desktop.services.customers import CustomerInput
@@ -283,3 +284,25 @@ def test_escape_asks_before_dropping_unsaved_work(
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.isVisible()
     assert shop_services.tickets.get(ticket.id).diagnosis == "Half-written diagnosis"
+
+
+def test_own_changes_are_not_news_from_elsewhere_and_a_retired_status_still_shows(
+    shop_services: Services, bus, tasks, qtbot, ticket: TicketDetail
+) -> None:
+    window = _window(shop_services, bus, tasks, qtbot, ticket.id)
+    window.diagnosis.setPlainText("Unsaved while adding a note")
+    window.notes_tab.note.setPlainText("Called the customer")
+    assert window.notes_tab.add_note()
+    assert not window.notice.isVisibleTo(window)
+    assert window.diagnosis.toPlainText() == "Unsaved while adding a note"
+    assert window.save_work() is not None  # nothing left to ask about when the test ends
+
+    # Another station retired a status while this ticket was in it (as sync may bring).
+    spare = shop_services.ticket_statuses.save_status("On hold", "waiting_customer")
+    shop_services.tickets.change_status(ticket.id, spare.id)
+    with shop_services.ctx.uow() as tx:
+        tx.session.get(TicketStatus, spare.id).active = False  # type: ignore[union-attr]
+        tx.commit()
+    other = _window(shop_services, bus, tasks, qtbot, ticket.id)
+    assert other.status.currentText() == "On hold"
+    assert other.status.currentData() == str(spare.id)
