@@ -269,8 +269,6 @@ def _add_tickets(services: Services, rng: random.Random, count: int) -> None:
         status = statuses[min(len(statuses) - 1, int(rng.random() ** 1.5 * len(statuses)))]
         if n >= count - 8:
             status = statuses[rng.randrange(0, 3)]  # the newest are still on the bench
-        if status.id != ticket.status.id:
-            services.tickets.change_status(ticket.id, status.id)
         if status.category not in ("open", "cancelled"):
             services.ticket_work.update_work(
                 ticket.id,
@@ -284,6 +282,8 @@ def _add_tickets(services: Services, rng: random.Random, count: int) -> None:
                 ),
             )
             services.ticket_work.add_labour(ticket.id, LabourInput(work, flat_amount=labour))
+        if status.id != ticket.status.id:  # after the work: a closed ticket's charges are final
+            services.tickets.change_status(ticket.id, status.id)
         if n % 3 == 0:
             services.tickets.add_note(ticket.id, _NOTES[n % len(_NOTES)], n % 2 == 0)
         _backdate(services, ticket.id, age)

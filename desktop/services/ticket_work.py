@@ -9,15 +9,16 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.models import Ticket, TicketLabourLine, TicketSignature
+from desktop.models import Ticket, TicketLabourLine, TicketSignature, TicketStatus
 from desktop.models.base import utc_now
 from desktop.services.context import ServiceContext
-from desktop.services.errors import NotFound
+from desktop.services.errors import NotFound, ValidationError
 from desktop.services.permissions import Permission
 from desktop.services.text import FieldChecker, clean_line
 from desktop.services.tickets import (
     MAX_MONEY,
     PRIORITIES,
+    SHUT,
     TicketDetail,
     TicketService,
     is_png,
@@ -134,7 +135,7 @@ class TicketWorkService:
         actor = self.ctx.require(Permission.EDIT_TICKETS)
         values = self._labour_values(data)
         with self.ctx.uow() as tx:
-            ticket = self._ticket(tx.session, ticket_id)
+            ticket = self._chargeable(tx.session, ticket_id)
             position = tx.session.scalar(
                 select(func.coalesce(func.max(TicketLabourLine.position), 0)).where(
                     TicketLabourLine.ticket_id == ticket.id
@@ -156,6 +157,7 @@ class TicketWorkService:
         values = self._labour_values(data)
         with self.ctx.uow() as tx:
             line = self._line(tx.session, line_id)
+            self._chargeable(tx.session, line.ticket_id)
             for key, value in values.items():
                 setattr(line, key, value)
             tx.commit()
@@ -165,7 +167,7 @@ class TicketWorkService:
         self.ctx.require(Permission.EDIT_TICKETS)
         with self.ctx.uow() as tx:
             line = self._line(tx.session, line_id)
-            ticket = self._ticket(tx.session, line.ticket_id)
+            ticket = self._chargeable(tx.session, line.ticket_id)
             tx.session.delete(line)
             tx.commit()
             return self.tickets.detail_of(tx.session, ticket)
@@ -254,6 +256,17 @@ class TicketWorkService:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None:
             raise NotFound("This ticket no longer exists.")
+        return ticket
+
+    @classmethod
+    def _chargeable(cls, session: Session, ticket_id: uuid.UUID) -> Ticket:
+        """The ticket, if its charges may still change (not closed or cancelled)."""
+        ticket = cls._ticket(session, ticket_id)
+        status = session.get(TicketStatus, ticket.status_id)
+        if status is not None and status.category in SHUT:
+            raise ValidationError(
+                {"labour": "This ticket is closed: reopen it to change what it charges."}
+            )
         return ticket
 
     @staticmethod

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,17 @@ class TaskRunner(QObject):
         fn: Callable[[], Any],
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[Exception], None] | None = None,
+        owner: QObject | None = None,
     ) -> None:
+        """With ``owner``, the callbacks are skipped if it was deleted meanwhile (a window
+        closed while its work ran); the work itself is done either way."""
+
         def deliver(result: Any, error: Exception | None) -> None:
             self._relays.discard(relay)
+            if owner is not None and not shiboken6.isValid(owner):
+                if error is not None:
+                    log.warning("background work of a closed window failed", exc_info=error)
+                return
             if error is not None:
                 if on_error is None:
                     raise error

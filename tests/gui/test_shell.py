@@ -169,7 +169,10 @@ def test_ctrl_n_intake_then_the_ticket_opens_once_and_the_palette_finds_it(
     from desktop.views.tickets.intake import IntakeDialog
 
     services = window._services
+    from desktop.services.devices import DeviceInput
+
     customer = services.customers.create(CustomerInput(first_name="Ann", last_name="Lee"))
+    services.devices.save(DeviceInput(customer.id, "Phone", "Apple", "iPhone 13"))
     window.new_ticket_action.trigger()
     intake = window.findChild(IntakeDialog)
     assert intake is not None and intake.isVisible()

@@ -52,6 +52,7 @@ class DocumentPrinter(QObject):
             lambda: self._services.printing.ticket_job(kind, ticket_id),
             self.print_job,
             self._on_render_failed,
+            owner=self,
         )
 
     def preview_ticket_document(self, kind: DocumentKind, ticket_id: uuid.UUID) -> None:
@@ -60,6 +61,7 @@ class DocumentPrinter(QObject):
             lambda: self._services.printing.ticket_job(kind, ticket_id),
             self.preview,
             self._on_render_failed,
+            owner=self,
         )
 
     def print_job(self, job: PrintJob, target: PrintTarget | None = None) -> None:
@@ -82,6 +84,7 @@ class DocumentPrinter(QObject):
             lambda: self._services.printing.send(job.kind, job, target),
             self._on_sent,
             lambda error: self._on_send_failed(job, error),
+            owner=self,
         )
 
     def preview(self, job: PrintJob) -> PdfPreviewDialog:

@@ -318,7 +318,7 @@ class PhotosTab(_Tab):
                 attachments.add_photo(ticket_id, file)
             return len(files)
 
-        self.window_.tasks().run(work, self._on_added, self._on_failed)
+        self.window_.tasks().run(work, self._on_added, self._on_failed, owner=self)
 
     def _on_added(self, count: int) -> None:
         self.add_button.setEnabled(True)

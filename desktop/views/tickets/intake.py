@@ -371,7 +371,7 @@ class IntakeDialog(QDialog):
     def _fill_devices(self, select: uuid.UUID | None = None) -> None:
         self.device.blockSignals(True)
         self.device.clear()
-        self.device.addItem(self.tr("No device recorded"), None)
+        self.device.addItem(self.tr("Choose the device…"), None)
         if self.customer_id is not None:
             for device in self._services.devices.for_customer(self.customer_id):
                 extra = device.imei or device.serial
@@ -488,6 +488,8 @@ class IntakeDialog(QDialog):
         parts = self._money("estimate_parts", self.estimate_parts, problems)
         if self.customer_id is None:
             problems["customer"] = self.tr("Find the customer or create a new one.")
+        elif self._device_id() is None:
+            problems["device"] = self.tr("Choose the device, or add it with New device….")
         if problems:
             raise ValidationError(problems)
         accessories = [name for name, box in self.accessories.items() if box.isChecked()]

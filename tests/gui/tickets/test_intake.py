@@ -81,6 +81,9 @@ def test_missing_customer_and_problem_are_shown_at_their_fields(
     assert dialog.save() is None
     assert dialog.errors.message("problem") == "Describe the problem."
     assert dialog.errors.message("estimate_labour")
+    dialog.device.setCurrentIndex(0)  # "Choose the device…"
+    assert dialog.save() is None
+    assert dialog.errors.message("device")
     assert shop_services.tickets.count() == 0
 
 

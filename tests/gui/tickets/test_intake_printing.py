@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop.services.container import Services
 from desktop.services.customers import CustomerInput
+from desktop.services.devices import DeviceInput
 from desktop.services.printing import DocumentKind, PrintTarget, TargetType
 from desktop.views.main_window import MainWindow
 from desktop.views.tickets.intake import IntakeDialog
@@ -32,6 +33,7 @@ def test_saving_an_intake_prints_the_claim_receipt_and_the_label(
         DocumentKind.DEVICE_LABEL, PrintTarget(TargetType.PDF_FOLDER, folder=str(labels))
     )
     customer = shop_services.customers.create(CustomerInput(first_name="Ivo", last_name="Petrov"))
+    shop_services.devices.save(DeviceInput(customer.id, "Phone", "Apple", "iPhone 13"))
     window = MainWindow(shop_services, bus, tasks, gui_paths)
     qtbot.addWidget(window)
     intake = window.new_ticket(customer.id)
@@ -70,6 +72,7 @@ def test_a_printer_that_does_not_answer_offers_the_pdf_and_keeps_the_ticket(
     offered: list[str] = []
     monkeypatch.setattr(QMessageBox, "open", lambda box: offered.append(box.text()))
     customer = shop_services.customers.create(CustomerInput(last_name="Offline"))
+    shop_services.devices.save(DeviceInput(customer.id, "Laptop", "Lenovo", "T14"))
     window = MainWindow(shop_services, bus, tasks, gui_paths)
     qtbot.addWidget(window)
     intake = window.new_ticket(customer.id)

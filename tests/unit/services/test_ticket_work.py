@@ -256,3 +256,16 @@ def test_a_photo_that_cannot_be_stored_is_a_clear_error(
     with pytest.raises(StorageError, match="could not be stored"):
         shop.attachments.add_photo(ticket.id, photo)
     assert shop.tickets.get(ticket.id).attachments == ()
+
+
+def test_a_closed_ticket_charges_stay_as_they_were(shop: Services, ticket: TicketDetail) -> None:
+    line = shop.ticket_work.add_labour(ticket.id, LabourInput("Fix", flat_amount=500)).labour[0]
+    shop.tickets.change_status(ticket.id, _status(shop, "closed"))  # type: ignore[arg-type]
+    for attempt in (
+        lambda: shop.ticket_work.add_labour(ticket.id, LabourInput("More", flat_amount=1)),
+        lambda: shop.ticket_work.update_labour(line.id, LabourInput("Fix", flat_amount=1)),
+        lambda: shop.ticket_work.remove_labour(line.id),
+    ):
+        with pytest.raises(ValidationError, match="closed"):
+            attempt()
+    assert shop.tickets.get(ticket.id).labour_total == 500
