@@ -85,3 +85,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "gui" in item.path.parts:
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+# -- local mail server and SMS gateway (customer messages) ---------------------------------
+
+
+@pytest.fixture
+def smtp() -> Iterator[object]:
+    from tests.messaging_servers import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def gateway() -> Iterator[object]:
+    from tests.messaging_servers import SmsGateway
+
+    server = SmsGateway()
+    server.start()
+    yield server
+    server.stop()

@@ -120,3 +120,23 @@ class SmsGateway:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+
+def local_config(smtp: SmtpServer, gateway: SmsGateway, **changes: Any) -> Any:
+    """Messaging settings that send through the local test servers."""
+    from dataclasses import replace
+
+    from desktop.services.messages import MessagingConfig
+
+    config = MessagingConfig(
+        email_enabled=True,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_security="none",
+        from_address="desk@fixit.example",
+        sms_enabled=True,
+        sms_url=gateway.url,
+        sms_token="gw-token-123",
+        sms_format="json",
+    )
+    return replace(config, **changes)

@@ -3,9 +3,6 @@ local SMS gateway."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from PySide6.QtCore import Qt
 
 from desktop.services.container import Services
@@ -17,23 +14,7 @@ from desktop.views.messaging import INTERVAL_MS, MessageDispatcher
 from desktop.views.settings.messages import MessagesSettings
 from desktop.views.settings.page import SettingsPage
 from tests.conftest import gui_sign_in_as
-from tests.messaging_servers import SmsGateway, SmtpServer
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def gateway() -> Iterator[SmsGateway]:
-    server = SmsGateway()
-    server.start()
-    yield server
-    server.stop()
+from tests.messaging_servers import SmsGateway, SmtpServer, local_config
 
 
 def _page(qtbot, services, tasks) -> MessagesSettings:
@@ -141,17 +122,7 @@ def test_staff_cannot_see_the_sending_settings(qtbot, shop_services: Services, t
 def test_the_dispatcher_sends_the_outbox_in_the_background(
     qtbot, shop_services: Services, tasks, bus, smtp: SmtpServer, gateway: SmsGateway
 ) -> None:
-    shop_services.messages.save_settings(
-        MessagingConfig(
-            email_enabled=True,
-            smtp_host="127.0.0.1",
-            smtp_port=smtp.port,
-            smtp_security="none",
-            from_address="desk@fixit.example",
-            sms_enabled=True,
-            sms_url=gateway.url,
-        )
-    )
+    shop_services.messages.save_settings(local_config(smtp, gateway))
     customer = shop_services.customers.create(
         CustomerInput(first_name="Rina", email="rina@example.com", phones=[PhoneInput("555 0100")])
     )

@@ -33,7 +33,6 @@ from desktop.services.changes import Changes
 from desktop.services.container import Services
 from desktop.services.errors import BenchsideError, NotFound, ValidationError
 from desktop.services.money import format_money, parse_money
-from desktop.services.permissions import Role
 from desktop.services.printing import DocumentKind
 from desktop.services.ticket_work import BenchFields, WorkSaved
 from desktop.services.tickets import TicketDetail, is_overdue
@@ -42,6 +41,7 @@ from desktop.views.formatting import local_date, local_time
 from desktop.views.forms import FieldErrors, error_label, row_widget, with_error
 from desktop.views.printing.printer import DocumentPrinter
 from desktop.views.tasks import TaskRunner
+from desktop.views.tickets.choices import add_priorities, add_technicians
 from desktop.views.tickets.detail_tabs import (
     DeviceHistoryTab,
     LabourTab,
@@ -122,9 +122,7 @@ class TicketWindow(QDialog):
         self.change_status_button.clicked.connect(self.change_status)
         self.technician = QComboBox()
         self.technician.addItem(self.tr("Unassigned"), None)
-        for user in self._services.accounts.list_users(include_inactive=False):
-            if user.role != Role.FRONT_DESK.value:
-                self.technician.addItem(user.display_name, str(user.id))
+        add_technicians(self.technician, self._services)
         self.technician.activated.connect(lambda _i: self.assign())
 
         header = QHBoxLayout()
@@ -234,13 +232,7 @@ class TicketWindow(QDialog):
         self.promise.toggled.connect(lambda _on: self._mark_dirty())
         self.promised_at.dateTimeChanged.connect(lambda _d: self._mark_dirty())
         self.priority = QComboBox()
-        for value, label in (
-            ("low", self.tr("Low")),
-            ("normal", self.tr("Normal")),
-            ("high", self.tr("High")),
-            ("urgent", self.tr("Urgent")),
-        ):
-            self.priority.addItem(label, value)
+        add_priorities(self.priority)
         self.priority.activated.connect(lambda _i: self._mark_dirty())
         self.priority.setMaximumWidth(200)
         self.promised_at.setMaximumWidth(200)

@@ -35,12 +35,12 @@ from desktop.services.changes import Changes
 from desktop.services.container import Services
 from desktop.services.errors import BenchsideError, ValidationError
 from desktop.services.money import format_money, parse_money
-from desktop.services.permissions import Role
 from desktop.services.printing import DocumentKind, TargetType
 from desktop.services.tickets import TicketDetail, TicketInput
 from desktop.views.bus import DataBus
 from desktop.views.formatting import local_date
 from desktop.views.forms import FieldErrors, error_label, row_widget, with_error
+from desktop.views.tickets.choices import add_priorities, add_technicians
 from desktop.views.tickets.detail_tabs import PHOTO_FILTER
 from desktop.views.tickets.signature_pad import SignaturePad
 
@@ -268,19 +268,11 @@ class IntakeDialog(QDialog):
         self.promise_warning.setStyleSheet("color: #8a5300;")
         self.promise_warning.hide()
         self.priority = QComboBox()
-        for value, label in (
-            ("low", self.tr("Low")),
-            ("normal", self.tr("Normal")),
-            ("high", self.tr("High")),
-            ("urgent", self.tr("Urgent")),
-        ):
-            self.priority.addItem(label, value)
+        add_priorities(self.priority)
         self.priority.setCurrentIndex(1)
         self.technician = QComboBox()
         self.technician.addItem(self.tr("Unassigned"), None)
-        for user in self._services.accounts.list_users(include_inactive=False):
-            if user.role != Role.FRONT_DESK.value:
-                self.technician.addItem(user.display_name, str(user.id))
+        add_technicians(self.technician, self._services)
         promise = QHBoxLayout()
         promise.addWidget(self.promise)
         promise.addWidget(self.promised_at, 1)

@@ -28,10 +28,11 @@ from desktop.services.changes import Changes
 from desktop.services.container import Services
 from desktop.services.errors import BenchsideError
 from desktop.services.permissions import Role
-from desktop.services.tickets import PRIORITIES, StatusInfo, TicketFilter, TicketSummary
+from desktop.services.tickets import StatusInfo, TicketFilter, TicketSummary
 from desktop.views.bus import DataBus
 from desktop.views.itemmodels.tickets import PAGE_SIZE, TicketTableModel
 from desktop.views.tasks import TaskRunner
+from desktop.views.tickets.choices import add_priorities, add_technicians
 
 ANYONE = "anyone"
 UNASSIGNED = "unassigned"
@@ -83,14 +84,7 @@ class TicketsPage(QWidget):
         self.technician.setMinimumWidth(160)
         self.priority = QComboBox()
         self.priority.addItem(self.tr("Any priority"), None)
-        for value, label in (
-            ("low", self.tr("Low")),
-            ("normal", self.tr("Normal")),
-            ("high", self.tr("High")),
-            ("urgent", self.tr("Urgent")),
-        ):
-            assert value in PRIORITIES
-            self.priority.addItem(label, value)
+        add_priorities(self.priority)
         self.overdue = QCheckBox(self.tr("Overdue only"))
         self.count_label = QLabel()
         self._fill_technicians()
@@ -174,9 +168,7 @@ class TicketsPage(QWidget):
             self.technician.clear()
             self.technician.addItem(self.tr("Anyone"), ANYONE)
             self.technician.addItem(self.tr("Unassigned"), UNASSIGNED)
-            for user in self._services.accounts.list_users(include_inactive=False):
-                if user.role != Role.FRONT_DESK.value:
-                    self.technician.addItem(user.display_name, str(user.id))
+            add_technicians(self.technician, self._services)
             index = self.technician.findData(current)
             self.technician.setCurrentIndex(max(index, 0))
         finally:

@@ -210,57 +210,38 @@ def test_reloads_when_someone_else_changes_the_ticket(
 
 
 def test_messages_tab_shows_sent_and_failed_messages_and_sends_again(
-    shop_services: Services, bus, tasks, qtbot
+    shop_services: Services, bus, tasks, qtbot, smtp, gateway
 ) -> None:
     from desktop.services.customers import PhoneInput
-    from desktop.services.messages import MessagingConfig
     from desktop.views.messaging import MessageDispatcher
-    from tests.messaging_servers import SmsGateway, SmtpServer
+    from tests.messaging_servers import local_config
 
-    smtp, gateway = SmtpServer(), SmsGateway()
-    smtp.start()
-    gateway.start()
-    try:
-        config = MessagingConfig(
-            email_enabled=True,
-            smtp_host="127.0.0.1",
-            smtp_port=smtp.port,
-            smtp_security="none",
-            from_address="desk@fixit.example",
-            sms_enabled=True,
-            sms_url=gateway.url,
-            sms_token="token",
-            sms_format="json",
+    shop_services.messages.save_settings(local_config(smtp, gateway))
+    gateway.answers.append(400)  # the gateway refuses the first SMS for good
+    customer = shop_services.customers.create(
+        CustomerInput(
+            first_name="Rina", email="rina@example.com", phones=[PhoneInput("+1 555 0100")]
         )
-        shop_services.messages.save_settings(config)
-        gateway.answers.append(400)  # the gateway refuses the first SMS for good
-        customer = shop_services.customers.create(
-            CustomerInput(
-                first_name="Rina", email="rina@example.com", phones=[PhoneInput("+1 555 0100")]
-            )
-        )
-        ticket = shop_services.tickets.create(TicketInput(customer.id, problem="Screen"))
-        window = _window(shop_services, bus, tasks, qtbot, ticket.id)
-        assert window.messages_tab.empty.isVisibleTo(window.messages_tab)
-        window.status.setCurrentIndex(_status_index(window, "ready"))
-        dispatcher = MessageDispatcher(shop_services.message_sender, tasks, bus)
-        assert window.change_status()
-        dispatcher.send_now()  # what the app's timer does every 30 s
-        tab = window.messages_tab
-        states = {tab.table.item(r, 1).text(): tab.table.item(r, 3).text() for r in range(2)}
-        assert states["Email"] == "Sent"
-        assert states["SMS"].startswith("Failed")
-        assert len(smtp.inbox) == 1
-        row = next(r for r in range(2) if tab.table.item(r, 1).text() == "SMS")
-        tab.table.selectRow(row)
-        assert tab.retry_selected()
-        assert tab.table.item(row, 3).text() == "Queued"
-        dispatcher.send_now()
-        assert tab.table.item(row, 3).text() == "Sent"
-        assert len(gateway.requests) == 2 and len(smtp.inbox) == 1
-    finally:
-        smtp.stop()
-        gateway.stop()
+    )
+    ticket = shop_services.tickets.create(TicketInput(customer.id, problem="Screen"))
+    window = _window(shop_services, bus, tasks, qtbot, ticket.id)
+    assert window.messages_tab.empty.isVisibleTo(window.messages_tab)
+    window.status.setCurrentIndex(_status_index(window, "ready"))
+    dispatcher = MessageDispatcher(shop_services.message_sender, tasks, bus)
+    assert window.change_status()
+    dispatcher.send_now()  # what the app's timer does every 30 s
+    tab = window.messages_tab
+    states = {tab.table.item(r, 1).text(): tab.table.item(r, 3).text() for r in range(2)}
+    assert states["Email"] == "Sent"
+    assert states["SMS"].startswith("Failed")
+    assert len(smtp.inbox) == 1
+    row = next(r for r in range(2) if tab.table.item(r, 1).text() == "SMS")
+    tab.table.selectRow(row)
+    assert tab.retry_selected()
+    assert tab.table.item(row, 3).text() == "Queued"
+    dispatcher.send_now()
+    assert tab.table.item(row, 3).text() == "Sent"
+    assert len(gateway.requests) == 2 and len(smtp.inbox) == 1
 
 
 def test_escape_asks_before_dropping_unsaved_work(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -28,40 +27,14 @@ from desktop.services.messages import (
     enqueue_status_messages,
 )
 from desktop.services.tickets import TicketDetail, TicketInput
-from tests.messaging_servers import SmsGateway, SmtpServer
+from tests.messaging_servers import SmsGateway, SmtpServer, local_config
 from tests.unit.conftest import add_staff, sign_in_as
 
 T0 = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def gateway() -> Iterator[SmsGateway]:
-    server = SmsGateway()
-    server.start()
-    yield server
-    server.stop()
-
-
 def config_for(smtp: SmtpServer, gateway: SmsGateway) -> MessagingConfig:
-    return MessagingConfig(
-        email_enabled=True,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.port,
-        smtp_security="none",
-        from_address="desk@fixit.example",
-        sms_enabled=True,
-        sms_url=gateway.url,
-        sms_token="gw-token-123",
-        sms_format="json",
-    )
+    return local_config(smtp, gateway)  # type: ignore[no-any-return]
 
 
 @pytest.fixture
