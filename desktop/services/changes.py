@@ -14,6 +14,7 @@ class Changes:
     users: bool = False
     shop: bool = False
     messages: bool = False  # the outbox sent or failed something
+    station: bool = False  # this station's own settings (scanner, printers)
     everything: bool = False  # after a restore
 
     def __or__(self, other: Changes) -> Changes:
@@ -24,5 +25,6 @@ class Changes:
             self.users or other.users,
             self.shop or other.shop,
             self.messages or other.messages,
+            self.station or other.station,
             self.everything or other.everything,
         )

@@ -24,6 +24,7 @@ from desktop.services.devices import DeviceService
 from desktop.services.message_sender import MessageSender
 from desktop.services.messages import MessageService
 from desktop.services.printing import PrintService
+from desktop.services.scanner_settings import ScannerSettingsService
 from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
 from desktop.services.ticket_attachments import TicketAttachmentService
@@ -51,6 +52,7 @@ class Services:
     ticket_work: TicketWorkService
     attachments: TicketAttachmentService
     printing: PrintService
+    scanner: ScannerSettingsService
     messages: MessageService
     message_sender: MessageSender
 
@@ -92,6 +94,7 @@ class Services:
             ticket_work=TicketWorkService(ctx, tickets),
             attachments=TicketAttachmentService(ctx, path.parent / "attachments"),
             printing=PrintService(ctx),
+            scanner=ScannerSettingsService(ctx),
             messages=MessageService(ctx),
             message_sender=MessageSender(ctx),
         )

@@ -17,11 +17,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from desktop.models import LocalSetting
 from desktop.services.context import ServiceContext
 from desktop.services.documents.paper import DEFAULT_LABEL_SIZE, LabelSize, Paper
 from desktop.services.errors import BenchsideError
 from desktop.services.files import write_new_file
+from desktop.services.local_settings import read_local, write_local
 from desktop.services.permissions import Permission
 from desktop.services.text import FieldChecker, clean_line
 from desktop.services.ticket_documents import ticket_documents
@@ -257,8 +257,8 @@ class PrintService:
     def target(self, kind: DocumentKind) -> PrintTarget:
         """Where ``kind`` prints at this station (no target when never set)."""
         with self.ctx.uow() as tx:
-            row = tx.session.get(LocalSetting, setting_key(kind))
-            return PrintTarget.from_json(row.value) if row is not None else PrintTarget()
+            stored = read_local(tx.session, setting_key(kind))
+            return PrintTarget.from_json(stored) if stored is not None else PrintTarget()
 
     def targets(self) -> dict[DocumentKind, PrintTarget]:
         return {kind: self.target(kind) for kind in DocumentKind}
@@ -271,12 +271,7 @@ class PrintService:
         self.ctx.require(Permission.MANAGE_STATION)
         cleaned = check_target(kind, target)
         with self.ctx.uow() as tx:
-            key = setting_key(kind)
-            row = tx.session.get(LocalSetting, key)
-            if row is None:
-                tx.session.add(LocalSetting(key=key, value=cleaned.to_json()))
-            else:
-                row.value = cleaned.to_json()
+            write_local(tx.session, setting_key(kind), cleaned.to_json())
             tx.commit()
         return cleaned
 

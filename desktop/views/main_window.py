@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.idle = IdleWatcher(services.shop.profile().idle_lock_minutes, self)
         self.idle.idled.connect(self.lock)
-        self.scans = ScanDetector(self.route_scan, parent=self)
+        self.scans = ScanDetector(self.route_scan, services.scanner.get(), parent=self)
         self.document_printer = DocumentPrinter(services, tasks, self)
         self.document_printer.printed.connect(self._show_status_message)
         self.document_printer.failed.connect(self._show_status_message)
@@ -398,6 +398,8 @@ class MainWindow(QMainWindow):
         )
 
     def _on_bus_data_changed(self, changes: Changes) -> None:
+        if changes.station or changes.everything:
+            self.scans.apply(self._services.scanner.get())
         if changes.shop or changes.everything:
             profile = self._services.shop.profile()
             self.idle.set_minutes(profile.idle_lock_minutes)

@@ -116,3 +116,68 @@ def test_scanning_a_ticket_number_anywhere_opens_the_ticket(
     assert ticket.id in window.ticket_windows
     assert page.search.text() == ""  # type: ignore[attr-defined]
     window.close()
+
+
+def _press(form: QWidget, text: str, suffix: Qt.Key = Qt.Key.Key_Return) -> None:
+    window = form.windowHandle()
+    for char in text:
+        key = QKeyEvent(
+            QEvent.Type.KeyPress, ord(char.upper()), Qt.KeyboardModifier.NoModifier, char
+        )
+        QApplication.sendEvent(window, key)
+    end = "\t" if suffix == Qt.Key.Key_Tab else "\r"
+    QApplication.sendEvent(
+        window, QKeyEvent(QEvent.Type.KeyPress, suffix, Qt.KeyboardModifier.NoModifier, end)
+    )
+
+
+def test_a_scanner_set_to_tab_and_a_prefix_is_recognised(qtbot) -> None:
+    from desktop.services.scanner_settings import ScannerSettings
+
+    form, _field = _form(qtbot)
+    taken: list[str] = []
+    detector = ScanDetector(
+        lambda code: taken.append(code) or True,
+        ScannerSettings(suffix="tab", prefix="~"),
+        clock=_Clock(12),
+    )
+    QApplication.instance().installEventFilter(detector)
+    try:
+        _press(form, "~4006381333931", Qt.Key.Key_Tab)
+        _press(form, "4006381333931", Qt.Key.Key_Tab)  # no prefix: not this scanner
+        _press(form, "~4006381333931", Qt.Key.Key_Return)  # Enter is not its suffix
+    finally:
+        QApplication.instance().removeEventFilter(detector)
+    assert taken == ["4006381333931"]
+    assert detector.last_burst is not None and not detector.last_burst.is_scan
+
+
+def test_scanner_settings_page_saves_and_tells_a_scan_from_typing(
+    qtbot, shop_services: Services, bus
+) -> None:
+    from desktop.services.changes import Changes
+    from desktop.views.settings.scanner import ScannerPage
+
+    page = ScannerPage(shop_services, bus)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    page.max_gap.setValue(40)
+    page.min_length.setValue(8)
+    with qtbot.waitSignal(bus.data_changed) as published:
+        assert page.save()
+    assert published.args == [Changes(station=True)]
+    assert shop_services.scanner.get().max_gap_ms == 40
+
+    page.activateWindow()
+    page.test_field.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.test_field)
+    page.detector._clock = _Clock(9)
+    _press(page, "4006381333931")
+    assert page.result.text().startswith("Scanned “4006381333931”: 13 keys")
+    assert page.test_field.text() == ""
+    page.detector._clock = _Clock(150)
+    _press(page, "hello there")
+    assert page.result.text() == (
+        "Typed “hello there”, not a scan: 11 keys, the slowest 150 ms apart."
+    )

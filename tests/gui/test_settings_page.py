@@ -23,6 +23,7 @@ def test_pages_can_be_chosen(qtbot, shop_services, bus, tasks, gui_paths) -> Non
         "tickets",
         "station",
         "printers",
+        "scanner",
         "messages",
         "backups",
         "about",

@@ -11,6 +11,7 @@ from desktop.views.settings.about import AboutSettings
 from desktop.views.settings.backups import AppPathsLike, BackupSettings
 from desktop.views.settings.messages import MessagesSettings
 from desktop.views.settings.printers import PrinterSettings
+from desktop.views.settings.scanner import ScannerPage
 from desktop.views.settings.shop import ShopSettings
 from desktop.views.settings.station import StationSettings
 from desktop.views.settings.tickets import TicketSettings
@@ -33,6 +34,7 @@ class SettingsPage(QWidget):
         self.tickets = TicketSettings(services, bus)
         self.station = StationSettings(services)
         self.printers = PrinterSettings(services, tasks)
+        self.scanner = ScannerPage(services, bus)
         self.messages = MessagesSettings(services, tasks)
         self.backups = BackupSettings(services, tasks, paths)
         self.about = AboutSettings(paths)
@@ -42,6 +44,7 @@ class SettingsPage(QWidget):
             ("tickets", self.tr("Tickets"), self.tickets),
             ("station", self.tr("This station"), self.station),
             ("printers", self.tr("Printers"), self.printers),
+            ("scanner", self.tr("Scanner"), self.scanner),
             ("messages", self.tr("Messages"), self.messages),
             ("backups", self.tr("Backups"), self.backups),
             ("about", self.tr("About"), self.about),
