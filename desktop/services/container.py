@@ -24,6 +24,7 @@ from desktop.services.devices import DeviceService
 from desktop.services.message_sender import MessageSender
 from desktop.services.messages import MessageService
 from desktop.services.printing import PrintService
+from desktop.services.scan_router import ScanRouter
 from desktop.services.scanner_settings import ScannerSettingsService
 from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
@@ -53,6 +54,7 @@ class Services:
     attachments: TicketAttachmentService
     printing: PrintService
     scanner: ScannerSettingsService
+    scans: ScanRouter
     messages: MessageService
     message_sender: MessageSender
 
@@ -95,6 +97,7 @@ class Services:
             attachments=TicketAttachmentService(ctx, path.parent / "attachments"),
             printing=PrintService(ctx),
             scanner=ScannerSettingsService(ctx),
+            scans=ScanRouter(tickets),
             messages=MessageService(ctx),
             message_sender=MessageSender(ctx),
         )

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.services.changes import Changes
 from desktop.services.container import Services
 from desktop.services.permissions import Role
+from desktop.services.scan_router import ScanKind
 from desktop.views.bus import DataBus
 from desktop.views.lock import IdleWatcher, LockDialog
 from desktop.views.passwords import ChangePasswordDialog
@@ -314,14 +315,14 @@ class MainWindow(QMainWindow):
 
     def route_scan(self, code: str) -> bool:
         """A scanned code from anywhere in the app: a ticket number opens its ticket.
-        True when the code was taken."""
+        True when the code was taken (an unknown code stays where it was typed)."""
         if self.locked:
             return False
-        ticket_id = self._services.tickets.find_by_number(code)
-        if ticket_id is None:
-            return False
-        self.open_ticket(ticket_id)
-        return True
+        found = self._services.scans.resolve(code)
+        if found.kind is ScanKind.TICKET and found.id is not None:
+            self.open_ticket(found.id)
+            return True
+        return False
 
     def _forget_ticket_window(self, ticket_id: uuid.UUID) -> None:
         window = self.ticket_windows.pop(ticket_id, None)
