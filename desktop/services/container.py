@@ -21,11 +21,13 @@ from desktop.services.database import (
     upgrade_needed,
 )
 from desktop.services.devices import DeviceService
+from desktop.services.items import ItemService
 from desktop.services.message_sender import MessageSender
 from desktop.services.messages import MessageService
 from desktop.services.printing import PrintService
 from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
+from desktop.services.stock import StockService
 from desktop.services.ticket_attachments import TicketAttachmentService
 from desktop.services.ticket_statuses import TicketStatusService
 from desktop.services.ticket_work import TicketWorkService
@@ -53,6 +55,8 @@ class Services:
     printing: PrintService
     messages: MessageService
     message_sender: MessageSender
+    items: ItemService
+    stock: StockService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -94,6 +98,8 @@ class Services:
             printing=PrintService(ctx),
             messages=MessageService(ctx),
             message_sender=MessageSender(ctx),
+            items=ItemService(ctx),
+            stock=StockService(ctx),
         )
 
     def close(self) -> None:
