@@ -298,7 +298,7 @@ class StockService:
                     item.low_stock_threshold,
                     item.reorder_quantity,
                 )
-                for item, units in tx.session.execute(statement).tuples()
+                for item, units in tx.session.execute(statement)
             ]
 
     def negative_stock(self) -> list[Level]:
@@ -438,5 +438,5 @@ class StockService:
         )
         return [
             Level(lvl.item_id, lvl.location_id, name, lvl.on_hand, lvl.average_cost)
-            for lvl, name in session.execute(statement).tuples()
+            for lvl, name in session.execute(statement)
         ]
