@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from desktop.models import StockMovement
+from desktop.models import OutboxEntry, StockMovement
 from desktop.services.container import Services
 from desktop.services.errors import NotFound, PermissionDenied, ValidationError
 from desktop.services.items import ItemInput
@@ -196,3 +196,12 @@ def test_levels_match_the_ledger_after_many_random_movements(shop: Services) -> 
     assert {i.hex + loc.hex: level[0] for (i, loc), level in kept.items()} == summed
     assert any(on_hand < 0 for on_hand, _ in kept.values())
     assert sum(shop.stock.on_hand(i) for i in items) == sum(summed.values())
+
+
+def test_movements_are_synced_and_levels_are_not(shop: Services) -> None:
+    item = _item(shop)
+    shop.stock.receive(item, 2, 100)
+    with shop.ctx.uow() as tx:
+        tables = set(tx.session.scalars(select(OutboxEntry.table_name)))
+    assert {"items", "stock_movements"} <= tables
+    assert "stock_levels" not in tables
