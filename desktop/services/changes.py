@@ -15,6 +15,8 @@ class Changes:
     shop: bool = False
     messages: bool = False  # the outbox sent or failed something
     everything: bool = False  # after a restore
+    items: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    stock: frozenset[uuid.UUID] = field(default_factory=frozenset)  # item ids whose stock moved
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -25,4 +27,6 @@ class Changes:
             self.shop or other.shop,
             self.messages or other.messages,
             self.everything or other.everything,
+            self.items | other.items,
+            self.stock | other.stock,
         )
