@@ -3,6 +3,13 @@
 from desktop.models.accounts import AuditEvent, LoginThrottle, User
 from desktop.models.base import Base, Syncable
 from desktop.models.customers import Customer, CustomerPhone, Device, DeviceModel
+from desktop.models.inventory import (
+    Item,
+    ItemBarcode,
+    StockLevel,
+    StockLocation,
+    StockMovement,
+)
 from desktop.models.messages import (
     Message,
     MessageAttachment,
@@ -31,6 +38,8 @@ __all__ = [
     "Device",
     "DeviceModel",
     "DocumentSequence",
+    "Item",
+    "ItemBarcode",
     "LocalSetting",
     "LoginThrottle",
     "Message",
@@ -41,6 +50,9 @@ __all__ = [
     "SearchKey",
     "ShopProfile",
     "Station",
+    "StockLevel",
+    "StockLocation",
+    "StockMovement",
     "Syncable",
     "Ticket",
     "TicketAssignment",

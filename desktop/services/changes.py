@@ -16,6 +16,8 @@ class Changes:
     messages: bool = False  # the outbox sent or failed something
     station: bool = False  # this station's own settings (scanner, printers)
     everything: bool = False  # after a restore
+    items: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    stock: frozenset[uuid.UUID] = field(default_factory=frozenset)  # item ids whose stock moved
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -27,4 +29,6 @@ class Changes:
             self.messages or other.messages,
             self.station or other.station,
             self.everything or other.everything,
+            self.items | other.items,
+            self.stock | other.stock,
         )

@@ -21,6 +21,7 @@ from desktop.services.database import (
     upgrade_needed,
 )
 from desktop.services.devices import DeviceService
+from desktop.services.items import ItemService
 from desktop.services.message_sender import MessageSender
 from desktop.services.messages import MessageService
 from desktop.services.printing import PrintService
@@ -28,6 +29,7 @@ from desktop.services.scan_router import ScanRouter
 from desktop.services.scanner_settings import ScannerSettingsService
 from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
+from desktop.services.stock import StockService
 from desktop.services.ticket_attachments import TicketAttachmentService
 from desktop.services.ticket_statuses import TicketStatusService
 from desktop.services.ticket_work import TicketWorkService
@@ -57,6 +59,8 @@ class Services:
     scans: ScanRouter
     messages: MessageService
     message_sender: MessageSender
+    items: ItemService
+    stock: StockService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -100,6 +104,8 @@ class Services:
             scans=ScanRouter(tickets),
             messages=MessageService(ctx),
             message_sender=MessageSender(ctx),
+            items=ItemService(ctx),
+            stock=StockService(ctx),
         )
 
     def close(self) -> None:

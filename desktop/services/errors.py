@@ -25,6 +25,10 @@ class NotFound(BenchsideError):
     """The record does not exist (any more)."""
 
 
+class RecordInUse(BenchsideError):
+    """The record has history that must stay (stock movements, sales): archive, not delete."""
+
+
 class AuthenticationFailed(BenchsideError):
     """Wrong user name or password, an inactive account, or too many attempts."""
 

@@ -1,4 +1,5 @@
-"""Human document numbers per station: T-A-10042, S-A-000311, INV-A-000123.
+"""Human document numbers per station: T-A-10042, S-A-000311, INV-A-000123, and the
+SKUs given to items entered without one (ITM-A-000123).
 
 The counter lives in the same transaction as the document that takes the number, so a
 rolled-back sale gives its number back and a committed one never hands it out again.
@@ -27,6 +28,7 @@ FORMATS: dict[str, NumberFormat] = {
     "invoice": NumberFormat("INV", 1, 6),
     "credit_note": NumberFormat("CN", 1, 6),
     "purchase_order": NumberFormat("PO", 1, 6),
+    "item": NumberFormat("ITM", 1, 6),
 }
 
 

@@ -32,13 +32,18 @@ class Permission(Enum):
     MANAGE_BACKUPS = "back up or restore the database"
     MANAGE_STATION = "change this station's settings"
     VIEW_AUDIT = "view the audit log"
+    EDIT_ITEMS = "add or change inventory items and their prices"
+    RECEIVE_STOCK = "receive stock or move it between locations"
+    ADJUST_STOCK = "adjust or write off stock"
 
     @property
     def description(self) -> str:
         return str(self.value)
 
 
-_EVERYONE = {Permission.EDIT_CUSTOMERS, Permission.EDIT_TICKETS}
+# Receiving a delivery or moving parts to the van is everyday work; prices, costs and
+# stock corrections (which change what the shop's stock is worth) are management's.
+_EVERYONE = {Permission.EDIT_CUSTOMERS, Permission.EDIT_TICKETS, Permission.RECEIVE_STOCK}
 _MANAGER = _EVERYONE | {
     Permission.MANAGE_STAFF,
     Permission.RESET_PASSWORDS,
@@ -50,6 +55,8 @@ _MANAGER = _EVERYONE | {
     Permission.VIEW_AUDIT,
     Permission.CLOSE_TICKETS,
     Permission.REOPEN_TICKETS,
+    Permission.EDIT_ITEMS,
+    Permission.ADJUST_STOCK,
 }
 
 GRANTS: dict[Role, frozenset[Permission]] = {

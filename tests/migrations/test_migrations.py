@@ -3,6 +3,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -171,6 +172,57 @@ def test_a_shop_with_tickets_upgrades_to_head_and_back(tmp_path: Path) -> None:
         assert raw.execute("SELECT tickets FROM ticket_status_counts").fetchall() == [(1,)]
         assert raw.execute("SELECT count(*) FROM ticket_notes").fetchone() == (1,)
         assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        raw.close()
+    engine.dispose()
+
+
+def test_stock_levels_are_kept_by_the_trigger_whoever_writes_the_ledger(tmp_path: Path) -> None:
+    """A bulk load (or sync) inserting movements straight into SQLite keeps the levels,
+    and a shop with stock survives a downgrade past inventory and back."""
+    from desktop.services.database import downgrade
+
+    path = tmp_path / "stock.db"
+    engine = create_database_engine(path)
+    upgrade(engine)
+    raw = sqlite3.connect(path)
+    store = raw.execute("SELECT id FROM stock_locations WHERE name = 'Store'").fetchone()[0]
+    item = "0192a0b0c0d07000800000000000000d"
+    raw.execute(
+        "INSERT INTO items (id, name, sku, kind, category, brand, cost_price, sell_price, "
+        "tax_class, low_stock_threshold, reorder_level, reorder_quantity, bin_location, "
+        "track_expiry, serialized, active, notes, sort_name, created_at, updated_at) VALUES "
+        f"('{item}', 'Screen', 'SCR-1', 'stock', '', '', 0, 0, 'standard', 0, 0, 0, '', 0, 0, "
+        "1, '', 'screen', '2024-01-01 10:00:00', '2024-01-01 10:00:00')"
+    )
+    for n, (quantity, cost) in enumerate(((4, 1000), (2, 1600), (-5, None))):
+        raw.execute(
+            "INSERT INTO stock_movements (id, item_id, location_id, quantity, kind, unit_cost, "
+            "reason, reference_kind, at, station_code) VALUES "
+            "(?, ?, ?, ?, 'receive', ?, '', '', '2024-01-02 10:00:00', 'B')",
+            (f"0192a0b0c0d0700080000000000002{n:02d}", item, store, quantity, cost),
+        )
+    raw.commit()
+    assert raw.execute("SELECT on_hand, average_cost FROM stock_levels").fetchall() == [(1, 1200)]
+    with pytest.raises(sqlite3.IntegrityError):
+        raw.execute(
+            "INSERT INTO items (id, name, sku, kind, category, brand, cost_price, sell_price, "
+            "tax_class, low_stock_threshold, reorder_level, reorder_quantity, bin_location, "
+            "track_expiry, serialized, active, notes, sort_name, created_at, updated_at) "
+            "SELECT '0192a0b0c0d07000800000000000000e', name, 'SCR-2', kind, category, brand, "
+            "-1, sell_price, tax_class, 0, 0, 0, '', 0, 0, 1, '', '', created_at, updated_at "
+            "FROM items"
+        )
+    raw.close()
+
+    downgrade(engine, "0007_messages")
+    upgrade(engine)
+    raw = sqlite3.connect(path)
+    try:
+        assert raw.execute("SELECT count(*) FROM stock_locations").fetchone() == (1,)
+        assert raw.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'stock_movements'"
+        ).fetchall() == [("stock_movements_level_ai",)]
     finally:
         raw.close()
     engine.dispose()
