@@ -20,15 +20,8 @@ class Changes:
     stock: frozenset[uuid.UUID] = field(default_factory=frozenset)  # item ids whose stock moved
 
     def __or__(self, other: Changes) -> Changes:
-        return Changes(
-            self.customers | other.customers,
-            self.devices | other.devices,
-            self.tickets | other.tickets,
-            self.users or other.users,
-            self.shop or other.shop,
-            self.messages or other.messages,
-            self.station or other.station,
-            self.everything or other.everything,
-            self.items | other.items,
-            self.stock | other.stock,
-        )
+        merged: dict[str, object] = {}
+        for name in self.__dataclass_fields__:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            merged[name] = mine | theirs if isinstance(mine, frozenset) else mine or theirs
+        return Changes(**merged)  # type: ignore[arg-type]

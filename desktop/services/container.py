@@ -85,6 +85,7 @@ class Services:
         station, last_hlc = _station_state(engine)
         ctx = ServiceContext(engine, station, HybridLogicalClock(station, last=last_hlc))
         tickets = TicketService(ctx)
+        items = ItemService(ctx)
         return cls(
             ctx=ctx,
             path=path,
@@ -101,10 +102,10 @@ class Services:
             attachments=TicketAttachmentService(ctx, path.parent / "attachments"),
             printing=PrintService(ctx),
             scanner=ScannerSettingsService(ctx),
-            scans=ScanRouter(tickets),
+            scans=ScanRouter(tickets, items),
             messages=MessageService(ctx),
             message_sender=MessageSender(ctx),
-            items=ItemService(ctx),
+            items=items,
             stock=StockService(ctx),
         )
 

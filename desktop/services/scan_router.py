@@ -10,11 +10,13 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
+from desktop.services.items import ItemService
 from desktop.services.tickets import TicketService, normalized_number
 
 
 class ScanKind(StrEnum):
     TICKET = "ticket"
+    ITEM = "item"
     UNKNOWN = "unknown"
 
 
@@ -26,8 +28,9 @@ class ScanResult:
 
 
 class ScanRouter:
-    def __init__(self, tickets: TicketService) -> None:
+    def __init__(self, tickets: TicketService, items: ItemService) -> None:
         self.tickets = tickets
+        self.items = items
 
     def resolve(self, code: str) -> ScanResult:
         """The record a scanned ``code`` names; ``UNKNOWN`` when nothing has it."""
@@ -35,4 +38,7 @@ class ScanRouter:
         ticket_id = self.tickets.find_by_number(cleaned)
         if ticket_id is not None:
             return ScanResult(ScanKind.TICKET, cleaned, ticket_id)
+        item = self.items.find_by_barcode(code)
+        if item is not None:
+            return ScanResult(ScanKind.ITEM, code.strip(), item.id)
         return ScanResult(ScanKind.UNKNOWN, code.strip())
