@@ -17,13 +17,13 @@ log = logging.getLogger(__name__)
 
 # The newest migration this version of Benchside knows. Comparing it with the database's
 # revision is one cheap query, so Alembic is imported only when an upgrade is due.
-HEAD_REVISION = "0008_inventory"
+HEAD_REVISION = "0009_item_search"
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "migrations"
 
 
 # FTS5 virtual tables and their shadow tables live only in migrations.
-FTS_TABLES = ("customer_fts", "device_fts")
+FTS_TABLES = ("customer_fts", "device_fts", "item_fts")
 
 
 def include_object(

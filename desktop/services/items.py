@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, literal_column, or_, select, table
 from sqlalchemy.orm import Session, selectinload
 
-from desktop.models import Item, ItemBarcode, StockMovement
+from desktop.models import Item, ItemBarcode, SearchKey, StockMovement
 from desktop.services import audit, barcodes
 from desktop.services.context import ServiceContext
 from desktop.services.errors import NotFound, RecordInUse
@@ -302,25 +302,36 @@ class ItemService:
     def search(
         self, text: str, limit: int = 50, include_archived: bool = False
     ) -> list[ItemSummary]:
-        """Items whose name, SKU or a barcode starts with ``text``, by name.
-
-        A plain prefix match for now; the FTS5 trigram index (any part of a word) comes with
-        the item list.
+        """Items matching ``text`` in any part of the name, SKU, brand, category or a
+        barcode (FTS5 trigram index, every word of three letters or more must match); input
+        without such a word matches the start of a name, SKU or barcode. Ordered by name.
         """
-        text = clean_line(text)
+        text = clean_line(text)[:200]
         if not text:
             return []
-        barcode_match = exists().where(
-            ItemBarcode.item_id == Item.id,
-            ItemBarcode.code.like(_like_prefix(barcodes.normalized(text)), escape="\\"),
-        )
-        statement = select(Item).where(
-            or_(
-                Item.sort_name.like(_like_prefix(text.casefold()), escape="\\"),
-                Item.sku.like(_like_prefix(normalized_sku(text)), escape="\\"),
-                barcode_match,
+        words = [w for w in text.split() if len(w) >= 3]
+        if words:
+            match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+            found = select(SearchKey.entity_id).where(
+                SearchKey.rowid.in_(
+                    select(literal_column("rowid"))
+                    .select_from(table("item_fts"))
+                    .where(literal_column("item_fts").op("MATCH")(match))
+                )
             )
-        )
+            statement = select(Item).where(Item.id.in_(found))
+        else:
+            barcode_match = exists().where(
+                ItemBarcode.item_id == Item.id,
+                ItemBarcode.code.like(_like_prefix(barcodes.normalized(text)), escape="\\"),
+            )
+            statement = select(Item).where(
+                or_(
+                    Item.sort_name.like(_like_prefix(text.casefold()), escape="\\"),
+                    Item.sku.like(_like_prefix(normalized_sku(text)), escape="\\"),
+                    barcode_match,
+                )
+            )
         if not include_archived:
             statement = statement.where(Item.active.is_(True))
         statement = statement.order_by(Item.sort_name, Item.id).limit(limit)

@@ -147,3 +147,28 @@ def test_only_managers_edit_items(shop: Services, role: str) -> None:
     with pytest.raises(PermissionDenied):
         shop.items.archive(item.id)
     assert shop.items.get(item.id).name == "Screen"  # everyone may look items up
+
+
+def test_search_finds_any_part_of_name_sku_brand_or_barcode(shop: Services) -> None:
+    screen = shop.items.create(
+        ItemInput("iPhone 13 Pro OLED screen", sku="SCR-IP13P", brand="Apple", category="Screens")
+    ).item
+    battery = shop.items.create(
+        ItemInput("Galaxy S21 battery", sku="BAT-S21", barcodes=["5901234123457"])
+    ).item
+    assert [i.id for i in shop.items.search("oled")] == [screen.id]
+    assert [i.id for i in shop.items.search("13 pro scre")] == [screen.id]
+    assert [i.id for i in shop.items.search("apple")] == [screen.id]
+    assert [i.id for i in shop.items.search("ip13")] == [screen.id]
+    assert [i.id for i in shop.items.search("1234123")] == [battery.id]  # inside the EAN
+    assert [i.id for i in shop.items.search('oled "x')] == [screen.id]  # quotes are text
+    assert shop.items.search('""" AND OR *') == []
+    # The index follows renames, new barcodes and deletions.
+    shop.items.update(
+        battery.id, ItemInput("Galaxy S21 cell", sku="BAT-S21", barcodes=["4006381333931"])
+    )
+    assert shop.items.search("battery") == []
+    assert [i.id for i in shop.items.search("0063813")] == [battery.id]
+    assert shop.items.search("1234123") == []
+    shop.items.delete(battery.id)
+    assert shop.items.search("cell") == []
