@@ -27,7 +27,7 @@ from desktop.services.text import luhn_check_digit
 log = logging.getLogger(__name__)
 
 # Bump whenever the generated data changes, so cached databases are rebuilt.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 SEED = 20_250_101
 BATCH = 25_000
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -44,12 +44,14 @@ class Scale:
     customers: int
     devices: int
     tickets: int
+    items: int
+    movements: int
 
 
 SCALES: dict[str, Scale] = {
-    "tiny": Scale("tiny", 2_000, 3_200, 8_000),
-    "small": Scale("small", 25_000, 40_000, 100_000),
-    "full": Scale("full", 250_000, 400_000, 1_000_000),
+    "tiny": Scale("tiny", 2_000, 3_200, 8_000, 2_000, 20_000),
+    "small": Scale("small", 25_000, 40_000, 100_000, 20_000, 500_000),
+    "full": Scale("full", 250_000, 400_000, 1_000_000, 200_000, 5_000_000),
 }
 TECHNICIANS = 8
 
@@ -256,8 +258,13 @@ def check_search_index(connection: sqlite3.Connection, scale: Scale) -> None:
         "SELECT count(*) FROM customer_fts WHERE phones = ''": 0,
         "SELECT count(*) FROM devices": scale.devices,
         "SELECT count(*) FROM device_fts": scale.devices,
-        "SELECT count(*) FROM search_keys": scale.customers + scale.devices,
+        "SELECT count(*) FROM search_keys": scale.customers + scale.devices + scale.items,
         "SELECT count(*) FROM tickets": scale.tickets,
+        "SELECT count(*) FROM items": scale.items,
+        "SELECT count(*) FROM item_fts": scale.items,
+        "SELECT count(*) FROM stock_movements": scale.movements,
+        "SELECT count(*) FROM stock_levels WHERE on_hand != (SELECT coalesce(sum(quantity), 0) "
+        "FROM stock_movements m WHERE m.item_id = stock_levels.item_id)": 0,
         "SELECT count(*) FROM tickets t LEFT JOIN devices d ON d.id = t.device_id "
         "WHERE d.customer_id IS NOT t.customer_id": 0,
     }
@@ -324,6 +331,10 @@ def bulk_load(path: Path, scale: Scale) -> None:
         from benchmarks.generate_tickets import insert_tickets
 
         insert_tickets(connection, rng, scale.tickets)
+        from benchmarks.generate_inventory import insert_items, insert_movements
+
+        items = insert_items(connection, rng, scale.items)
+        insert_movements(connection, rng, items, scale.movements)
         check_search_index(connection, scale)
         connection.execute("ANALYZE")
         connection.execute("PRAGMA optimize")
@@ -344,6 +355,8 @@ class DatasetInfo:
     devices: int
     seconds: float
     tickets: int = 0
+    items: int = 0
+    movements: int = 0
 
 
 def metadata_path(db_path: Path) -> Path:
@@ -361,6 +374,8 @@ def cached_info(db_path: Path, scale: Scale) -> DatasetInfo | None:
         return None
     wanted = (GENERATOR_VERSION, scale.name, scale.customers, scale.devices, scale.tickets)
     have = (info.generator_version, info.scale, info.customers, info.devices, info.tickets)
+    wanted += (scale.items, scale.movements)
+    have += (info.items, info.movements)
     if have != wanted:
         return None
     return info
@@ -384,7 +399,7 @@ def generate(db_path: Path, scale: Scale) -> DatasetInfo:
     building.replace(db_path)
     info = DatasetInfo(
         GENERATOR_VERSION, scale.name, scale.customers, scale.devices,
-        round(time.perf_counter() - started, 1), scale.tickets,
+        round(time.perf_counter() - started, 1), scale.tickets, scale.items, scale.movements,
     )  # fmt: skip
     metadata_path(db_path).write_text(json.dumps(asdict(info), indent=2), encoding="utf-8")
     return info

@@ -350,3 +350,7 @@ SCENARIOS: dict[str, Callable[[BenchContext], Measurement]] = {
 from benchmarks import ticket_scenarios  # noqa: E402
 
 SCENARIOS.update(ticket_scenarios.SCENARIOS)
+
+from benchmarks import inventory_scenarios  # noqa: E402
+
+SCENARIOS.update(inventory_scenarios.SCENARIOS)

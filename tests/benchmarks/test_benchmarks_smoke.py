@@ -20,6 +20,10 @@ DATA_SCENARIOS = [
     "ticket_list_first_page_ms",
     "ticket_open_ms",
     "ticket_lookup_p95_ms",
+    "item_scan_p95_ms",
+    "item_on_hand_p95_ms",
+    "low_stock_list_ms",
+    "item_search_p95_ms",
 ]
 TINY = SCALES["tiny"]
 
