@@ -108,9 +108,9 @@ def item_search_p95_ms(ctx: BenchContext) -> Measurement:
             match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
             return connection.execute(
                 "SELECT i.* FROM items i WHERE i.id IN (SELECT k.entity_id FROM search_keys k "
-                "WHERE k.rowid IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ?)) "
-                "AND i.active ORDER BY i.sort_name, i.id LIMIT ?",
-                (match, SEARCH_LIMIT),
+                "WHERE k.rowid IN (SELECT rowid FROM item_fts WHERE item_fts MATCH ? "
+                "ORDER BY rowid DESC LIMIT ?)) AND i.active ORDER BY i.sort_name, i.id LIMIT ?",
+                (match, SEARCH_LIMIT * 2, SEARCH_LIMIT),
             ).fetchall()
 
         floor = measure_each(queries, floor_search)

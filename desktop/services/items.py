@@ -303,8 +303,9 @@ class ItemService:
         self, text: str, limit: int = 50, include_archived: bool = False
     ) -> list[ItemSummary]:
         """Items matching ``text`` in any part of the name, SKU, brand, category or a
-        barcode (FTS5 trigram index, every word of three letters or more must match); input
-        without such a word matches the start of a name, SKU or barcode. Ordered by name.
+        barcode (FTS5 trigram index, every word of three letters or more must match; the
+        newest matches when there are many); input without such a word matches the start of
+        a name, SKU or barcode. Ordered by name.
         """
         text = clean_line(text)[:200]
         if not text:
@@ -317,6 +318,11 @@ class ItemService:
                     select(literal_column("rowid"))
                     .select_from(table("item_fts"))
                     .where(literal_column("item_fts").op("MATCH")(match))
+                    # The newest matches, as the customer search does: a common word can
+                    # match tens of thousands of parts, and sorting them all by name costs
+                    # more than typing one more letter.
+                    .order_by(literal_column("rowid").desc())
+                    .limit(limit * 2)
                 )
             )
             statement = select(Item).where(Item.id.in_(found))
