@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.models import ShopProfile, Station
 from desktop.services import audit
@@ -59,15 +60,21 @@ def _info(p: ShopProfile) -> ShopInfo:
     )
 
 
+def shop_profile(session: Session) -> ShopProfile:
+    """The shop's one profile row; ``NotFound`` before the setup wizard has run."""
+    profile = session.scalar(select(ShopProfile).limit(1))
+    if profile is None:
+        raise NotFound("The shop is not set up yet.")
+    return profile
+
+
 class ShopService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
     def profile(self) -> ShopInfo:
         with self.ctx.uow() as tx:
-            profile = tx.session.scalar(select(ShopProfile).limit(1))
-            if profile is None:
-                raise NotFound("The shop is not set up yet.")
+            profile = shop_profile(tx.session)
             return _info(profile)
 
     def update_profile(self, data: ShopSetup, idle_lock_minutes: int) -> ShopInfo:
@@ -79,9 +86,7 @@ class ShopService:
             check.fail("idle_lock_minutes", "Between 1 and 240 minutes.")
         check.raise_if_any()
         with self.ctx.uow() as tx:
-            profile = tx.session.scalar(select(ShopProfile).limit(1))
-            if profile is None:
-                raise NotFound("The shop is not set up yet.")
+            profile = shop_profile(tx.session)
             for key, value in values.items():
                 setattr(profile, key, value)
             profile.idle_lock_minutes = idle_lock_minutes
@@ -101,9 +106,7 @@ class ShopService:
             check.fail("warranty_days", "Between 0 and 3650 days.")
         check.raise_if_any()
         with self.ctx.uow() as tx:
-            profile = tx.session.scalar(select(ShopProfile).limit(1))
-            if profile is None:
-                raise NotFound("The shop is not set up yet.")
+            profile = shop_profile(tx.session)
             profile.ticket_terms = cleaned
             profile.warranty_days = warranty_days
             audit.record(tx.session, self.ctx, "ticket_settings_changed", "shop", str(profile.id))

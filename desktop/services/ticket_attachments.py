@@ -9,14 +9,14 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from desktop.models import Ticket, TicketAttachment
+from desktop.models import TicketAttachment
 from desktop.services.context import ServiceContext
 from desktop.services.errors import NotFound, StorageError, ValidationError
 from desktop.services.files import write_atomically
 from desktop.services.ids import new_id
 from desktop.services.permissions import Permission
 from desktop.services.text import FieldChecker, clean_line
-from desktop.services.tickets import Attachment
+from desktop.services.tickets import Attachment, existing_ticket
 
 MAX_SOURCE_BYTES = 60 * 1024 * 1024
 MAX_EDGE = 2048  # pixels; plenty to see a scratch, small enough to sync and back up
@@ -79,8 +79,7 @@ class TicketAttachmentService:
             ) from error
         try:
             with self.ctx.uow() as tx:
-                if tx.session.get(Ticket, ticket_id) is None:
-                    raise NotFound("This ticket no longer exists.")
+                existing_ticket(tx.session, ticket_id)
                 row = TicketAttachment(
                     id=attachment_id,
                     ticket_id=ticket_id,

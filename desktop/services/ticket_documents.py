@@ -15,12 +15,12 @@ from desktop.models import (
     CustomerPhone,
     Device,
     ShopProfile,
-    Ticket,
     TicketSignature,
     User,
 )
 from desktop.services.customers import display_name
-from desktop.services.errors import NotFound
+from desktop.services.shop import shop_profile
+from desktop.services.ticket_types import existing_ticket
 
 if TYPE_CHECKING:
     from desktop.services.documents.tickets import ClaimReceipt, DeviceLabel, ShopHeader
@@ -55,12 +55,8 @@ def ticket_documents(session: Session, ticket_id: uuid.UUID) -> tuple[ClaimRecei
     the device label of a ticket. Raises ``NotFound``."""
     from desktop.services.documents.tickets import ClaimReceipt, DeviceLabel
 
-    ticket = session.get(Ticket, ticket_id)
-    profile = session.scalar(select(ShopProfile).limit(1))
-    if ticket is None:
-        raise NotFound("This ticket no longer exists.")
-    if profile is None:
-        raise NotFound("The shop is not set up yet.")
+    ticket = existing_ticket(session, ticket_id)
+    profile = shop_profile(session)
     customer = session.get(Customer, ticket.customer_id)
     assert customer is not None  # a foreign key
     phone = session.scalar(

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from desktop.models import TicketStatus
+from sqlalchemy.orm import Session
+
+from desktop.models import Ticket, TicketStatus
 from desktop.models.base import utc_now
+from desktop.services.errors import NotFound
 
 MAX_MONEY = 100_000_000_00  # one hundred million in major units
 
@@ -211,3 +214,11 @@ def is_overdue(detail: TicketDetail, now: datetime | None = None) -> bool:
     if detail.promised_at is None or StatusCategory(detail.status.category) in FINISHED:
         return False
     return detail.promised_at < (now or utc_now())
+
+
+def existing_ticket(session: Session, ticket_id: uuid.UUID) -> Ticket:
+    """The ticket, or ``NotFound`` when it is gone (deleted elsewhere, a stale screen)."""
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise NotFound("This ticket no longer exists.")
+    return ticket

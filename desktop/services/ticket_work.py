@@ -21,6 +21,7 @@ from desktop.services.tickets import (
     SHUT,
     TicketDetail,
     TicketService,
+    existing_ticket,
     is_png,
 )
 
@@ -113,7 +114,7 @@ class TicketWorkService:
         self.ctx.require(Permission.EDIT_TICKETS)
         values = self._checked(edit)
         with self.ctx.uow() as tx:
-            ticket = self._ticket(tx.session, ticket_id)
+            ticket = existing_ticket(tx.session, ticket_id)
             current = {name: getattr(ticket, name) for name in values}
             before = asdict(base) if base is not None else current
             theirs: dict[str, object] = {}
@@ -161,7 +162,7 @@ class TicketWorkService:
             for key, value in values.items():
                 setattr(line, key, value)
             tx.commit()
-            return self.tickets.detail_of(tx.session, self._ticket(tx.session, line.ticket_id))
+            return self.tickets.detail_of(tx.session, existing_ticket(tx.session, line.ticket_id))
 
     def remove_labour(self, line_id: uuid.UUID) -> TicketDetail:
         self.ctx.require(Permission.EDIT_TICKETS)
@@ -208,7 +209,7 @@ class TicketWorkService:
             check.fail("signature", "The signature image is missing or too large.")
         check.raise_if_any()
         with self.ctx.uow() as tx:
-            ticket = self._ticket(tx.session, ticket_id)
+            ticket = existing_ticket(tx.session, ticket_id)
             signature = TicketSignature(
                 ticket_id=ticket.id,
                 at=utc_now(),
@@ -232,7 +233,7 @@ class TicketWorkService:
         who = check.line("approved_by", approved_by, 200, required=True)
         check.raise_if_any()
         with self.ctx.uow() as tx:
-            ticket = self._ticket(tx.session, ticket_id)
+            ticket = existing_ticket(tx.session, ticket_id)
             self._approve(ticket, "phone", who, actor.user_id, utc_now())
             tx.commit()
             return self.tickets.detail_of(tx.session, ticket)
@@ -252,16 +253,9 @@ class TicketWorkService:
             return signature.image_png
 
     @staticmethod
-    def _ticket(session: Session, ticket_id: uuid.UUID) -> Ticket:
-        ticket = session.get(Ticket, ticket_id)
-        if ticket is None:
-            raise NotFound("This ticket no longer exists.")
-        return ticket
-
-    @classmethod
-    def _chargeable(cls, session: Session, ticket_id: uuid.UUID) -> Ticket:
+    def _chargeable(session: Session, ticket_id: uuid.UUID) -> Ticket:
         """The ticket, if its charges may still change (not closed or cancelled)."""
-        ticket = cls._ticket(session, ticket_id)
+        ticket = existing_ticket(session, ticket_id)
         status = session.get(TicketStatus, ticket.status_id)
         if status is not None and status.category in SHUT:
             raise ValidationError(

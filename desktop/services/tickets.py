@@ -28,7 +28,7 @@ from desktop.models import (
 from desktop.models.base import utc_now
 from desktop.services.context import ServiceContext
 from desktop.services.customers import display_name
-from desktop.services.errors import NotFound, PermissionDenied, ValidationError
+from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.messages import enqueue_status_messages, ticket_amount_due
 from desktop.services.numbering import next_number
 from desktop.services.permissions import Permission, Role
@@ -50,6 +50,7 @@ from desktop.services.ticket_types import (
     TicketInput,
     TicketSummary,
     WarrantyMatch,
+    existing_ticket,
     is_overdue,
     status_info,
 )
@@ -191,12 +192,6 @@ class TicketService:
             tx.commit()
             return self.detail_of(tx.session, ticket)
 
-    def _ticket(self, session: Session, ticket_id: uuid.UUID) -> Ticket:
-        ticket = session.get(Ticket, ticket_id)
-        if ticket is None:
-            raise NotFound("This ticket no longer exists.")
-        return ticket
-
     def change_status(self, ticket_id: uuid.UUID, status_id: uuid.UUID, note: str = "") -> None:
         """Move a ticket to another status; the change is kept in its history, and entering
         a status that notifies the customer queues their email/SMS in the same transaction."""
@@ -205,7 +200,7 @@ class TicketService:
         cleaned = check.text("note", note, 2000)
         check.raise_if_any()
         with self.ctx.uow() as tx:
-            ticket = self._ticket(tx.session, ticket_id)
+            ticket = existing_ticket(tx.session, ticket_id)
             status = tx.session.get(TicketStatus, status_id)
             if status is None or not status.active:
                 raise ValidationError({"status": "Choose a status."})
@@ -242,7 +237,7 @@ class TicketService:
         """Assign (or unassign with None) a technician; every reassignment is kept."""
         actor = self.ctx.require(Permission.EDIT_TICKETS)
         with self.ctx.uow() as tx:
-            ticket = self._ticket(tx.session, ticket_id)
+            ticket = existing_ticket(tx.session, ticket_id)
             if technician_id is not None:
                 check = FieldChecker()
                 self._check_technician(tx.session, check, technician_id)
@@ -266,7 +261,7 @@ class TicketService:
             check.fail("body", "The note is empty.")
         check.raise_if_any()
         with self.ctx.uow() as tx:
-            ticket = self._ticket(tx.session, ticket_id)
+            ticket = existing_ticket(tx.session, ticket_id)
             tx.session.add(
                 TicketNote(
                     ticket_id=ticket.id,
@@ -370,7 +365,7 @@ class TicketService:
         """Earlier tickets for the same device (same serial or IMEI, whoever brought it)
         and the customer's other tickets, newest first."""
         with self.ctx.uow() as tx:
-            ticket = self._ticket(tx.session, ticket_id)
+            ticket = existing_ticket(tx.session, ticket_id)
             device = tx.session.get(Device, ticket.device_id) if ticket.device_id else None
             same_device = select(Device.id).where(Device.id == ticket.device_id)
             if device is not None and (device.serial or device.imei):
@@ -417,7 +412,7 @@ class TicketService:
 
     def get(self, ticket_id: uuid.UUID) -> TicketDetail:
         with self.ctx.uow() as tx:
-            return self.detail_of(tx.session, self._ticket(tx.session, ticket_id))
+            return self.detail_of(tx.session, existing_ticket(tx.session, ticket_id))
 
     def counts_by_status(self) -> dict[uuid.UUID, int]:
         with self.ctx.uow() as tx:
@@ -599,6 +594,7 @@ __all__ = [
     "TicketService",
     "TicketSummary",
     "WarrantyMatch",
+    "existing_ticket",
     "is_overdue",
     "is_png",
     "normalized_number",
