@@ -27,7 +27,7 @@ from desktop.services.text import luhn_check_digit
 log = logging.getLogger(__name__)
 
 # Bump whenever the generated data changes, so cached databases are rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 SEED = 20_250_101
 BATCH = 25_000
 DATA_DIR = Path(__file__).resolve().parent / "data"

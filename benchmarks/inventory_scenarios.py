@@ -71,10 +71,8 @@ def low_stock_list_ms(ctx: BenchContext) -> Measurement:
     with ctx.plain_connection() as connection:
         floor = median_ms(
             lambda: connection.execute(
-                "SELECT i.*, coalesce(sum(l.on_hand), 0) AS units FROM items i "
-                "LEFT JOIN stock_levels l ON l.item_id = i.id "
-                "WHERE i.active AND i.kind = 'stock' GROUP BY i.id "
-                "HAVING units <= i.low_stock_threshold ORDER BY units, i.sort_name LIMIT 200"
+                "SELECT i.*, s.on_hand FROM item_stock s JOIN items i ON i.id = s.item_id "
+                "WHERE s.low = 1 ORDER BY s.on_hand, i.sort_name LIMIT 200"
             ).fetchall(),
             repeats=5,
         )

@@ -8,9 +8,9 @@ from it by SQLite triggers (see migration 0008), whoever inserts the movements.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop.models.base import Base, Syncable, Timestamped, utc_now
@@ -37,6 +37,8 @@ class Item(Syncable, Timestamped, Base):
     serialized: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Which devices a part fits ("iPhone 12, iPhone 12 Pro"): searched like the name.
+    compatible_models: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     # Case-folded name: the list's sort key and the prefix search's column, kept by the service.
     sort_name: Mapped[str] = mapped_column(String(200), default="")
 
@@ -93,9 +95,16 @@ class StockMovement(Syncable, Base):
     at: Mapped[datetime] = mapped_column(default=utc_now)
     user_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     station_code: Mapped[str] = mapped_column(String(10), default="")
+    # The lot (expiry) and the unit's serial/IMEI, for items that track them. No foreign key
+    # on purpose: the ledger is never rebuilt, and 0010 adds these columns in place.
+    lot_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    serial: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     __table_args__ = (
         Index("ix_stock_movements_item_id_location_id_at", "item_id", "location_id", "at"),
+        Index("ix_stock_movements_reference_id", "reference_id"),
+        Index("ix_stock_movements_lot_id", "lot_id", sqlite_where=text("lot_id IS NOT NULL")),
+        Index("ix_stock_movements_serial", "serial", "item_id", sqlite_where=text("serial <> ''")),
         CheckConstraint("quantity <> 0", name="quantity"),
         CheckConstraint("unit_cost IS NULL OR unit_cost >= 0", name="unit_cost"),
     )
@@ -112,3 +121,173 @@ class StockLevel(Base):
     location_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     on_hand: Mapped[int] = mapped_column(default=0)
     average_cost: Mapped[int] = mapped_column(default=0)  # minor units
+
+
+class ItemStock(Base):
+    """Units over all locations per item and whether the item is low, kept by triggers on
+    ``stock_movements`` and ``items`` (migration 0010) so the low-stock list reads a small
+    partial index instead of summing every level. Derived per station, never synced."""
+
+    __tablename__ = "item_stock"
+
+    item_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    on_hand: Mapped[int] = mapped_column(default=0)
+    # 1 when the item is an active stock item at or below its low-stock threshold.
+    low: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (Index("ix_item_stock_low", "on_hand", sqlite_where=text("low = 1")),)
+
+
+class StockLot(Syncable, Base):
+    """A batch of an expiring item (glue, batteries): movements carry its id."""
+
+    __tablename__ = "stock_lots"
+
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"))
+    code: Mapped[str] = mapped_column(String(64), default="")
+    expires_on: Mapped[date | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    __table_args__ = (
+        UniqueConstraint("item_id", "code", "expires_on", name="item_code_expiry"),
+        Index("ix_stock_lots_expires_on", "expires_on"),
+    )
+
+
+class Supplier(Syncable, Timestamped, Base):
+    __tablename__ = "suppliers"
+
+    name: Mapped[str] = mapped_column(String(200))
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    address: Mapped[str] = mapped_column(String(1000), default="")
+    # Payment terms as the supplier states them ("30 days net").
+    terms: Mapped[str] = mapped_column(String(200), default="")
+    lead_time_days: Mapped[int] = mapped_column(default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    sort_name: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (
+        CheckConstraint("lead_time_days >= 0", name="lead_time_days"),
+        Index("ix_suppliers_sort_name", "sort_name"),
+    )
+
+
+class ItemSupplier(Syncable, Base):
+    """Who supplies an item, under which part number and at what cost."""
+
+    __tablename__ = "item_suppliers"
+
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    supplier_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("suppliers.id"))
+    supplier_sku: Mapped[str] = mapped_column(String(64), default="")
+    cost_price: Mapped[int | None] = mapped_column(default=None)  # minor units
+    preferred: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (
+        UniqueConstraint("item_id", "supplier_id", name="item_supplier"),
+        Index("ix_item_suppliers_supplier_id", "supplier_id"),
+        CheckConstraint("cost_price IS NULL OR cost_price >= 0", name="cost_price"),
+    )
+
+
+class PurchaseOrder(Syncable, Timestamped, Base):
+    """An order to a supplier: draft, ordered, partly or fully received, or cancelled.
+
+    What was received is never a counter on the order: it is the sum of the receipt
+    movements that reference each line, so two stations receiving at once both count."""
+
+    __tablename__ = "purchase_orders"
+
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    supplier_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("suppliers.id"))
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    location_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stock_locations.id"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    ordered_at: Mapped[datetime | None] = mapped_column(default=None)
+    expected_on: Mapped[date | None] = mapped_column(default=None)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(default=None)
+
+    lines: Mapped[list[PurchaseOrderLine]] = relationship(
+        back_populates="order", order_by="PurchaseOrderLine.position", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'ordered', 'partial', 'received', 'closed', 'cancelled')",
+            name="status",
+        ),
+        Index("ix_purchase_orders_supplier_id", "supplier_id"),
+        Index("ix_purchase_orders_status", "status"),
+    )
+
+
+class PurchaseOrderLine(Syncable, Base):
+    __tablename__ = "purchase_order_lines"
+
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("purchase_orders.id", ondelete="CASCADE")
+    )
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    quantity: Mapped[int]
+    unit_cost: Mapped[int] = mapped_column(default=0)  # minor units
+    supplier_sku: Mapped[str] = mapped_column(String(64), default="")
+
+    order: Mapped[PurchaseOrder] = relationship(back_populates="lines")
+
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity"),
+        CheckConstraint("unit_cost >= 0", name="unit_cost"),
+        Index("ix_purchase_order_lines_order_id", "order_id"),
+        Index("ix_purchase_order_lines_item_id", "item_id"),
+    )
+
+
+class StockCount(Syncable, Timestamped, Base):
+    """A count of the shelves at one location: open while counting, then approved (the
+    variances are posted as ``count`` movements) or cancelled."""
+
+    __tablename__ = "stock_counts"
+
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    location_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stock_locations.id"))
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    # What the count covers, as the user chose it ("Category: Screens"), for the record.
+    scope: Mapped[str] = mapped_column(String(500), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    started_by: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    approved_by: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    approved_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    lines: Mapped[list[StockCountLine]] = relationship(
+        back_populates="count", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'approved', 'cancelled')", name="status"),
+    )
+
+
+class StockCountLine(Syncable, Base):
+    """One item of a count. ``expected`` is what the ledger said when the item was first
+    counted; the posted adjustment is ``counted - expected``, so sales made while the
+    count runs stay in the stock."""
+
+    __tablename__ = "stock_count_lines"
+
+    count_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stock_counts.id", ondelete="CASCADE"))
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"))
+    expected: Mapped[int | None] = mapped_column(default=None)
+    counted: Mapped[int | None] = mapped_column(default=None)
+    counted_at: Mapped[datetime | None] = mapped_column(default=None)
+    average_cost: Mapped[int] = mapped_column(default=0)  # minor units, at first count
+
+    count: Mapped[StockCount] = relationship(back_populates="lines")
+
+    __table_args__ = (
+        UniqueConstraint("count_id", "item_id", name="count_item"),
+        CheckConstraint("counted IS NULL OR counted >= 0", name="counted"),
+    )

@@ -26,6 +26,11 @@ class ShopProfile(Syncable, Timestamped, Base):
     # Printed on claim receipts and shown before the customer signs at intake.
     ticket_terms: Mapped[str] = mapped_column(Text, default="")
     warranty_days: Mapped[int] = mapped_column(default=90)
+    # Parts added to a ticket: "consume" takes them out of stock at once, "reserve" holds
+    # them until the ticket is finished.
+    ticket_parts_mode: Mapped[str] = mapped_column(
+        String(10), default="consume", server_default="consume"
+    )
 
     __table_args__ = (
         CheckConstraint(

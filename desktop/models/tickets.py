@@ -139,6 +139,31 @@ class TicketLabourLine(Syncable, Timestamped, Base):
     )
 
 
+class TicketPart(Syncable, Timestamped, Base):
+    """A part put into a repair. ``reserved`` holds it for the ticket without touching the
+    ledger; ``used`` has taken it out of stock (a ``ticket_part`` movement referencing this
+    row); ``removed`` gave it back (a ``return`` movement when it had been used)."""
+
+    __tablename__ = "ticket_parts"
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"))
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"))
+    location_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stock_locations.id"))
+    quantity: Mapped[int]
+    unit_price: Mapped[int] = mapped_column(default=0)  # minor units, what the customer pays
+    serial: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(10), default="used")
+    user_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+
+    __table_args__ = (
+        Index("ix_ticket_parts_ticket_id", "ticket_id"),
+        Index("ix_ticket_parts_item_id_status", "item_id", "status"),
+        CheckConstraint("quantity > 0", name="quantity"),
+        CheckConstraint("unit_price >= 0", name="unit_price"),
+        CheckConstraint("status IN ('reserved', 'used', 'removed')", name="status"),
+    )
+
+
 class TicketAttachment(Syncable, Base):
     """A photo of the device; the file lives under the data dir's ``attachments`` folder."""
 

@@ -43,6 +43,7 @@ class ItemInput:
     serialized: bool = False
     notes: str = ""
     barcodes: Sequence[str] = ()
+    compatible_models: str = ""  # "iPhone 12, iPhone 12 Pro"
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class ItemDetail:
     active: bool
     notes: str
     barcodes: tuple[ItemBarcodeView, ...]
+    compatible_models: str
     created_at: datetime
     updated_at: datetime
 
@@ -116,6 +118,7 @@ def _detail(item: Item) -> ItemDetail:
         active=item.active,
         notes=item.notes,
         barcodes=tuple(ItemBarcodeView(b.code, b.symbology) for b in item.barcodes),
+        compatible_models=item.compatible_models,
         created_at=item.created_at,
         updated_at=item.updated_at,
     )
@@ -164,6 +167,7 @@ def _checked(data: ItemInput) -> tuple[dict[str, object], list[str], dict[str, s
         "track_expiry": data.track_expiry,
         "serialized": data.serialized,
         "notes": check.text("notes", data.notes, 10_000),
+        "compatible_models": check.line("compatible_models", data.compatible_models, 1000),
     }
     if data.kind not in KINDS:
         check.fail("kind", "Choose stock item or service.")

@@ -29,6 +29,7 @@ FORMATS: dict[str, NumberFormat] = {
     "credit_note": NumberFormat("CN", 1, 6),
     "purchase_order": NumberFormat("PO", 1, 6),
     "item": NumberFormat("ITM", 1, 6),
+    "stock_count": NumberFormat("CNT", 1, 5),
 }
 
 

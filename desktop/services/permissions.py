@@ -35,6 +35,7 @@ class Permission(Enum):
     EDIT_ITEMS = "add or change inventory items and their prices"
     RECEIVE_STOCK = "receive stock or move it between locations"
     ADJUST_STOCK = "adjust or write off stock"
+    ORDER_STOCK = "manage suppliers and purchase orders"
 
     @property
     def description(self) -> str:
@@ -57,6 +58,7 @@ _MANAGER = _EVERYONE | {
     Permission.REOPEN_TICKETS,
     Permission.EDIT_ITEMS,
     Permission.ADJUST_STOCK,
+    Permission.ORDER_STOCK,
 }
 
 GRANTS: dict[Role, frozenset[Permission]] = {

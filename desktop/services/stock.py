@@ -9,13 +9,14 @@ It is recorded and listed by ``negative_stock`` instead.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from desktop.models import Item, StockLevel, StockLocation, StockMovement
+from desktop.models import Item, ItemStock, StockLevel, StockLocation, StockLot, StockMovement
 from desktop.services import audit
 from desktop.services.context import Actor, ServiceContext
 from desktop.services.errors import NotFound, ValidationError
@@ -38,7 +39,9 @@ MOVEMENT_KINDS = (
     "transfer_in",
     "transfer_out",
     "write_off",
+    "supplier_return",
 )
+MAX_SERIAL = 64
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,27 @@ class Movement:
     at: datetime
     user_id: uuid.UUID | None
     station_code: str
+    lot_id: uuid.UUID | None = None
+    serial: str = ""
+
+
+@dataclass(frozen=True)
+class LotInput:
+    """The batch units arrive in: its code on the box and when it expires."""
+
+    code: str = ""
+    expires_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ExpiringLot:
+    lot_id: uuid.UUID
+    item_id: uuid.UUID
+    name: str
+    sku: str
+    code: str
+    expires_on: date
+    on_hand: int
 
 
 @dataclass(frozen=True)
@@ -113,6 +137,8 @@ def _movement(row: StockMovement) -> Movement:
         at=row.at,
         user_id=row.user_id,
         station_code=row.station_code,
+        lot_id=row.lot_id,
+        serial=row.serial,
     )
 
 
@@ -145,9 +171,14 @@ class StockService:
         unit_cost: int | None,
         location_id: uuid.UUID | None = None,
         reference: StockReference | None = None,
+        *,
+        lot: LotInput | None = None,
+        serials: Sequence[str] = (),
     ) -> StockChange:
         """Book units in (a delivery); ``unit_cost`` (minor units, None if unknown) moves the
-        average cost. Raises ``ValidationError``, ``NotFound``, ``PermissionDenied``."""
+        average cost. An item that tracks expiry needs the ``lot`` with its expiry date; a
+        serialized item needs one serial per unit (each becomes a movement of one unit).
+        Raises ``ValidationError``, ``NotFound``, ``PermissionDenied``."""
         actor = self.ctx.require(Permission.RECEIVE_STOCK)
         check = FieldChecker()
         self._check_quantity(check, "quantity", quantity)
@@ -155,15 +186,17 @@ class StockService:
             check.fail("unit_cost", "The cost cannot be negative or absurdly large.")
         check.raise_if_any()
         with self.ctx.uow() as tx:
-            change = self._record(
+            change = receive_units(
                 tx.session,
+                self.ctx,
                 actor,
                 item_id,
-                location_id or DEFAULT_LOCATION_ID,
                 quantity,
-                "receive",
-                unit_cost=unit_cost,
-                reference=reference,
+                unit_cost,
+                location_id or DEFAULT_LOCATION_ID,
+                reference,
+                lot,
+                serials,
             )
             tx.commit()
             return change
@@ -224,8 +257,9 @@ class StockService:
         with self.ctx.uow() as tx:
             source = tx.session.get(StockLevel, (item_id, from_location_id))
             cost = source.average_cost if source is not None and source.on_hand > 0 else None
-            out = self._record(
+            out = record_movement(
                 tx.session,
+                self.ctx,
                 actor,
                 item_id,
                 from_location_id,
@@ -233,8 +267,9 @@ class StockService:
                 "transfer_out",
                 reason=reason,
             )
-            into = self._record(
+            into = record_movement(
                 tx.session,
+                self.ctx,
                 actor,
                 item_id,
                 to_location_id,
@@ -276,16 +311,14 @@ class StockService:
             return [_movement(row) for row in tx.session.scalars(statement)]
 
     def low_stock(self, limit: int = 200) -> list[LowStock]:
-        """Active stock items whose units over all locations are at or below their low-stock
-        threshold (a threshold of 0 lists those out of stock), fewest first."""
-        on_hand = func.coalesce(func.sum(StockLevel.on_hand), 0)
+        """Active stock items with a low-stock threshold whose units over all locations are
+        at or below it, fewest first. Reads the ``item_stock`` rows the 0010 triggers flag,
+        through their partial index."""
         statement = (
-            select(Item, on_hand)
-            .outerjoin(StockLevel, StockLevel.item_id == Item.id)
-            .where(Item.active.is_(True), Item.kind == "stock")
-            .group_by(Item.id)
-            .having(on_hand <= Item.low_stock_threshold)
-            .order_by(on_hand, Item.sort_name)
+            select(Item, ItemStock.on_hand)
+            .join(ItemStock, ItemStock.item_id == Item.id)
+            .where(ItemStock.low.is_(True))
+            .order_by(ItemStock.on_hand, Item.sort_name)
             .limit(limit)
         )
         with self.ctx.uow() as tx:
@@ -300,6 +333,44 @@ class StockService:
                 )
                 for item, units in tx.session.execute(statement)
             ]
+
+    def expiring(self, within_days: int, today: date | None = None) -> list[ExpiringLot]:
+        """Lots still in stock that expire within ``within_days`` days (or already have),
+        soonest first."""
+        last_day = (today or date.today()) + timedelta(days=within_days)
+        held = func.sum(StockMovement.quantity)
+        statement = (
+            select(StockLot, Item.name, Item.sku, held)
+            .join(StockMovement, StockMovement.lot_id == StockLot.id)
+            .join(Item, Item.id == StockLot.item_id)
+            .where(StockLot.expires_on <= last_day)
+            .group_by(StockLot.id)
+            .having(held > 0)
+            .order_by(StockLot.expires_on, Item.sort_name)
+        )
+        with self.ctx.uow() as tx:
+            return [
+                ExpiringLot(lot.id, lot.item_id, name, sku, lot.code, lot.expires_on, int(units))
+                for lot, name, sku, units in tx.session.execute(statement)
+                if lot.expires_on is not None
+            ]
+
+    def serials_in_stock(
+        self, item_id: uuid.UUID, location_id: uuid.UUID | None = None
+    ) -> list[str]:
+        """The serials of a serialized item that are on the shelf, in order."""
+        held = func.sum(StockMovement.quantity)
+        statement = (
+            select(StockMovement.serial)
+            .where(StockMovement.item_id == item_id, StockMovement.serial != "")
+            .group_by(StockMovement.serial)
+            .having(held > 0)
+            .order_by(StockMovement.serial)
+        )
+        if location_id is not None:
+            statement = statement.where(StockMovement.location_id == location_id)
+        with self.ctx.uow() as tx:
+            return list(tx.session.scalars(statement))
 
     def negative_stock(self) -> list[Level]:
         """Every item and location that has sold or used more than it had: to recount."""
@@ -364,8 +435,9 @@ class StockService:
         reason: str,
     ) -> StockChange:
         with self.ctx.uow() as tx:
-            change = self._record(
+            change = record_movement(
                 tx.session,
+                self.ctx,
                 actor,
                 item_id,
                 location_id or DEFAULT_LOCATION_ID,
@@ -387,48 +459,6 @@ class StockService:
             tx.commit()
             return change
 
-    def _record(
-        self,
-        session: Session,
-        actor: Actor,
-        item_id: uuid.UUID,
-        location_id: uuid.UUID,
-        quantity: int,
-        kind: str,
-        *,
-        unit_cost: int | None = None,
-        reason: str = "",
-        reference: StockReference | None = None,
-    ) -> StockChange:
-        """Insert one movement after checking its item and location; the caller commits."""
-        item = session.get(Item, item_id)
-        if item is None:
-            raise NotFound("This item no longer exists.")
-        if item.kind != "stock":
-            raise ValidationError({"item": f"“{item.name}” is a service; it has no stock."})
-        if session.get(StockLocation, location_id) is None:
-            raise NotFound("This stock location no longer exists.")
-        row = StockMovement(
-            item_id=item_id,
-            location_id=location_id,
-            quantity=quantity,
-            kind=kind,
-            unit_cost=unit_cost,
-            reason=reason,
-            reference_kind=reference.kind if reference else "",
-            reference_id=reference.id if reference else None,
-            user_id=actor.user_id,
-            station_code=self.ctx.station_code,
-        )
-        session.add(row)
-        session.flush()
-        level = session.scalar(
-            select(StockLevel.on_hand).where(
-                StockLevel.item_id == item_id, StockLevel.location_id == location_id
-            )
-        )
-        return StockChange(_movement(row), int(level or 0))
-
     def _levels(self, session: Session, condition: ColumnElement[bool]) -> list[Level]:
         statement = (
             select(StockLevel, StockLocation.name)
@@ -440,3 +470,197 @@ class StockService:
             Level(lvl.item_id, lvl.location_id, name, lvl.on_hand, lvl.average_cost)
             for lvl, name in session.execute(statement)
         ]
+
+
+# -- writing the ledger inside another service's transaction -----------------------------
+
+
+def record_movement(
+    session: Session,
+    ctx: ServiceContext,
+    actor: Actor,
+    item_id: uuid.UUID,
+    location_id: uuid.UUID,
+    quantity: int,
+    kind: str,
+    *,
+    unit_cost: int | None = None,
+    reason: str = "",
+    reference: StockReference | None = None,
+    lot_id: uuid.UUID | None = None,
+    serial: str = "",
+) -> StockChange:
+    """Insert one movement after checking its item and location; the caller commits.
+
+    Units of an expiring item leaving without a lot are taken from its lots, soonest
+    expiry first (one movement per lot). A serial leaving must be in stock at that
+    location. Raises ``NotFound``, ``ValidationError``."""
+    item = session.get(Item, item_id)
+    if item is None:
+        raise NotFound("This item no longer exists.")
+    if item.kind != "stock":
+        raise ValidationError({"item": f"“{item.name}” is a service; it has no stock."})
+    if session.get(StockLocation, location_id) is None:
+        raise NotFound("This stock location no longer exists.")
+    if serial and quantity < 0:
+        if quantity != -1:
+            raise ValidationError({"serial": "A serial number is one unit."})
+        if serial_on_hand(session, item_id, serial, location_id) <= 0:
+            raise ValidationError({"serial": f"{serial} is not in stock here for “{item.name}”."})
+    portions: list[tuple[int, uuid.UUID | None]] = [(quantity, lot_id)]
+    if quantity < 0 and lot_id is None and item.track_expiry:
+        portions = _take_from_lots(session, item_id, location_id, -quantity)
+    last: StockMovement | None = None
+    for portion, portion_lot in portions:
+        last = StockMovement(
+            item_id=item_id,
+            location_id=location_id,
+            quantity=portion,
+            kind=kind,
+            unit_cost=unit_cost,
+            reason=reason,
+            reference_kind=reference.kind if reference else "",
+            reference_id=reference.id if reference else None,
+            user_id=actor.user_id,
+            station_code=ctx.station_code,
+            lot_id=portion_lot,
+            serial=serial,
+        )
+        session.add(last)
+    session.flush()
+    assert last is not None
+    level = session.scalar(
+        select(StockLevel.on_hand).where(
+            StockLevel.item_id == item_id, StockLevel.location_id == location_id
+        )
+    )
+    return StockChange(_movement(last), int(level or 0))
+
+
+def receive_units(
+    session: Session,
+    ctx: ServiceContext,
+    actor: Actor,
+    item_id: uuid.UUID,
+    quantity: int,
+    unit_cost: int | None,
+    location_id: uuid.UUID,
+    reference: StockReference | None = None,
+    lot: LotInput | None = None,
+    serials: Sequence[str] = (),
+    kind: str = "receive",
+) -> StockChange:
+    """Book ``quantity`` units in, with their lot and serials as the item requires; the
+    caller commits. Raises ``ValidationError`` (missing expiry, wrong or repeated
+    serials), ``NotFound``."""
+    item = session.get(Item, item_id)
+    if item is None:
+        raise NotFound("This item no longer exists.")
+    check = FieldChecker()
+    lot_id = None
+    if item.track_expiry:
+        lot_code = check.line("lot", lot.code if lot else "", 64)
+        if lot is None or lot.expires_on is None:
+            check.fail("expires_on", f"“{item.name}” tracks expiry: enter the expiry date.")
+        else:
+            lot_id = _lot(session, item_id, lot_code, lot.expires_on)
+    cleaned = [s.strip() for s in serials if s.strip()]
+    if item.serialized:
+        if len(cleaned) != quantity:
+            check.fail(
+                "serials",
+                f"“{item.name}” is serialized: scan or type one serial per unit "
+                f"({len(cleaned)} of {quantity}).",
+            )
+        for serial in cleaned:
+            if len(serial) > MAX_SERIAL:
+                check.fail("serials", f"A serial is at most {MAX_SERIAL} characters.")
+            elif cleaned.count(serial) > 1:
+                check.fail("serials", f"{serial} is listed twice.")
+            elif serial_on_hand(session, item_id, serial) > 0:
+                check.fail("serials", f"{serial} is already in stock.")
+    elif cleaned:
+        check.fail("serials", f"“{item.name}” is not serialized.")
+    check.raise_if_any()
+    if not item.serialized:
+        return record_movement(
+            session,
+            ctx,
+            actor,
+            item_id,
+            location_id,
+            quantity,
+            kind,
+            unit_cost=unit_cost,
+            reference=reference,
+            lot_id=lot_id,
+        )
+    change: StockChange | None = None
+    for serial in cleaned:
+        change = record_movement(
+            session,
+            ctx,
+            actor,
+            item_id,
+            location_id,
+            1,
+            kind,
+            unit_cost=unit_cost,
+            reference=reference,
+            lot_id=lot_id,
+            serial=serial,
+        )
+    assert change is not None
+    return change
+
+
+def serial_on_hand(
+    session: Session, item_id: uuid.UUID, serial: str, location_id: uuid.UUID | None = None
+) -> int:
+    """Units of this serial in stock (1 or 0; more would be a receiving error)."""
+    statement = select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(
+        StockMovement.serial == serial, StockMovement.item_id == item_id
+    )
+    if location_id is not None:
+        statement = statement.where(StockMovement.location_id == location_id)
+    return int(session.scalar(statement) or 0)
+
+
+def _lot(session: Session, item_id: uuid.UUID, code: str, expires_on: date) -> uuid.UUID:
+    found = session.scalar(
+        select(StockLot.id).where(
+            StockLot.item_id == item_id, StockLot.code == code, StockLot.expires_on == expires_on
+        )
+    )
+    if found is not None:
+        return found
+    lot = StockLot(item_id=item_id, code=code, expires_on=expires_on)
+    session.add(lot)
+    session.flush()
+    return lot.id
+
+
+def _take_from_lots(
+    session: Session, item_id: uuid.UUID, location_id: uuid.UUID, units: int
+) -> list[tuple[int, uuid.UUID | None]]:
+    """Split ``units`` leaving over the lots that hold them, soonest expiry first; what
+    no lot holds leaves without one."""
+    held = func.sum(StockMovement.quantity)
+    statement = (
+        select(StockLot.id, held)
+        .join(StockMovement, StockMovement.lot_id == StockLot.id)
+        .where(StockLot.item_id == item_id, StockMovement.location_id == location_id)
+        .group_by(StockLot.id)
+        .having(held > 0)
+        .order_by(StockLot.expires_on, StockLot.id)
+    )
+    portions: list[tuple[int, uuid.UUID | None]] = []
+    for lot_id, available in session.execute(statement):
+        if units <= 0:
+            break
+        take = min(units, int(available))
+        portions.append((-take, lot_id))
+        units -= take
+    if units > 0:
+        portions.append((-units, None))
+    return portions

@@ -28,7 +28,7 @@ from desktop.views.lock import IdleWatcher, LockDialog
 from desktop.views.passwords import ChangePasswordDialog
 from desktop.views.placeholder import PlaceholderPage
 from desktop.views.printing.printer import DocumentPrinter
-from desktop.views.scanning import ScanDetector
+from desktop.views.scanning import ScanDetector, ScanTarget
 from desktop.views.tasks import TaskRunner
 
 
@@ -314,15 +314,38 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 10_000)
 
     def route_scan(self, code: str) -> bool:
-        """A scanned code from anywhere in the app: a ticket number opens its ticket.
-        True when the code was taken (an unknown code stays where it was typed)."""
+        """A scanned code from anywhere in the app. The window or page in front that takes
+        scans (a ticket adds the part, a count counts it) gets it first; otherwise a ticket
+        number opens its ticket and an item barcode shows the item. True when the code was
+        taken (an unknown code nobody takes stays where it was typed)."""
         if self.locked:
             return False
         found = self._services.scans.resolve(code)
+        for target in self._scan_targets():
+            if target.take_scan(found):
+                return True
         if found.kind is ScanKind.TICKET and found.id is not None:
             self.open_ticket(found.id)
             return True
+        if found.kind is ScanKind.ITEM and found.id is not None:
+            page = self.show_page("inventory")
+            if isinstance(page, ScanTarget):
+                return page.take_scan(found)
         return False
+
+    def _scan_targets(self) -> list[ScanTarget]:
+        """The widgets that take scans, from the focused one out to its window, then the
+        page in front."""
+        targets: list[ScanTarget] = []
+        widget = QApplication.focusWidget() or QApplication.activeWindow()
+        while widget is not None and widget is not self:
+            if isinstance(widget, ScanTarget) and widget not in targets:
+                targets.append(widget)
+            widget = widget.parentWidget()
+        page = self.stack.currentWidget()
+        if isinstance(page, ScanTarget) and page not in targets:
+            targets.append(page)
+        return targets
 
     def _forget_ticket_window(self, ticket_id: uuid.UUID) -> None:
         window = self.ticket_windows.pop(ticket_id, None)

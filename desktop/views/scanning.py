@@ -13,11 +13,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QWindow
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 
+from desktop.services.scan_router import ScanResult
 from desktop.services.scanner_settings import ScannerSettings
 
 SUFFIX_KEYS = {
@@ -25,6 +27,17 @@ SUFFIX_KEYS = {
     "tab": {Qt.Key.Key_Tab},
     "enter_or_tab": {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab},
 }
+
+
+@runtime_checkable
+class ScanTarget(Protocol):
+    """A window or page that does something with a scan in its context (ARCHITECTURE §5):
+    a ticket adds the item as a part, a count session counts it, receiving receives it.
+    The main window offers each scan to the focused target first."""
+
+    def take_scan(self, result: ScanResult) -> bool:
+        """Act on the scanned code; False leaves it to the next target."""
+        ...
 
 
 @dataclass(frozen=True)

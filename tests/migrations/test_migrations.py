@@ -76,19 +76,21 @@ def test_downgrade_to_base_and_back(tmp_path: Path) -> None:
 
 def test_ticket_status_counts_are_backfilled_and_kept_by_triggers(tmp_path: Path) -> None:
     from desktop.services.customers import CustomerInput
+    from desktop.services.database import downgrade
     from desktop.services.setup import ShopSetup
     from desktop.services.tickets import TicketInput
 
+    # Tickets made at head, then the database taken back to before the counts existed.
     path = tmp_path / "counts.db"
-    engine = create_database_engine(path)
-    upgrade(engine, "0005_ticket_indexes")
-    engine.dispose()
-    services = Services.on_engine(create_database_engine(path), path)
+    services = Services.open(path)
     services.setup.create_shop(ShopSetup("Counts", "USD", "owner", "Owner", "owner-pass-1"))
     services.accounts.login("owner", "owner-pass-1")
     customer = services.customers.create(CustomerInput(last_name="Count"))
     made = [services.tickets.create(TicketInput(customer.id, problem="x")) for _ in range(3)]
     services.close()
+    engine = create_database_engine(path)
+    downgrade(engine, "0005_ticket_indexes")
+    engine.dispose()
 
     def grouped() -> dict[str, int]:
         raw = sqlite3.connect(path)
@@ -221,8 +223,37 @@ def test_stock_levels_are_kept_by_the_trigger_whoever_writes_the_ledger(tmp_path
     try:
         assert raw.execute("SELECT count(*) FROM stock_locations").fetchone() == (1,)
         assert raw.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'stock_movements'"
-        ).fetchall() == [("stock_movements_level_ai",)]
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name = 'stock_movements' ORDER BY name"
+        ).fetchall() == [("stock_movements_item_stock_ai",), ("stock_movements_level_ai",)]
     finally:
         raw.close()
     engine.dispose()
+
+
+def test_item_stock_totals_are_backfilled_for_an_existing_catalog(tmp_path: Path) -> None:
+    from desktop.services.database import downgrade
+    from desktop.services.items import ItemInput
+    from desktop.services.setup import ShopSetup
+
+    path = tmp_path / "stock.db"
+    services = Services.open(path)
+    try:
+        services.setup.create_shop(ShopSetup("Stock", "USD", "owner", "Owner", "owner-pass-1"))
+        services.accounts.login("owner", "owner-pass-1")
+        low = services.items.create(ItemInput("Battery", low_stock_threshold=2)).item.id
+        fine = services.items.create(ItemInput("Screen", low_stock_threshold=2)).item.id
+        services.stock.receive(low, 2, 100)
+        services.stock.receive(fine, 5, 100)
+    finally:
+        services.close()
+    engine = create_database_engine(path)
+    downgrade(engine, "0009_item_search")
+    upgrade(engine)
+    engine.dispose()
+    raw = sqlite3.connect(path)
+    try:
+        rows = dict(raw.execute("SELECT item_id, on_hand || '/' || low FROM item_stock"))
+    finally:
+        raw.close()
+    assert rows == {low.hex: "2/1", fine.hex: "5/0"}

@@ -172,3 +172,14 @@ def test_search_finds_any_part_of_name_sku_brand_or_barcode(shop: Services) -> N
     assert shop.items.search("1234123") == []
     shop.items.delete(battery.id)
     assert shop.items.search("cell") == []
+
+
+def test_search_finds_the_devices_a_part_fits(shop: Services) -> None:
+    glass = shop.items.create(
+        ItemInput("Back glass", compatible_models="iPhone 12, iPhone 12 Pro")
+    ).item
+    assert glass.compatible_models == "iPhone 12, iPhone 12 Pro"
+    assert [i.id for i in shop.items.search("12 pro")] == [glass.id]
+    shop.items.update(glass.id, ItemInput("Back glass", compatible_models="Pixel 8"))
+    assert shop.items.search("iphone") == []
+    assert [i.id for i in shop.items.search("pixel")] == [glass.id]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import random
 import sqlite3
 import uuid
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +12,12 @@ from desktop.models import OutboxEntry, StockMovement
 from desktop.services.container import Services
 from desktop.services.errors import NotFound, PermissionDenied, ValidationError
 from desktop.services.items import ItemInput
-from desktop.services.stock import DEFAULT_LOCATION_ID, StockReference, apply_movement
+from desktop.services.stock import (
+    DEFAULT_LOCATION_ID,
+    LotInput,
+    StockReference,
+    apply_movement,
+)
 from tests.unit.conftest import add_staff, sign_in_as
 
 
@@ -115,13 +121,19 @@ def test_negative_stock_is_recorded_and_listed(shop: Services) -> None:
 def test_low_stock_lists_active_stock_items_at_or_below_threshold(shop: Services) -> None:
     low = _item(shop, "Battery", threshold=3)
     plenty = _item(shop, "Screen", threshold=3)
-    empty = _item(shop, "Glass")
+    empty = _item(shop, "Glass", threshold=1)
+    _item(shop, "Sticker")  # no threshold: never listed
     archived = _item(shop, "Old case", threshold=5)
     shop.items.create(ItemInput("Labour", kind="service", low_stock_threshold=9))
     shop.items.archive(archived)
     shop.stock.receive(low, 3, 100)
     shop.stock.receive(plenty, 4, 100)
     assert [(r.item_id, r.on_hand) for r in shop.stock.low_stock()] == [(empty, 0), (low, 3)]
+    shop.stock.write_off(plenty, 1, "Dropped")  # down to its threshold
+    shop.stock.receive(low, 1, 100)  # above it again
+    assert [r.item_id for r in shop.stock.low_stock()] == [empty, plenty]
+    shop.items.restore(archived)
+    assert [r.item_id for r in shop.stock.low_stock()] == [empty, archived, plenty]
 
 
 def test_receiving_is_for_everyone_but_corrections_are_for_managers(shop: Services) -> None:
@@ -194,6 +206,15 @@ def test_levels_match_the_ledger_after_many_random_movements(shop: Services) -> 
         raw.close()
     assert kept == shop.stock.recompute_levels()
     assert {i.hex + loc.hex: level[0] for (i, loc), level in kept.items()} == summed
+    raw = sqlite3.connect(shop.path)
+    try:
+        totals = dict(raw.execute("SELECT item_id, on_hand FROM item_stock"))
+    finally:
+        raw.close()
+    per_item: dict[str, int] = {}
+    for (i, _loc), (on_hand, _cost) in kept.items():
+        per_item[i.hex] = per_item.get(i.hex, 0) + on_hand
+    assert totals == per_item
     assert any(on_hand < 0 for on_hand, _ in kept.values())
     assert sum(shop.stock.on_hand(i) for i in items) == sum(summed.values())
 
@@ -205,3 +226,39 @@ def test_movements_are_synced_and_levels_are_not(shop: Services) -> None:
         tables = set(tx.session.scalars(select(OutboxEntry.table_name)))
     assert {"items", "stock_movements"} <= tables
     assert "stock_levels" not in tables
+
+
+def test_expiring_items_arrive_in_lots_and_leave_soonest_expiry_first(shop: Services) -> None:
+    glue = shop.items.create(ItemInput("B-7000 glue", track_expiry=True)).item.id
+    with pytest.raises(ValidationError) as raised:
+        shop.stock.receive(glue, 5, 300)
+    assert "expiry" in raised.value.errors["expires_on"]
+    shop.stock.receive(glue, 5, 300, lot=LotInput("L2", date(2027, 3, 1)))
+    shop.stock.receive(glue, 4, 300, lot=LotInput("L1", date(2027, 1, 1)))
+    shop.stock.receive(glue, 1, 300, lot=LotInput("L1", date(2027, 1, 1)))  # same lot
+    today = date(2026, 12, 1)
+    assert [(e.code, e.on_hand) for e in shop.stock.expiring(60, today)] == [("L1", 5)]
+    assert [(e.code, e.on_hand) for e in shop.stock.expiring(120, today)] == [
+        ("L1", 5),
+        ("L2", 5),
+    ]
+    shop.stock.write_off(glue, 7, "Used up in repairs")  # 5 from L1, then 2 from L2
+    assert [(e.code, e.on_hand) for e in shop.stock.expiring(120, today)] == [("L2", 3)]
+    assert shop.stock.on_hand(glue) == 3
+
+
+def test_serialized_items_arrive_and_leave_by_serial(shop: Services) -> None:
+    phone = shop.items.create(ItemInput("Used iPhone 11", serialized=True)).item.id
+    with pytest.raises(ValidationError, match="one serial per unit"):
+        shop.stock.receive(phone, 2, 20000, serials=["IMEI-1"])
+    with pytest.raises(ValidationError, match="listed twice"):
+        shop.stock.receive(phone, 2, 20000, serials=["IMEI-1", "IMEI-1"])
+    change = shop.stock.receive(phone, 2, 20000, serials=["IMEI-1", " IMEI-2 "])
+    assert change.on_hand == 2
+    assert shop.stock.serials_in_stock(phone) == ["IMEI-1", "IMEI-2"]
+    with pytest.raises(ValidationError, match="already in stock"):
+        shop.stock.receive(phone, 1, 20000, serials=["IMEI-2"])
+    plain = _item(shop, "Case")
+    with pytest.raises(ValidationError, match="not serialized"):
+        shop.stock.receive(plain, 1, 100, serials=["X"])
+    assert shop.stock.on_hand(phone) == 2
