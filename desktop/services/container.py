@@ -31,6 +31,7 @@ from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
 from desktop.services.stock import StockService
 from desktop.services.ticket_attachments import TicketAttachmentService
+from desktop.services.ticket_parts import TicketPartService
 from desktop.services.ticket_statuses import TicketStatusService
 from desktop.services.ticket_work import TicketWorkService
 from desktop.services.tickets import TicketService
@@ -61,6 +62,7 @@ class Services:
     message_sender: MessageSender
     items: ItemService
     stock: StockService
+    ticket_parts: TicketPartService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -107,6 +109,7 @@ class Services:
             message_sender=MessageSender(ctx),
             items=items,
             stock=StockService(ctx),
+            ticket_parts=TicketPartService(ctx),
         )
 
     def close(self) -> None:

@@ -57,6 +57,7 @@ from desktop.services.message_transport import (
 from desktop.services.money import format_money
 from desktop.services.permissions import Permission
 from desktop.services.text import FieldChecker, is_email, is_phone
+from desktop.services.ticket_parts import parts_amount
 
 CHANNELS = ("email", "sms")
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -142,9 +143,10 @@ def load_settings(session: Session) -> MessagingConfig:
 def ticket_amount_due(session: Session, ticket: Ticket) -> int:
     """What the customer owes for the ticket, in minor units.
 
-    Until parts and payments exist this is the labour charged (the labour lines, or the
-    labour estimate while there are none) plus the expected parts. The sales work replaces
-    it with the ticket's balance (charges minus payments).
+    Until payments exist this is what the ticket charges: the labour lines (or the labour
+    estimate while there are none) plus the parts on it (or the parts estimate while there
+    are none). The sales work replaces it with the ticket's balance (charges minus
+    payments).
     """
     lines = list(
         session.scalars(
@@ -152,7 +154,8 @@ def ticket_amount_due(session: Session, ticket: Ticket) -> int:
         )
     )
     labour = sum(lines) if lines else ticket.estimate_labour
-    return labour + ticket.estimate_parts
+    parts = parts_amount(session, ticket.id)
+    return labour + (ticket.estimate_parts if parts is None else parts)
 
 
 def _placeholder_values(session: Session, ticket: Ticket, status: TicketStatus) -> dict[str, str]:

@@ -33,6 +33,7 @@ class ShopInfo:
     idle_lock_minutes: int
     ticket_terms: str = ""
     warranty_days: int = 90
+    ticket_parts_mode: str = "consume"  # consume | reserve
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ def _info(p: ShopProfile) -> ShopInfo:
         p.idle_lock_minutes,
         p.ticket_terms,
         p.warranty_days,
+        p.ticket_parts_mode,
     )
 
 
@@ -94,8 +96,11 @@ class ShopService:
             tx.commit()
             return _info(profile)
 
-    def update_ticket_settings(self, terms: str, warranty_days: int) -> ShopInfo:
-        """Save the intake terms and the default repair warranty (owner).
+    def update_ticket_settings(
+        self, terms: str, warranty_days: int, parts_mode: str | None = None
+    ) -> ShopInfo:
+        """Save the intake terms, the default repair warranty and whether parts put on a
+        ticket leave stock at once ("consume") or wait for the repair ("reserve") (owner).
 
         Raises ``ValidationError``, ``PermissionDenied``.
         """
@@ -104,11 +109,15 @@ class ShopService:
         cleaned = check.text("ticket_terms", terms, 5000)
         if not 0 <= warranty_days <= 3650:
             check.fail("warranty_days", "Between 0 and 3650 days.")
+        if parts_mode is not None and parts_mode not in ("consume", "reserve"):
+            check.fail("ticket_parts_mode", "Choose when parts leave the stock.")
         check.raise_if_any()
         with self.ctx.uow() as tx:
             profile = shop_profile(tx.session)
             profile.ticket_terms = cleaned
             profile.warranty_days = warranty_days
+            if parts_mode is not None:
+                profile.ticket_parts_mode = parts_mode
             audit.record(tx.session, self.ctx, "ticket_settings_changed", "shop", str(profile.id))
             tx.commit()
             return _info(profile)

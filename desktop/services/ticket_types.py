@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop.models import Ticket, TicketStatus
 from desktop.models.base import utc_now
-from desktop.services.errors import NotFound
+from desktop.services.errors import NotFound, ValidationError
 
 MAX_MONEY = 100_000_000_00  # one hundred million in major units
 
@@ -156,6 +156,7 @@ class TicketDetail:
     signatures: tuple[SignatureInfo, ...] = ()
     # What the customer owes for the ticket (labour, or the estimate until work is charged).
     amount_due: int = 0
+    parts_total: int | None = None  # None: no parts on the ticket yet
 
     @property
     def estimate_total(self) -> int:
@@ -221,4 +222,16 @@ def existing_ticket(session: Session, ticket_id: uuid.UUID) -> Ticket:
     ticket = session.get(Ticket, ticket_id)
     if ticket is None:
         raise NotFound("This ticket no longer exists.")
+    return ticket
+
+
+def chargeable_ticket(session: Session, ticket_id: uuid.UUID, field: str) -> Ticket:
+    """The ticket, if its charges may still change (not closed or cancelled); otherwise a
+    ``ValidationError`` on ``field``."""
+    ticket = existing_ticket(session, ticket_id)
+    status = session.get(TicketStatus, ticket.status_id)
+    if status is not None and status.category in SHUT:
+        raise ValidationError(
+            {field: "This ticket is closed: reopen it to change what it charges."}
+        )
     return ticket

@@ -9,16 +9,16 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.models import Ticket, TicketLabourLine, TicketSignature, TicketStatus
+from desktop.models import Ticket, TicketLabourLine, TicketSignature
 from desktop.models.base import utc_now
 from desktop.services.context import ServiceContext
-from desktop.services.errors import NotFound, ValidationError
+from desktop.services.errors import NotFound
 from desktop.services.permissions import Permission
 from desktop.services.text import FieldChecker, clean_line
+from desktop.services.ticket_types import chargeable_ticket
 from desktop.services.tickets import (
     MAX_MONEY,
     PRIORITIES,
-    SHUT,
     TicketDetail,
     TicketService,
     existing_ticket,
@@ -136,7 +136,7 @@ class TicketWorkService:
         actor = self.ctx.require(Permission.EDIT_TICKETS)
         values = self._labour_values(data)
         with self.ctx.uow() as tx:
-            ticket = self._chargeable(tx.session, ticket_id)
+            ticket = chargeable_ticket(tx.session, ticket_id, "labour")
             position = tx.session.scalar(
                 select(func.coalesce(func.max(TicketLabourLine.position), 0)).where(
                     TicketLabourLine.ticket_id == ticket.id
@@ -158,7 +158,7 @@ class TicketWorkService:
         values = self._labour_values(data)
         with self.ctx.uow() as tx:
             line = self._line(tx.session, line_id)
-            self._chargeable(tx.session, line.ticket_id)
+            chargeable_ticket(tx.session, line.ticket_id, "labour")
             for key, value in values.items():
                 setattr(line, key, value)
             tx.commit()
@@ -168,7 +168,7 @@ class TicketWorkService:
         self.ctx.require(Permission.EDIT_TICKETS)
         with self.ctx.uow() as tx:
             line = self._line(tx.session, line_id)
-            ticket = self._chargeable(tx.session, line.ticket_id)
+            ticket = chargeable_ticket(tx.session, line.ticket_id, "labour")
             tx.session.delete(line)
             tx.commit()
             return self.tickets.detail_of(tx.session, ticket)
@@ -251,17 +251,6 @@ class TicketWorkService:
             if signature is None:
                 raise NotFound("This signature no longer exists.")
             return signature.image_png
-
-    @staticmethod
-    def _chargeable(session: Session, ticket_id: uuid.UUID) -> Ticket:
-        """The ticket, if its charges may still change (not closed or cancelled)."""
-        ticket = existing_ticket(session, ticket_id)
-        status = session.get(TicketStatus, ticket.status_id)
-        if status is not None and status.category in SHUT:
-            raise ValidationError(
-                {"labour": "This ticket is closed: reopen it to change what it charges."}
-            )
-        return ticket
 
     @staticmethod
     def _line(session: Session, line_id: uuid.UUID) -> TicketLabourLine:

@@ -33,6 +33,7 @@ from desktop.services.messages import enqueue_status_messages, ticket_amount_due
 from desktop.services.numbering import next_number
 from desktop.services.permissions import Permission, Role
 from desktop.services.text import FieldChecker, clean_line
+from desktop.services.ticket_parts import parts_amount, settle_reserved_parts
 from desktop.services.ticket_types import (
     DONE,
     FINISHED,
@@ -222,6 +223,7 @@ class TicketService:
             )
             tx.session.add(change)
             ticket.status_id = status.id
+            settle_reserved_parts(tx.session, self.ctx, actor, ticket, status.category)
             if status.notify_customer:
                 enqueue_status_messages(tx.session, self.ctx, ticket, status, change)
             tx.commit()
@@ -450,6 +452,7 @@ class TicketService:
             work_done=ticket.work_done,
             updated_at=ticket.updated_at,
             amount_due=ticket_amount_due(session, ticket),
+            parts_total=parts_amount(session, ticket.id),
             warranty_days=ticket.warranty_days,
             warranty_until=_warranty_until(ticket, _shop_warranty_days(session)),
             completed_at=ticket.completed_at,

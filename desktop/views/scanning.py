@@ -17,7 +17,7 @@ from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QWindow
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 
 from desktop.services.scan_router import ScanResult
 from desktop.services.scanner_settings import ScannerSettings
@@ -114,15 +114,17 @@ class ScanDetector(QObject):
             self.last_burst = Burst(code, len(typed), max(gaps), True)
         else:
             self.last_burst = Burst(everything, len(everything), slowest, False)
+        # The handler may move the focus (a ticket shows its parts): remember where the
+        # code was typed.
+        focus = QApplication.focusWidget()
         if is_scan and self._handler(code):
-            _remove_typed(typed)
+            _remove_typed(focus, typed)
             return True
         return False
 
 
-def _remove_typed(code: str) -> None:
-    """Take a taken scan back out of the field that had the focus."""
-    focus = QApplication.focusWidget()
+def _remove_typed(focus: QWidget | None, code: str) -> None:
+    """Take a taken scan back out of the field it was typed into."""
     if isinstance(focus, QLineEdit) and focus.text().endswith(code):
         focus.setText(focus.text()[: -len(code)])
     elif isinstance(focus, QPlainTextEdit) and focus.toPlainText().endswith(code):

@@ -181,3 +181,37 @@ def test_scanner_settings_page_saves_and_tells_a_scan_from_typing(
     assert page.result.text() == (
         "Typed “hello there”, not a scan: 11 keys, the slowest 150 ms apart."
     )
+
+
+def test_an_item_scanned_into_an_open_ticket_becomes_a_part(
+    qtbot, shop_services: Services, bus, tasks, gui_paths
+) -> None:
+    from desktop.services.items import ItemInput
+    from desktop.views.main_window import MainWindow
+
+    customer = shop_services.customers.create(CustomerInput(last_name="Parts"))
+    ticket = shop_services.tickets.create(TicketInput(customer.id, problem="Battery"))
+    battery = shop_services.items.create(
+        ItemInput("Galaxy S21 battery", sell_price=3500, barcodes=["4006381333931"])
+    ).item
+    shop_services.stock.receive(battery.id, 4, 1500)
+    window = MainWindow(shop_services, bus, tasks, gui_paths)
+    qtbot.addWidget(window)
+    window.scans._clock = _Clock(8)
+    window.show()
+    ticket_window = window.open_ticket(ticket.id)
+    qtbot.waitExposed(ticket_window)
+    ticket_window.activateWindow()
+    notes = ticket_window.notes_tab.note  # a text field that is not a scan target
+    ticket_window.tabs.setCurrentWidget(ticket_window.notes_tab)
+    notes.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is notes)
+    _type(ticket_window, "4006381333931")
+    assert ticket_window.tabs.currentWidget() is ticket_window.parts_tab
+    assert [(p.name, p.quantity) for p in ticket_window.parts_tab.parts] == [
+        ("Galaxy S21 battery", 1)
+    ]
+    assert notes.toPlainText() == ""
+    assert shop_services.stock.on_hand(battery.id) == 3
+    assert ticket_window.due.text() == "Due $35.00"
+    window.close()

@@ -20,9 +20,12 @@ def test_owner_saves_terms_and_warranty(shop_services: Services, bus, qtbot) -> 
     assert "data loss" in page.terms.toPlainText()
     page.terms.setPlainText("Bring your receipt.")
     page.warranty_days.setValue(30)
+    assert page.parts_mode.currentData() == "consume"
+    page.parts_mode.setCurrentIndex(page.parts_mode.findData("reserve"))
     assert page.save_terms()
     profile = shop_services.shop.profile()
     assert (profile.ticket_terms, profile.warranty_days) == ("Bring your receipt.", 30)
+    assert profile.ticket_parts_mode == "reserve"
     page.terms.setPlainText("x" * 5001)
     assert not page.save_terms()
     assert page.errors.message("ticket_terms")

@@ -68,6 +68,9 @@ class TicketSettings(QWidget):
         self.warranty_days = QSpinBox()
         self.warranty_days.setRange(0, 3650)
         self.warranty_days.setSuffix(self.tr(" days"))
+        self.parts_mode = QComboBox()
+        self.parts_mode.addItem(self.tr("Take them out of stock at once"), "consume")
+        self.parts_mode.addItem(self.tr("Reserve them until the repair is ready"), "reserve")
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.clicked.connect(self.save_terms)
         form = QFormLayout(box)
@@ -78,6 +81,10 @@ class TicketSettings(QWidget):
         form.addRow(
             self.tr("Repair warranty"),
             with_error(self.errors, "warranty_days", self.warranty_days),
+        )
+        form.addRow(
+            self.tr("Parts put on a ticket"),
+            with_error(self.errors, "ticket_parts_mode", self.parts_mode),
         )
         row = QHBoxLayout()
         row.addWidget(self.save_button)
@@ -141,6 +148,7 @@ class TicketSettings(QWidget):
         profile = self._services.shop.profile()
         self.terms.setPlainText(profile.ticket_terms)
         self.warranty_days.setValue(profile.warranty_days)
+        self.parts_mode.setCurrentIndex(max(self.parts_mode.findData(profile.ticket_parts_mode), 0))
         current = select or self._selected_id()
         self._statuses = self._services.tickets.statuses()
         labels = category_labels()
@@ -165,6 +173,7 @@ class TicketSettings(QWidget):
         may_statuses = self._services.ctx.can(Permission.MANAGE_TICKET_STATUSES)
         self.terms.setReadOnly(not may_shop)
         self.warranty_days.setEnabled(may_shop)
+        self.parts_mode.setEnabled(may_shop)
         self.save_button.setEnabled(may_shop)
         for widget in (
             self.name,
@@ -217,7 +226,9 @@ class TicketSettings(QWidget):
         ok = self._act(
             self.errors,
             lambda: self._services.shop.update_ticket_settings(
-                self.terms.toPlainText(), self.warranty_days.value()
+                self.terms.toPlainText(),
+                self.warranty_days.value(),
+                self.parts_mode.currentData(),
             ),
         )
         self.saved.setText(self.tr("Saved.") if ok else "")

@@ -34,6 +34,7 @@ from desktop.services.container import Services
 from desktop.services.errors import BenchsideError, NotFound, ValidationError
 from desktop.services.money import format_money, parse_money
 from desktop.services.printing import DocumentKind
+from desktop.services.scan_router import ScanKind, ScanResult
 from desktop.services.ticket_work import BenchFields, WorkSaved
 from desktop.services.tickets import TicketDetail, is_overdue
 from desktop.views.bus import DataBus
@@ -47,6 +48,7 @@ from desktop.views.tickets.detail_tabs import (
     LabourTab,
     MessagesTab,
     NotesTab,
+    PartsTab,
     PhotosTab,
     SignaturesTab,
 )
@@ -154,7 +156,9 @@ class TicketWindow(QDialog):
         self.history_tab = DeviceHistoryTab(self)
         self.messages_tab = MessagesTab(self)
         self.history_tab.open_ticket_requested.connect(self.open_ticket_requested)
+        self.parts_tab = PartsTab(self)
         self.tabs.addTab(self.labour_tab, self.tr("Labour"))
+        self.tabs.addTab(self.parts_tab, self.tr("Parts"))
         self.tabs.addTab(self.notes_tab, self.tr("Notes and history"))
         self.tabs.addTab(self.photos_tab, self.tr("Photos"))
         self.tabs.addTab(self.signatures_tab, self.tr("Signatures and approval"))
@@ -314,6 +318,7 @@ class TicketWindow(QDialog):
         if not self._dirty:
             self._show_work(ticket)
         self.labour_tab.show_ticket(ticket)
+        self.parts_tab.show_ticket(ticket)
         self.notes_tab.show_ticket(ticket)
         self.photos_tab.show_ticket(ticket)
         self.signatures_tab.show_ticket(ticket)
@@ -400,8 +405,16 @@ class TicketWindow(QDialog):
         lines.append(" · ".join(dates))
         return "<br>".join(lines)
 
+    def take_scan(self, result: ScanResult) -> bool:
+        """An item scanned while this ticket is in front goes on it as a part."""
+        if result.kind is not ScanKind.ITEM or result.id is None:
+            return False
+        self.tabs.setCurrentWidget(self.parts_tab)
+        self.parts_tab.add_item(result.id)
+        return True
+
     def _due_text(self, ticket: TicketDetail) -> str:
-        if ticket.labour:
+        if ticket.labour or ticket.parts_total is not None:
             return self.tr("Due {amount}").format(amount=self.money(ticket.amount_due))
         return self.tr("Estimate {amount}").format(amount=self.money(ticket.amount_due))
 
@@ -417,10 +430,12 @@ class TicketWindow(QDialog):
     def _mark_dirty(self) -> None:
         self._dirty = True
 
-    def published(self) -> None:
+    def published(self, stock: frozenset[uuid.UUID] = frozenset()) -> None:
+        """Tell every view this ticket changed (and the stock of ``stock`` items, when parts
+        moved)."""
         self._publishing = True
         try:
-            self._bus.publish(Changes(tickets=frozenset({self.ticket_id})))
+            self._bus.publish(Changes(tickets=frozenset({self.ticket_id}), stock=stock))
         finally:
             self._publishing = False
 

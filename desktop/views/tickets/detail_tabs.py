@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from desktop.services.errors import BenchsideError, ValidationError
 from desktop.services.messages import MessageInfo
 from desktop.services.money import parse_money
+from desktop.services.ticket_parts import PartInput, TicketPartView
 from desktop.services.ticket_work import LabourInput
 from desktop.services.tickets import TicketDetail, TicketSummary
 from desktop.views.formatting import local_time
@@ -199,6 +200,179 @@ class LabourTab(_Tab):
             self.tr("Remove labour"),
             lambda: self.window_.services().ticket_work.remove_labour(line_id),
         )
+
+
+class PartsTab(_Tab):
+    """Parts used in the repair: found by search or by scanning their barcode anywhere in
+    the ticket window, each used (out of stock) or reserved as the shop has chosen."""
+
+    COLUMNS = ("Part", "SKU", "Serial", "Qty", "Unit price", "Amount", "Stock")
+
+    def __init__(self, window: TicketWindow) -> None:
+        super().__init__(window)
+        self.parts: list[TicketPartView] = []
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.total = QLabel()
+        self.total.setStyleSheet("font-weight: 600;")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Find a part by name, SKU or barcode, or scan it"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.search.returnPressed.connect(self.add_found)
+        self.found = QListWidget()
+        self.found.setMaximumHeight(120)
+        self.found.hide()
+        self.found.itemActivated.connect(lambda _item: self.add_found())
+        self.quantity = QSpinBox()
+        self.quantity.setRange(1, 999)
+        self.quantity.setPrefix(self.tr("× "))
+        self.add_button = QPushButton(self.tr("Add part"))
+        self.add_button.clicked.connect(self.add_found)
+        self.use_button = QPushButton(self.tr("Use now"))
+        self.use_button.setToolTip(self.tr("Take a reserved part out of stock now"))
+        self.use_button.clicked.connect(self.use_selected)
+        self.remove_button = QPushButton(self.tr("Remove selected"))
+        self.remove_button.setToolTip(self.tr("A used part goes back into stock"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        entry = QHBoxLayout()
+        entry.addWidget(with_error(self.errors, "item", self.search), 1)
+        entry.addWidget(with_error(self.errors, "quantity", self.quantity))
+        entry.addWidget(self.add_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.use_button)
+        bottom.addWidget(self.remove_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.total)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        layout.addLayout(entry)
+        layout.addWidget(self.found)
+        layout.addWidget(self.errors.general)
+        self._update_buttons()
+
+    def show_ticket(self, ticket: TicketDetail) -> None:
+        super().show_ticket(ticket)
+        self.parts = self.window_.services().ticket_parts.parts(ticket.id)
+        self.table.setRowCount(len(self.parts))
+        states = {"used": self.tr("Used"), "reserved": self.tr("Reserved")}
+        for row, part in enumerate(self.parts):
+            cells = (
+                part.name,
+                part.sku,
+                part.serial,
+                str(part.quantity),
+                self.window_.money(part.unit_price),
+                self.window_.money(part.amount),
+                states.get(part.status, part.status),
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(ID_ROLE, part.id)
+                if 3 <= column <= 5:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(row, column, item)
+        self.total.setText(
+            self.tr("Parts total: {amount}").format(
+                amount=self.window_.money(sum(p.amount for p in self.parts))
+            )
+        )
+        self._update_buttons()
+
+    def _selected(self) -> TicketPartView | None:
+        row = self.table.currentRow()
+        selected = self.table.selectionModel().hasSelection()
+        return self.parts[row] if selected and 0 <= row < len(self.parts) else None
+
+    def _update_buttons(self) -> None:
+        part = self._selected()
+        self.remove_button.setEnabled(part is not None)
+        self.use_button.setEnabled(part is not None and part.status == "reserved")
+
+    def _on_search_text_changed(self, text: str) -> None:
+        self.found.clear()
+        if not text.strip():
+            self.found.hide()
+            return
+        for item in self.window_.services().items.search(text, limit=20):
+            entry = QListWidgetItem(f"{item.name}  ·  {item.sku}")
+            entry.setData(ID_ROLE, item.id)
+            self.found.addItem(entry)
+        self.found.setVisible(self.found.count() > 0)
+        if self.found.count():
+            self.found.setCurrentRow(0)
+
+    def add_found(self) -> bool:
+        """Add the highlighted search result (Enter takes the first)."""
+        entry = self.found.currentItem()
+        if entry is None:
+            if self.search.text().strip():
+                text = self.search.text().strip()[:60]
+                self.errors.show_general(self.tr("No part matches “{text}”.").format(text=text))
+            return False
+        return self.add_item(entry.data(ID_ROLE), self.quantity.value())
+
+    def add_item(self, item_id: uuid.UUID, quantity: int = 1) -> bool:
+        """Put ``quantity`` of the item on the ticket; a serialized item asks which unit."""
+        assert self.ticket is not None
+        services = self.window_.services()
+        serial = ""
+        if services.items.get(item_id).serialized:
+            chosen = self.ask_serial(services.stock.serials_in_stock(item_id))
+            if chosen is None:
+                return False
+            serial, quantity = chosen, 1
+        ticket_id = self.ticket.id
+        data = PartInput(item_id, quantity, serial=serial)
+        if not self.act(self.tr("Add part"), lambda: services.ticket_parts.add(ticket_id, data)):
+            return False
+        self.window_.published(stock=frozenset({item_id}))
+        self.search.clear()
+        self.quantity.setValue(1)
+        return True
+
+    def ask_serial(self, serials: list[str]) -> str | None:
+        """Which unit of a serialized part: one on the shelf, or a serial typed or scanned."""
+        serial, ok = QInputDialog.getItem(
+            self,
+            self.tr("Serial number"),
+            self.tr("Serial or IMEI of the unit used:"),
+            serials,
+            0,
+            True,
+        )
+        return serial.strip() if ok and serial.strip() else None
+
+    def use_selected(self) -> bool:
+        part = self._selected()
+        if part is None:
+            return False
+        if not self.act(
+            self.tr("Use part"), lambda: self.window_.services().ticket_parts.use(part.id)
+        ):
+            return False
+        self.window_.published(stock=frozenset({part.item_id}))
+        return True
+
+    def remove_selected(self) -> bool:
+        part = self._selected()
+        if part is None:
+            return False
+        if not self.act(
+            self.tr("Remove part"), lambda: self.window_.services().ticket_parts.remove(part.id)
+        ):
+            return False
+        self.window_.published(stock=frozenset({part.item_id}))
+        return True
 
 
 class NotesTab(_Tab):
