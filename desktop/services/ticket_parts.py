@@ -101,7 +101,7 @@ class TicketPartService:
             tx.session.add(part)
             tx.session.flush()
             if part.status == "used":
-                self._take(tx.session, actor, part)
+                _take(tx.session, self.ctx, actor, part)
             tx.commit()
             return _view(part, item)
 
@@ -137,7 +137,7 @@ class TicketPartService:
             chargeable_ticket(tx.session, part.ticket_id, "part")
             if part.status != "reserved":
                 raise ValidationError({"part": "Only a reserved part can be used."})
-            self._take(tx.session, actor, part)
+            _take(tx.session, self.ctx, actor, part)
             part.status = "used"
             tx.commit()
 
@@ -186,19 +186,6 @@ class TicketPartService:
             check.fail("serial", f"“{item.name}” is not serialized.")
         check.raise_if_any()
 
-    def _take(self, session: Session, actor: Actor, part: TicketPart) -> None:
-        record_movement(
-            session,
-            self.ctx,
-            actor,
-            part.item_id,
-            part.location_id,
-            -part.quantity,
-            "ticket_part",
-            reference=StockReference("ticket_part", part.id),
-            serial=part.serial,
-        )
-
     @staticmethod
     def _part(session: Session, part_id: uuid.UUID) -> TicketPart:
         part = session.get(TicketPart, part_id)
@@ -226,18 +213,23 @@ def settle_reserved_parts(
         if category == StatusCategory.CANCELLED.value:
             part.status = "removed"
             continue
-        record_movement(
-            session,
-            ctx,
-            actor,
-            part.item_id,
-            part.location_id,
-            -part.quantity,
-            "ticket_part",
-            reference=StockReference("ticket_part", part.id),
-            serial=part.serial,
-        )
+        _take(session, ctx, actor, part)
         part.status = "used"
+
+
+def _take(session: Session, ctx: ServiceContext, actor: Actor, part: TicketPart) -> None:
+    """The part leaves the shelf: a ``ticket_part`` movement that references it."""
+    record_movement(
+        session,
+        ctx,
+        actor,
+        part.item_id,
+        part.location_id,
+        -part.quantity,
+        "ticket_part",
+        reference=StockReference("ticket_part", part.id),
+        serial=part.serial,
+    )
 
 
 def parts_amount(session: Session, ticket_id: uuid.UUID) -> int | None:

@@ -353,23 +353,16 @@ class PartsTab(_Tab):
         return serial.strip() if ok and serial.strip() else None
 
     def use_selected(self) -> bool:
-        part = self._selected()
-        if part is None:
-            return False
-        if not self.act(
-            self.tr("Use part"), lambda: self.window_.services().ticket_parts.use(part.id)
-        ):
-            return False
-        self.window_.published(stock=frozenset({part.item_id}))
-        return True
+        parts = self.window_.services().ticket_parts
+        return self._on_selected(self.tr("Use part"), parts.use)
 
     def remove_selected(self) -> bool:
+        parts = self.window_.services().ticket_parts
+        return self._on_selected(self.tr("Remove part"), parts.remove)
+
+    def _on_selected(self, title: str, fn: Callable[[uuid.UUID], object]) -> bool:
         part = self._selected()
-        if part is None:
-            return False
-        if not self.act(
-            self.tr("Remove part"), lambda: self.window_.services().ticket_parts.remove(part.id)
-        ):
+        if part is None or not self.act(title, lambda: fn(part.id)):
             return False
         self.window_.published(stock=frozenset({part.item_id}))
         return True
