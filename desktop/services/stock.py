@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, literal_column, select
+from sqlalchemy import ColumnElement, func, literal_column, select, true
 from sqlalchemy.orm import Session
 
 from desktop.models import Item, ItemStock, StockLevel, StockLocation, StockLot, StockMovement
@@ -317,7 +317,7 @@ class StockService:
         statement = (
             select(Item, ItemStock.on_hand)
             .join(ItemStock, ItemStock.item_id == Item.id)
-            .where(ItemStock.low.is_(True))
+            .where(ItemStock.low == true())  # "= 1": the partial index's own condition
             .order_by(ItemStock.on_hand, Item.sort_name)
             .limit(limit)
         )
