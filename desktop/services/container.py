@@ -21,6 +21,7 @@ from desktop.services.database import (
     upgrade_needed,
 )
 from desktop.services.devices import DeviceService
+from desktop.services.item_lists import ItemListService
 from desktop.services.items import ItemService
 from desktop.services.message_sender import MessageSender
 from desktop.services.messages import MessageService
@@ -60,6 +61,7 @@ class Services:
     messages: MessageService
     message_sender: MessageSender
     items: ItemService
+    item_lists: ItemListService
     stock: StockService
 
     @classmethod
@@ -106,6 +108,7 @@ class Services:
             messages=MessageService(ctx),
             message_sender=MessageSender(ctx),
             items=items,
+            item_lists=ItemListService(ctx),
             stock=StockService(ctx),
         )
 
