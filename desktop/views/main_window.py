@@ -211,7 +211,9 @@ class MainWindow(QMainWindow):
         if name == "inventory":
             from desktop.views.inventory.page import InventoryPage
 
-            return InventoryPage(self._services, self._bus, self._tasks, self.stack)
+            inventory = InventoryPage(self._services, self._bus, self._tasks, self.stack)
+            inventory.items.labels_ready.connect(self.document_printer.print_job)
+            return inventory
         if name == "dashboard":
             from desktop.views.dashboard import DashboardPage
 

@@ -32,6 +32,7 @@ from desktop.services.money import format_money
 from desktop.services.permissions import Permission
 from desktop.views.bus import DataBus
 from desktop.views.inventory.editor import ItemEditor
+from desktop.views.inventory.labels import PrintLabelsDialog
 from desktop.views.inventory.panel import ItemPanel
 from desktop.views.itemmodels.items import BLOCK_SIZE, ItemTableModel
 from desktop.views.tasks import TaskRunner
@@ -42,6 +43,7 @@ DEFAULT_EXPIRY_DAYS = 30
 
 class ItemsTab(QWidget):
     results_shown = Signal(int)  # items in the list
+    labels_ready = Signal(object)  # a PrintJob of item labels, for the window to print
     item_shown = Signal(object)  # the item id selected and shown in the panel
 
     def __init__(
@@ -119,10 +121,14 @@ class ItemsTab(QWidget):
 
         self.panel = ItemPanel(self._services, self._bus)
         self.panel.edit_requested.connect(self.edit_item)
+        self.panel.labels_requested.connect(lambda item_id: self.print_labels([item_id]))
 
         self.new_button = QPushButton(self.tr("New item"))
         self.new_button.setToolTip(self.tr("New item (Ctrl+N)"))
         self.new_button.clicked.connect(lambda: self.new_item())
+        self.labels_button = QPushButton(self.tr("Print labels…"))
+        self.labels_button.setToolTip(self.tr("Price labels of the items selected in the list"))
+        self.labels_button.clicked.connect(lambda: self.print_labels())
         QShortcut(
             QKeySequence.StandardKey.New,
             self,
@@ -133,6 +139,7 @@ class ItemsTab(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.new_button)
+        top.addWidget(self.labels_button)
         filters = QHBoxLayout()
         filters.addWidget(QLabel(self.tr("Category")))
         filters.addWidget(self.category)
@@ -312,6 +319,18 @@ class ItemsTab(QWidget):
         editor.item_deleted.connect(self._on_editor_item_deleted)
         self._open_dialog(editor)
         return editor
+
+    def print_labels(self, item_ids: list[uuid.UUID] | None = None) -> PrintLabelsDialog | None:
+        """The labels dialog for ``item_ids`` (default: the items selected in the list)."""
+        chosen = item_ids if item_ids is not None else self.selected_ids()
+        if not chosen and self.current_id is not None:
+            chosen = [self.current_id]
+        if not chosen:
+            return None
+        dialog = PrintLabelsDialog(self._services, chosen, self)
+        dialog.job_ready.connect(self.labels_ready)
+        self._open_dialog(dialog)
+        return dialog
 
     def _on_editor_item_deleted(self, _item_id: object) -> None:
         self.current_id = None
