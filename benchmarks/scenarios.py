@@ -354,3 +354,7 @@ SCENARIOS.update(ticket_scenarios.SCENARIOS)
 from benchmarks import inventory_scenarios  # noqa: E402
 
 SCENARIOS.update(inventory_scenarios.SCENARIOS)
+
+from benchmarks import inventory_gui_scenarios  # noqa: E402
+
+SCENARIOS.update(inventory_gui_scenarios.SCENARIOS)

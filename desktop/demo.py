@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
+from desktop.demo_parts import create_demo_parts
 from desktop.models import Ticket, TicketAssignment, TicketNote, TicketStatusChange
 from desktop.services.container import Services
 from desktop.services.customers import CustomerInput, DuplicateCustomer, PhoneInput
@@ -132,10 +133,14 @@ def luhn_complete(body: str) -> str:
 
 
 def create_demo_shop(
-    services: Services, customers: int = 60, devices: int = 80, tickets: int = 45
+    services: Services,
+    customers: int = 60,
+    devices: int = 80,
+    tickets: int = 45,
+    parts: int | None = None,
 ) -> None:
-    """Set up the demo shop, its staff, customers, devices and repair tickets.
-    Leaves the owner signed in."""
+    """Set up the demo shop, its staff, customers, devices, repair tickets and parts
+    catalog (``parts`` items at most; None: all of it). Leaves the owner signed in."""
     rng = random.Random(20240611)
     services.setup.create_shop(
         ShopSetup(
@@ -159,6 +164,7 @@ def create_demo_shop(
     for n in range(devices):
         _add_device(services, rng, customer_ids[n % len(customer_ids)], n)
     _add_tickets(services, rng, tickets)
+    create_demo_parts(services, rng, parts)
 
 
 def _add_staff(services: Services) -> None:

@@ -28,7 +28,11 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("claim-receipt.bin", DocumentKind.CLAIM_RECEIPT, "thermal_80", "escpos"),
     Sample("claim-receipt-a4.pdf", DocumentKind.CLAIM_RECEIPT, "a4"),
     Sample("device-label.pdf", DocumentKind.DEVICE_LABEL, "62x29"),
+    Sample("item-labels.pdf", DocumentKind.ITEM_LABELS, "57x32"),
+    Sample("item-labels-a4.pdf", DocumentKind.ITEM_LABELS, "a4"),
 )
+# Items on the sample labels: three on the label roll, a full sheet of 3 x 8 on A4.
+LABELLED_ITEMS = {"57x32": (3, 1), "a4": (8, 3)}
 
 
 def demo_logo() -> bytes:
@@ -76,7 +80,7 @@ def open_demo_ticket(services: Services) -> uuid.UUID:
     from desktop.services.setup import ShopSetup
     from desktop.services.tickets import TicketInput
 
-    create_demo_shop(services, customers=6, devices=6)
+    create_demo_shop(services, customers=6, devices=6, parts=12)
     profile = services.shop.profile()
     services.shop.update_profile(
         ShopSetup(
@@ -125,6 +129,13 @@ def open_demo_ticket(services: Services) -> uuid.UUID:
 
 
 def sample_bytes(services: Services, ticket_id: uuid.UUID, sample: Sample) -> bytes:
+    if sample.kind is DocumentKind.ITEM_LABELS:
+        from desktop.services.item_lists import ItemFilter
+
+        items, each = LABELLED_ITEMS[sample.paper]
+        rows = [r for r in services.item_lists.page(ItemFilter()) if r.kind == "stock"]
+        requests = [(row.id, each) for row in rows[:items]]
+        return services.printing.item_labels_job(requests, paper=sample.paper).pdf
     job: PrintJob = services.printing.ticket_job(sample.kind, ticket_id, paper=sample.paper)
     if sample.part == "escpos":
         if job.escpos is None:

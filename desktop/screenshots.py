@@ -85,6 +85,7 @@ def render_all(app: QApplication, paths: AppPaths, temp: Path, out: Path) -> lis
                 _save(dialog, out, name, written)
                 dialog.close()
     _ticket_screens(services, window, out, written)
+    _inventory_screens(services, window, out, written)
     settings = window.show_page("settings")
     if hasattr(settings, "pages") and hasattr(settings, "set_page"):
         for page in settings.pages():
@@ -169,3 +170,34 @@ def _ticket_screens(services: Services, window: QWidget, out: Path, written: lis
                 _save(ticket, out, name, written)
         ticket.close()
     window.show_page("tickets")  # type: ignore[attr-defined]
+
+
+def _inventory_screens(services: Services, window: QWidget, out: Path, written: list[Path]) -> None:
+    """The item list with a part chosen, its history, the editor, labels and stock alerts."""
+    from desktop.services.item_lists import ItemFilter
+    from desktop.views.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    page = window.show_page("inventory")
+    items = getattr(page, "items", None)
+    if items is None:
+        return
+    rows = services.item_lists.page(ItemFilter(text="battery"))
+    if rows:
+        page.show_item(rows[0].id)  # type: ignore[attr-defined]
+        items.search.clear()
+        items.run_search(then_select=rows[0].id)
+    _save(window, out, "inventory-items", written)
+    items.panel.tabs.setCurrentIndex(1)
+    _save(window, out, "inventory-item-history", written)
+    items.panel.tabs.setCurrentIndex(0)
+    for name, dialog in (
+        ("item-editor", items.edit_item()),
+        ("print-labels", items.print_labels()),
+    ):
+        if dialog is not None:
+            _save(dialog, out, name, written)
+            dialog.close()
+    page.tabs.setCurrentWidget(page.alerts)  # type: ignore[attr-defined]
+    _save(window, out, "inventory-stock-alerts", written)
+    page.tabs.setCurrentIndex(0)  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ from desktop.services.database import (
     upgrade_needed,
 )
 from desktop.services.devices import DeviceService
+from desktop.services.item_lists import ItemListService
 from desktop.services.items import ItemService
 from desktop.services.message_sender import MessageSender
 from desktop.services.messages import MessageService
@@ -61,6 +62,7 @@ class Services:
     messages: MessageService
     message_sender: MessageSender
     items: ItemService
+    item_lists: ItemListService
     stock: StockService
     ticket_parts: TicketPartService
 
@@ -108,6 +110,7 @@ class Services:
             messages=MessageService(ctx),
             message_sender=MessageSender(ctx),
             items=items,
+            item_lists=ItemListService(ctx),
             stock=StockService(ctx),
             ticket_parts=TicketPartService(ctx),
         )

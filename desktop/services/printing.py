@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from enum import StrEnum
 from pathlib import Path
@@ -68,7 +69,14 @@ class DocumentKind(StrEnum):
         if self is DocumentKind.RECEIPT:
             return rolls
         if self in {DocumentKind.DEVICE_LABEL, DocumentKind.ITEM_LABELS}:
-            return (DEFAULT_LABEL_SIZE.value, *(v for v in labels if v != DEFAULT_LABEL_SIZE))
+            rolls_of_labels = (
+                DEFAULT_LABEL_SIZE.value,
+                *(v for v in labels if v != DEFAULT_LABEL_SIZE),
+            )
+            # Price labels also come on A4 sheets of sticky labels for an office printer.
+            if self is DocumentKind.ITEM_LABELS:
+                return (*rolls_of_labels, Paper.A4.value)
+            return rolls_of_labels
         return sheets
 
     @property
@@ -302,6 +310,22 @@ class PrintService:
             pdf = tickets.device_label_pdf(label, LabelSize(chosen))
             return PrintJob(kind, f"device-label-{label.ticket_number}", pdf, None, chosen)
         raise ValueError(f"{kind} is not a ticket document")
+
+    def item_labels_job(
+        self, requests: Sequence[tuple[uuid.UUID, int]], paper: str | None = None
+    ) -> PrintJob:
+        """Price labels, ``quantity`` of each item, for this station's label target (or on
+        ``paper``: a label size, one per page, or ``a4`` sheets of 3 x 8).
+
+        Raises ``ValidationError`` (no items, bad quantities), ``NotFound``."""
+        from desktop.services.documents.item_labels import item_labels_pdf
+        from desktop.services.item_label_data import item_labels
+
+        kind = DocumentKind.ITEM_LABELS
+        chosen = paper if paper in kind.papers else paper_of(kind, self.target(kind))
+        with self.ctx.uow() as tx:
+            labels = item_labels(tx.session, requests)
+        return PrintJob(kind, "item-labels", item_labels_pdf(labels, chosen), None, chosen)
 
     def test_job(self, kind: DocumentKind, target: PrintTarget) -> PrintJob:
         """A short test page for ``target`` on its paper."""

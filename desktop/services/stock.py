@@ -299,13 +299,22 @@ class StockService:
         with self.ctx.uow() as tx:
             return self._levels(tx.session, StockLevel.item_id == item_id)
 
-    def movements(self, item_id: uuid.UUID, limit: int = 100) -> list[Movement]:
-        """The item's newest movements first."""
-        statement = (
-            select(StockMovement)
-            .where(StockMovement.item_id == item_id)
-            .order_by(StockMovement.at.desc(), StockMovement.id.desc())
-            .limit(limit)
+    def movements(
+        self,
+        item_id: uuid.UUID,
+        limit: int = 100,
+        before: tuple[datetime, uuid.UUID] | None = None,
+    ) -> list[Movement]:
+        """The item's newest movements first; ``before`` = (at, id) of the last one shown
+        continues further back (keyset), so years of history load as far as someone reads."""
+        statement = select(StockMovement).where(StockMovement.item_id == item_id)
+        if before is not None:
+            statement = statement.where(
+                (StockMovement.at < before[0])
+                | ((StockMovement.at == before[0]) & (StockMovement.id < before[1]))
+            )
+        statement = statement.order_by(StockMovement.at.desc(), StockMovement.id.desc()).limit(
+            limit
         )
         with self.ctx.uow() as tx:
             return [_movement(row) for row in tx.session.scalars(statement)]

@@ -15,13 +15,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
 from desktop.services.changes import Changes
 from desktop.services.container import Services
-from desktop.services.permissions import Role
+from desktop.services.permissions import Permission, Role
 from desktop.services.scan_router import ScanKind
 from desktop.views.bus import DataBus
 from desktop.views.lock import IdleWatcher, LockDialog
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self._hidden_tickets: list[QDialog] = []
         self.lock_dialog: LockDialog | None = None
         self.search_palette: QWidget | None = None
+        self.new_item_question: QMessageBox | None = None
         self.setWindowTitle(self.tr("Benchside — {shop}").format(shop=services.shop.profile().name))
         self._titles = {
             "dashboard": self.tr("Dashboard"),
@@ -206,6 +208,18 @@ class MainWindow(QMainWindow):
             tickets.ticket_activated.connect(self.open_ticket)
             tickets.new_ticket_requested.connect(self.new_ticket)
             return tickets
+        if name == "inventory":
+            from desktop.views.inventory.page import InventoryPage
+
+            inventory = InventoryPage(self._services, self._bus, self._tasks, self.stack)
+            inventory.items.labels_ready.connect(self.document_printer.print_job)
+            return inventory
+        if name == "dashboard":
+            from desktop.views.dashboard import DashboardPage
+
+            dashboard = DashboardPage(self._services, self._bus, self._tasks, self.stack)
+            dashboard.item_requested.connect(self.show_item)
+            return dashboard
         if name == "settings":
             from desktop.views.settings.page import SettingsPage
 
@@ -214,10 +228,6 @@ class MainWindow(QMainWindow):
 
     def _coming_soon(self, name: str) -> str:
         return {
-            "dashboard": self.tr(
-                "Today at a glance: tickets waiting, devices ready for pickup, today's "
-                "sales and payments, and low-stock parts."
-            ),
             "sales": self.tr(
                 "Counter sales: scan items, discounts, split payments, receipts on the "
                 "thermal printer or as PDF, refunds and the cash drawer."
@@ -225,10 +235,6 @@ class MainWindow(QMainWindow):
             "invoices": self.tr(
                 "Invoices and estimates as PDF with your logo and tax ids, payments, "
                 "balances and credit notes."
-            ),
-            "inventory": self.tr(
-                "Parts and accessories with barcodes, stock per location, purchase orders, "
-                "receiving, stock counts and price labels."
             ),
             "reports": self.tr(
                 "End-of-day report, sales by period and staff, technician workload, "
@@ -317,7 +323,8 @@ class MainWindow(QMainWindow):
         """A scanned code from anywhere in the app. The window or page in front that takes
         scans (a ticket adds the part, a count counts it) gets it first; otherwise a ticket
         number opens its ticket and an item barcode shows the item. True when the code was
-        taken (an unknown code nobody takes stays where it was typed)."""
+        taken. An unknown code nobody takes stays where it was typed, and whoever may add
+        items is asked whether it is a new one."""
         if self.locked:
             return False
         found = self._services.scans.resolve(code)
@@ -331,7 +338,45 @@ class MainWindow(QMainWindow):
             page = self.show_page("inventory")
             if isinstance(page, ScanTarget):
                 return page.take_scan(found)
+        if found.kind is ScanKind.UNKNOWN and self._services.ctx.can(Permission.EDIT_ITEMS):
+            self.offer_new_item(found.code)
         return False
+
+    def offer_new_item(self, code: str) -> QMessageBox:
+        """Ask, without blocking the counter, whether an unknown code is a new item."""
+        if self.new_item_question is not None:
+            self.new_item_question.close()
+        box = QMessageBox(self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Unknown barcode"))
+        box.setText(self.tr("No item or ticket has the code {code}.").format(code=code))
+        box.setInformativeText(self.tr("Create item with barcode {code}?").format(code=code))
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.button(QMessageBox.StandardButton.Yes).clicked.connect(
+            lambda: self._on_new_item_question_accepted(code)
+        )
+        box.finished.connect(lambda _result: self._forget_new_item_question(box))
+        self.new_item_question = box
+        box.open()
+        return box
+
+    def _forget_new_item_question(self, box: QMessageBox) -> None:
+        if self.new_item_question is box:
+            self.new_item_question = None
+
+    def _on_new_item_question_accepted(self, code: str) -> None:
+        page = self.show_page("inventory")
+        new_item = getattr(page, "new_item", None)
+        if new_item is not None:
+            new_item(code)
+
+    def show_item(self, item_id: uuid.UUID) -> None:
+        page = self.show_page("inventory")
+        show = getattr(page, "show_item", None)
+        if show is not None:
+            show(item_id)
 
     def _scan_targets(self) -> list[ScanTarget]:
         """The widgets that take scans, from the focused one out to its window, then the

@@ -288,6 +288,12 @@ def test_screenshots_command_writes_pngs(tmp_path: Path) -> None:
         "main-tickets.png",
         "ticket-intake.png",
         "ticket-detail.png",
+        "main-inventory.png",
+        "inventory-items.png",
+        "inventory-item-history.png",
+        "item-editor.png",
+        "print-labels.png",
+        "inventory-stock-alerts.png",
     } <= names
 
 

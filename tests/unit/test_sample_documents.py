@@ -33,3 +33,25 @@ def _barcodes(pdf: Path) -> list[str]:
     finally:
         document.close()
     return [found.text for found in zxingcpp.read_barcodes(picture)]
+
+
+def test_sample_item_labels_read_back_as_their_barcodes(tmp_path: Path) -> None:
+    from desktop.sample_documents import write_samples
+
+    write_samples(tmp_path)
+    roll = pdfium.PdfDocument((tmp_path / "item-labels.pdf").read_bytes())
+    sheet = pdfium.PdfDocument((tmp_path / "item-labels-a4.pdf").read_bytes())
+    try:
+        assert len(roll) == 3 and len(sheet) == 1
+        codes = [_decode(page) for page in roll]
+        on_sheet = _decode(sheet[0])
+    finally:
+        roll.close()
+        sheet.close()
+    assert all(len(found) == 1 and len(found[0]) == 13 for found in codes)
+    assert len(on_sheet) == 24 and len(set(on_sheet)) == 8
+
+
+def _decode(page: pdfium.PdfPage) -> list[str]:
+    picture = page.render(scale=300 / 72).to_pil()
+    return [found.text for found in zxingcpp.read_barcodes(picture)]
