@@ -323,8 +323,8 @@ class MainWindow(QMainWindow):
         """A scanned code from anywhere in the app. The window or page in front that takes
         scans (a ticket adds the part, a count counts it) gets it first; otherwise a ticket
         number opens its ticket and an item barcode shows the item. True when the code was
-        taken. An unknown code nobody takes stays where it was typed, and whoever may add
-        items is asked whether it is a new one."""
+        taken. An unknown code becomes a question to whoever may add items (is it a new
+        one?) and leaves the field it was typed into; for anyone else it stays there."""
         if self.locked:
             return False
         found = self._services.scans.resolve(code)
@@ -340,6 +340,7 @@ class MainWindow(QMainWindow):
                 return page.take_scan(found)
         if found.kind is ScanKind.UNKNOWN and self._services.ctx.can(Permission.EDIT_ITEMS):
             self.offer_new_item(found.code)
+            return True
         return False
 
     def offer_new_item(self, code: str) -> QMessageBox:

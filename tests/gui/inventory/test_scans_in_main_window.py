@@ -34,7 +34,7 @@ def test_unknown_scan_offers_a_new_item_with_that_barcode(
     qtbot, shop_services, bus, tasks, gui_paths
 ) -> None:
     window = _window(qtbot, shop_services, bus, tasks, gui_paths)
-    assert not window.route_scan("5901234123457")  # left where it was typed
+    assert window.route_scan("5901234123457")  # taken out of the field it was typed into
     question = window.new_item_question
     assert question is not None and question.isVisible()
     assert "5901234123457" in question.informativeText()
