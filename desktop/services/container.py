@@ -25,11 +25,13 @@ from desktop.services.items import ItemService
 from desktop.services.message_sender import MessageSender
 from desktop.services.messages import MessageService
 from desktop.services.printing import PrintService
+from desktop.services.purchasing import PurchaseOrderService
 from desktop.services.scan_router import ScanRouter
 from desktop.services.scanner_settings import ScannerSettingsService
 from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
 from desktop.services.stock import StockService
+from desktop.services.suppliers import SupplierService
 from desktop.services.ticket_attachments import TicketAttachmentService
 from desktop.services.ticket_statuses import TicketStatusService
 from desktop.services.ticket_work import TicketWorkService
@@ -61,6 +63,8 @@ class Services:
     message_sender: MessageSender
     items: ItemService
     stock: StockService
+    suppliers: SupplierService
+    purchasing: PurchaseOrderService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -107,6 +111,8 @@ class Services:
             message_sender=MessageSender(ctx),
             items=items,
             stock=StockService(ctx),
+            suppliers=SupplierService(ctx),
+            purchasing=PurchaseOrderService(ctx, items),
         )
 
     def close(self) -> None:
