@@ -34,6 +34,7 @@ from desktop.services.permissions import Permission
 from desktop.services.purchase_orders import (
     LINE_REFERENCE,
     OPEN_STATUSES,
+    STATUS_LABELS,
     STATUSES,
     OrderDetail,
     OrderSummary,
@@ -495,9 +496,13 @@ class PurchaseOrderService:
         reason: str,
     ) -> OrderDetail:
         order = existing_order(session, order_id)
-        if order.status not in OPEN_STATUSES:
+        # A fully received order still takes late extras (as an over-receipt).
+        if order.status not in (*OPEN_STATUSES, "received"):
             raise ValidationError(
-                {"status": f"Order {order.number} is not waiting for goods ({order.status})."}
+                {
+                    "status": f"Order {order.number} is {STATUS_LABELS[order.status].lower()}: "
+                    "it does not take deliveries."
+                }
             )
         lines = {line.id: line for line in order.lines}
         unknown = [r.line_id for r in receipts if r.line_id not in lines]
