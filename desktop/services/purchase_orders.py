@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -24,6 +25,10 @@ from desktop.models import (
     Supplier,
 )
 from desktop.services.errors import NotFound
+from desktop.services.shop import shop_profile
+
+if TYPE_CHECKING:
+    from desktop.services.documents.purchase_order import PurchaseOrderDocument
 
 LINE_REFERENCE = "purchase_order_line"
 STATUSES = ("draft", "ordered", "partial", "received", "closed", "cancelled")
@@ -242,3 +247,36 @@ def order_summaries(
         )
         for order, name, lines, total in session.execute(statement)
     ]
+
+
+def order_document(session: Session, order_id: uuid.UUID) -> PurchaseOrderDocument:
+    """What the printed or emailed order shows. Raises ``NotFound``."""
+    from desktop.services.documents.purchase_order import OrderedLine, PurchaseOrderDocument
+    from desktop.services.ticket_documents import shop_header
+
+    detail = order_detail(session, existing_order(session, order_id))
+    supplier = session.get(Supplier, detail.supplier_id)
+    assert supplier is not None  # a foreign key
+    profile = shop_profile(session)
+    return PurchaseOrderDocument(
+        shop=shop_header(profile),
+        number=detail.number,
+        status=detail.status_label,
+        created_at=detail.created_at,
+        ordered_at=detail.ordered_at,
+        expected_on=detail.expected_on,
+        supplier_name=supplier.name,
+        supplier_contact=supplier.contact_name,
+        supplier_address=supplier.address,
+        supplier_phone=supplier.phone,
+        supplier_email=supplier.email,
+        supplier_terms=supplier.terms,
+        deliver_to=detail.location_name,
+        notes=detail.notes,
+        lines=tuple(
+            OrderedLine(line.sku, line.supplier_sku, line.item_name, line.quantity, line.unit_cost)
+            for line in detail.lines
+        ),
+        currency=profile.currency,
+        locale=profile.locale,
+    )

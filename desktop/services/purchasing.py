@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.models import (
     Item,
     ItemSupplier,
+    Message,
     PurchaseOrder,
     PurchaseOrderLine,
     StockLocation,
@@ -27,10 +28,14 @@ from desktop.models import (
 from desktop.models.base import utc_now
 from desktop.services import audit
 from desktop.services.context import Actor, ServiceContext
+from desktop.services.documents.paper import Paper
 from desktop.services.errors import NotFound, ValidationError
 from desktop.services.items import MAX_QUANTITY, ItemService
+from desktop.services.local_settings import read_local
+from desktop.services.messages import OutgoingAttachment, enqueue_email
 from desktop.services.numbering import next_number
 from desktop.services.permissions import Permission
+from desktop.services.printing import DocumentKind, PrintTarget, paper_of, setting_key
 from desktop.services.purchase_orders import (
     LINE_REFERENCE,
     OPEN_STATUSES,
@@ -41,6 +46,7 @@ from desktop.services.purchase_orders import (
     existing_order,
     line_quantities,
     order_detail,
+    order_document,
     order_summaries,
 )
 from desktop.services.reorder import SuggestionGroup, reorder_suggestions
@@ -485,6 +491,61 @@ class PurchaseOrderService:
         with self.ctx.uow() as tx:
             return order_summaries(tx.session, status, supplier_id, limit)
 
+    # -- sending ----------------------------------------------------------------------------
+
+    def email(self, order_id: uuid.UUID, to: str = "", note: str = "") -> str:
+        """Queue the order as a PDF attachment to the supplier's address (or ``to``) in the
+        message outbox, which sends it when online; returns the address. Raises
+        ``ValidationError`` (no address, a cancelled order), ``NotFound``,
+        ``PermissionDenied``."""
+        self.ctx.require(Permission.ORDER_STOCK)
+        from desktop.services.documents.purchase_order import purchase_order_pdf
+
+        check = FieldChecker()
+        note = check.text("note", note, 5_000)
+        check.raise_if_any()
+        with self.ctx.uow() as tx:
+            session = tx.session
+            order = existing_order(session, order_id)
+            if order.status == "cancelled":
+                raise ValidationError({"status": f"Order {order.number} was cancelled."})
+            document = order_document(session, order_id)
+            address = to.strip() or document.supplier_email
+            if not address:
+                raise ValidationError(
+                    {"to": f"“{document.supplier_name}” has no email address: enter one."}
+                )
+            pdf = purchase_order_pdf(document, Paper(_station_paper(session)))
+            sent_before = session.scalar(
+                select(func.count())
+                .select_from(Message)
+                .where(Message.subject_kind == "purchase_order", Message.subject_id == order.id)
+            )
+            greeting = document.supplier_contact or document.supplier_name
+            body = "\n\n".join(
+                part
+                for part in (
+                    f"Dear {greeting},",
+                    f"Please find attached our purchase order {document.number}.",
+                    note,
+                    f"Kind regards,\n{document.shop.name}",
+                )
+                if part
+            )
+            enqueue_email(
+                session,
+                self.ctx,
+                to=address,
+                subject=f"Purchase order {document.number} from {document.shop.name}",
+                body=body,
+                dedupe_key=f"purchase_order:{order.id}:email:{int(sent_before or 0) + 1}",
+                subject_kind="purchase_order",
+                subject_id=order.id,
+                attachments=[OutgoingAttachment(f"{document.number}.pdf", "application/pdf", pdf)],
+            )
+            tx.commit()
+            return address.lower()
+
     # -- helpers ------------------------------------------------------------------------------
 
     def _receive(
@@ -723,3 +784,10 @@ class PurchaseOrderService:
         if line is None:
             raise NotFound("This line is no longer on the order.")
         return line
+
+
+def _station_paper(session: Session) -> str:
+    """The sheet this station prints purchase orders on, so the emailed PDF matches."""
+    stored = read_local(session, setting_key(DocumentKind.PURCHASE_ORDER))
+    target = PrintTarget.from_json(stored) if stored is not None else PrintTarget()
+    return paper_of(DocumentKind.PURCHASE_ORDER, target)

@@ -4,13 +4,17 @@ import threading
 import uuid
 from datetime import date
 
+import pypdfium2 as pdfium
 import pytest
+import zxingcpp
 from sqlalchemy import select
 
 from desktop.models import PurchaseOrder, StockMovement
 from desktop.services.container import Services
 from desktop.services.errors import NotFound, PermissionDenied, ValidationError
 from desktop.services.items import ItemInput
+from desktop.services.message_sender import MessageSender
+from desktop.services.printing import DocumentKind, PrintTarget, TargetType
 from desktop.services.purchasing import (
     DraftRequest,
     LineInput,
@@ -20,6 +24,7 @@ from desktop.services.purchasing import (
 )
 from desktop.services.stock import LotInput
 from desktop.services.suppliers import SupplierInput
+from tests.messaging_servers import SmsGateway, SmtpServer, local_config
 from tests.unit.conftest import OWNER_PASSWORD, add_staff, sign_in_as
 
 
@@ -419,3 +424,64 @@ def test_movements_of_a_receipt_reference_the_line_in_the_ledger(shop: Services)
         ).all()
         status = tx.session.scalar(select(PurchaseOrder.status).where(PurchaseOrder.id == order))
     assert sorted(rows) == [1, 2] and status == "received"
+
+
+def test_the_order_pdf_follows_the_station_paper_and_reads_back(shop: Services) -> None:
+    supplier = _supplier(shop)
+    order = _ordered(shop, supplier, LineInput(_item(shop), 2, 1000))
+    job = shop.printing.purchase_order_job(order)
+    assert (job.kind, job.paper, job.stem) == (
+        DocumentKind.PURCHASE_ORDER,
+        "a4",
+        "purchase-order-PO-A-000001",
+    )
+    shop.printing.set_target(
+        DocumentKind.PURCHASE_ORDER, PrintTarget(TargetType.SYSTEM, paper="letter")
+    )
+    letter = shop.printing.purchase_order_job(order)
+    assert letter.paper == "letter"
+    assert _barcodes(letter.pdf) == ["PO-A-000001"]
+    with pytest.raises(NotFound):
+        shop.printing.purchase_order_job(uuid.uuid4())
+
+
+def test_an_order_is_emailed_to_the_supplier_through_the_outbox(
+    shop: Services, smtp: SmtpServer, gateway: SmsGateway
+) -> None:
+    shop.messages.save_settings(local_config(smtp, gateway))
+    supplier = _supplier(shop)
+    order = _ordered(shop, supplier, LineInput(_item(shop), 2, 1000))
+    assert shop.purchasing.email(order, note="Deliver before Friday, please.") == (
+        "orders@parts.example"
+    )
+    shop.purchasing.email(order, to="Backup@Parts.example")
+    assert MessageSender(shop.ctx).send_due().sent == 2
+    first, second = smtp.inbox
+    assert first.rcpt_tos == ["orders@parts.example"]
+    assert second.rcpt_tos == ["backup@parts.example"]
+    assert first.message["Subject"] == "Purchase order PO-A-000001 from Fix-It Corner"
+    assert "Deliver before Friday" in first.message.get_body().get_content()
+    [attachment] = list(first.message.iter_attachments())
+    assert attachment.get_filename() == "PO-A-000001.pdf"
+    assert _barcodes(attachment.get_content()) == ["PO-A-000001"]
+    assert [m.status for m in shop.messages.for_subject("purchase_order", order)] == [
+        "sent",
+        "sent",
+    ]
+    silent = shop.suppliers.create(SupplierInput("No Mail Ltd")).id
+    quiet_order = _ordered(shop, silent, LineInput(_item(shop, "Glass"), 1, 100))
+    with pytest.raises(ValidationError) as refused:
+        shop.purchasing.email(quiet_order)
+    assert set(refused.value.errors) == {"to"}
+    with pytest.raises(ValidationError) as refused:
+        shop.purchasing.email(quiet_order, to="not-an-address")
+    assert set(refused.value.errors) == {"to"}
+
+
+def _barcodes(pdf: bytes) -> list[str]:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        picture = document[0].render(scale=300 / 72).to_pil()
+    finally:
+        document.close()
+    return [found.text for found in zxingcpp.read_barcodes(picture)]
