@@ -158,6 +158,14 @@ def existing_order(session: Session, order_id: uuid.UUID) -> PurchaseOrder:
     return order
 
 
+def order_line(order: PurchaseOrder, line_id: uuid.UUID) -> PurchaseOrderLine:
+    """The order's line, or ``NotFound``."""
+    line = next((x for x in order.lines if x.id == line_id), None)
+    if line is None:
+        raise NotFound("This line is no longer on the order.")
+    return line
+
+
 def order_detail(session: Session, order: PurchaseOrder) -> OrderDetail:
     session.flush()
     supplier = session.get(Supplier, order.supplier_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
@@ -23,7 +23,6 @@ from desktop.models import (
     PurchaseOrder,
     PurchaseOrderLine,
     StockLocation,
-    StockMovement,
 )
 from desktop.models.base import utc_now
 from desktop.services import audit
@@ -37,9 +36,6 @@ from desktop.services.numbering import next_number
 from desktop.services.permissions import Permission
 from desktop.services.printing import DocumentKind, PrintTarget, paper_of, setting_key
 from desktop.services.purchase_orders import (
-    LINE_REFERENCE,
-    OPEN_STATUSES,
-    STATUS_LABELS,
     STATUSES,
     OrderDetail,
     OrderSummary,
@@ -47,15 +43,18 @@ from desktop.services.purchase_orders import (
     line_quantities,
     order_detail,
     order_document,
+    order_line,
     order_summaries,
+)
+from desktop.services.purchase_receipts import (
+    LineReceipt,
+    OverReceipt,
+    receive_lines,
+    return_units,
 )
 from desktop.services.reorder import SuggestionGroup, reorder_suggestions
 from desktop.services.stock import (
     DEFAULT_LOCATION_ID,
-    LotInput,
-    StockReference,
-    receive_units,
-    record_movement,
 )
 from desktop.services.suppliers import existing_supplier
 from desktop.services.text import FieldChecker
@@ -92,28 +91,6 @@ class DraftRequest:
 
 
 @dataclass(frozen=True)
-class LineReceipt:
-    """Units of one line arriving now."""
-
-    line_id: uuid.UUID
-    quantity: int
-    unit_cost: int | None = None  # the invoiced cost, when it differs from the order's
-    lot: LotInput | None = None  # for items that track expiry
-    serials: Sequence[str] = ()  # for serialized items, one per unit
-
-
-class OverReceipt(ValidationError):
-    """More units than ordered would be received: accepted only with a reason.
-
-    ``errors`` maps ``lines.<line id>`` to a message naming the item; ``line_ids`` lists
-    the lines concerned."""
-
-    def __init__(self, errors: dict[str, str], line_ids: Sequence[uuid.UUID]) -> None:
-        super().__init__(errors)
-        self.line_ids = tuple(line_ids)
-
-
-@dataclass(frozen=True)
 class ScannedReceipt:
     """The order after a scanned unit was received, and the line that took it."""
 
@@ -127,14 +104,6 @@ class _LineValues:
     quantity: int
     unit_cost: int
     supplier_sku: str
-
-
-@dataclass
-class _Receiving:
-    """What a receipt changed, to audit after writing."""
-
-    over: dict[str, dict[str, object]] = field(default_factory=dict)
-    costs: list[tuple[Item, int, int]] = field(default_factory=list)  # item, before, after
 
 
 class PurchaseOrderService:
@@ -232,7 +201,7 @@ class PurchaseOrderService:
         self.ctx.require(Permission.ORDER_STOCK)
         with self.ctx.uow() as tx:
             order = self._draft(tx.session, order_id)
-            line = self._line_of(order, line_id)
+            line = order_line(order, line_id)
             check = FieldChecker()
             values = self._line_values(
                 tx.session,
@@ -255,7 +224,7 @@ class PurchaseOrderService:
         self.ctx.require(Permission.ORDER_STOCK)
         with self.ctx.uow() as tx:
             order = self._draft(tx.session, order_id)
-            order.lines.remove(self._line_of(order, line_id))
+            order.lines.remove(order_line(order, line_id))
             detail = order_detail(tx.session, order)
             tx.commit()
             return detail
@@ -388,7 +357,7 @@ class PurchaseOrderService:
                 check.fail(prefix + "unit_cost", "The cost cannot be negative or absurdly large.")
         check.raise_if_any()
         with self.ctx.uow() as tx:
-            detail = self._receive(tx.session, actor, order_id, receipts, reason)
+            detail = receive_lines(tx.session, self.ctx, actor, order_id, receipts, reason)
             tx.commit()
             return detail
 
@@ -429,56 +398,9 @@ class PurchaseOrderService:
             check.fail("quantity", f"Between 1 and {MAX_QUANTITY:,} units.")
         check.raise_if_any()
         with self.ctx.uow() as tx:
-            session = tx.session
-            order = existing_order(session, order_id)
-            line = self._line_of(order, line_id)
-            received, returned = line_quantities(session, [line.id])[line.id]
-            item = session.get(Item, line.item_id)
-            assert item is not None  # a foreign key
-            if quantity > received - returned:
-                check.fail(
-                    "quantity",
-                    f"Only {received - returned} unit(s) of “{item.name}” received on this "
-                    "order can go back.",
-                )
-            cleaned = [s.strip() for s in serials if s.strip()]
-            if item.serialized and sorted(set(cleaned)) != sorted(cleaned):
-                check.fail("serials", "A serial is listed twice.")
-            elif item.serialized and len(cleaned) != quantity:
-                check.fail("serials", f"Scan or type the serial of each of the {quantity} units.")
-            elif not item.serialized and cleaned:
-                check.fail("serials", f"“{item.name}” is not serialized.")
-            for serial in cleaned if item.serialized else []:
-                if not self._received_on_line(session, line.id, serial):
-                    check.fail("serials", f"{serial} was not received on this order.")
-            check.raise_if_any()
-            reference = StockReference(LINE_REFERENCE, line.id)
-            for serial, units in [(s, -1) for s in cleaned] or [("", -quantity)]:
-                record_movement(
-                    session,
-                    self.ctx,
-                    actor,
-                    item.id,
-                    order.location_id,
-                    units,
-                    "supplier_return",
-                    reason=reason,
-                    reference=reference,
-                    serial=serial,
-                )
-            audit.record(
-                session,
-                self.ctx,
-                "supplier_return",
-                "purchase_order",
-                str(order.id),
-                number=order.number,
-                item=item.sku,
-                quantity=quantity,
-                serials=cleaned,
-                reason=reason,
+            detail = return_units(
+                tx.session, self.ctx, actor, order_id, line_id, quantity, reason, serials
             )
-            detail = order_detail(session, order)
             tx.commit()
             return detail
 
@@ -547,146 +469,6 @@ class PurchaseOrderService:
             return address.lower()
 
     # -- helpers ------------------------------------------------------------------------------
-
-    def _receive(
-        self,
-        session: Session,
-        actor: Actor,
-        order_id: uuid.UUID,
-        receipts: Sequence[LineReceipt],
-        reason: str,
-    ) -> OrderDetail:
-        order = existing_order(session, order_id)
-        # A fully received order still takes late extras (as an over-receipt).
-        if order.status not in (*OPEN_STATUSES, "received"):
-            raise ValidationError(
-                {
-                    "status": f"Order {order.number} is {STATUS_LABELS[order.status].lower()}: "
-                    "it does not take deliveries."
-                }
-            )
-        lines = {line.id: line for line in order.lines}
-        unknown = [r.line_id for r in receipts if r.line_id not in lines]
-        if unknown:
-            raise NotFound("A line of this order no longer exists. Reopen the order.")
-        before = line_quantities(session, lines)
-        arriving: dict[uuid.UUID, int] = defaultdict(int)
-        for receipt in receipts:
-            arriving[receipt.line_id] += receipt.quantity
-        changes = _Receiving()
-        over_errors: dict[str, str] = {}
-        for line_id, units in arriving.items():
-            line = lines[line_id]
-            total = before[line_id][0] + units
-            if total > line.quantity:
-                item = session.get(Item, line.item_id)
-                assert item is not None  # a foreign key
-                over_errors[f"lines.{line_id}"] = (
-                    f"“{item.name}”: {total} received of {line.quantity} ordered."
-                )
-                changes.over[str(line_id)] = {
-                    "item": item.sku,
-                    "ordered": line.quantity,
-                    "received": total,
-                }
-        if over_errors and not reason:
-            raise OverReceipt(over_errors, [uuid.UUID(k.split(".", 1)[1]) for k in over_errors])
-        if any(
-            r.unit_cost is not None and r.unit_cost != lines[r.line_id].unit_cost for r in receipts
-        ):
-            self.ctx.require(Permission.EDIT_ITEMS)
-        errors: dict[str, str] = {}
-        for receipt in receipts:
-            line = lines[receipt.line_id]
-            try:
-                self._receive_line(session, actor, order, line, receipt, changes)
-            except ValidationError as refused:
-                for name, message in refused.errors.items():
-                    errors.setdefault(f"lines.{line.id}.{name}", message)
-        if errors:
-            raise ValidationError(errors)
-        self._audit_receipt(session, order, changes, reason)
-        after = line_quantities(session, lines)
-        complete = all(after[line.id][0] >= line.quantity for line in order.lines)
-        order.status = "received" if complete else "partial"
-        return order_detail(session, order)
-
-    def _receive_line(
-        self,
-        session: Session,
-        actor: Actor,
-        order: PurchaseOrder,
-        line: PurchaseOrderLine,
-        receipt: LineReceipt,
-        changes: _Receiving,
-    ) -> None:
-        if receipt.unit_cost is not None and receipt.unit_cost != line.unit_cost:
-            line.unit_cost = receipt.unit_cost
-            item = session.get(Item, line.item_id)
-            assert item is not None  # a foreign key
-            if item.cost_price != receipt.unit_cost:
-                changes.costs.append((item, item.cost_price, receipt.unit_cost))
-                item.cost_price = receipt.unit_cost
-            link = session.scalar(
-                select(ItemSupplier).where(
-                    ItemSupplier.item_id == item.id,
-                    ItemSupplier.supplier_id == order.supplier_id,
-                )
-            )
-            if link is not None:
-                link.cost_price = receipt.unit_cost
-        receive_units(
-            session,
-            self.ctx,
-            actor,
-            line.item_id,
-            receipt.quantity,
-            line.unit_cost,
-            order.location_id,
-            StockReference(LINE_REFERENCE, line.id),
-            receipt.lot,
-            receipt.serials,
-        )
-
-    def _audit_receipt(
-        self, session: Session, order: PurchaseOrder, changes: _Receiving, reason: str
-    ) -> None:
-        for item, before, after in changes.costs:
-            audit.record(
-                session,
-                self.ctx,
-                "item_price_changed",
-                "item",
-                str(item.id),
-                before={"cost_price": before},
-                after={"cost_price": after},
-                purchase_order=order.number,
-            )
-        if changes.over:
-            audit.record(
-                session,
-                self.ctx,
-                "purchase_over_received",
-                "purchase_order",
-                str(order.id),
-                number=order.number,
-                lines=changes.over,
-                reason=reason,
-            )
-
-    @staticmethod
-    def _received_on_line(session: Session, line_id: uuid.UUID, serial: str) -> bool:
-        return (
-            session.scalar(
-                select(StockMovement.id).where(
-                    StockMovement.reference_kind == LINE_REFERENCE,
-                    StockMovement.reference_id == line_id,
-                    StockMovement.kind == "receive",
-                    StockMovement.serial == serial,
-                )
-            )
-            is not None
-        )
 
     @staticmethod
     def _checked_notes(data: OrderInput) -> str:
@@ -778,16 +560,20 @@ class PurchaseOrderService:
             )
         return order
 
-    @staticmethod
-    def _line_of(order: PurchaseOrder, line_id: uuid.UUID) -> PurchaseOrderLine:
-        line = next((x for x in order.lines if x.id == line_id), None)
-        if line is None:
-            raise NotFound("This line is no longer on the order.")
-        return line
-
 
 def _station_paper(session: Session) -> str:
     """The sheet this station prints purchase orders on, so the emailed PDF matches."""
     stored = read_local(session, setting_key(DocumentKind.PURCHASE_ORDER))
     target = PrintTarget.from_json(stored) if stored is not None else PrintTarget()
     return paper_of(DocumentKind.PURCHASE_ORDER, target)
+
+
+__all__ = [
+    "DraftRequest",
+    "LineInput",
+    "LineReceipt",
+    "OrderInput",
+    "OverReceipt",
+    "PurchaseOrderService",
+    "ScannedReceipt",
+]
