@@ -44,12 +44,15 @@ def suggested_quantity(level: int, reorder_quantity: int, available: int) -> int
     return max(reorder_quantity, level - available + 1)
 
 
-def on_order(session: Session, item_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-    """Units per item still outstanding on orders that were sent (ordered or partial)."""
+def on_order(session: Session) -> dict[uuid.UUID, int]:
+    """Units per item still outstanding on orders that were sent (ordered or partial).
+
+    Reads every open line rather than filtering by item: a shop has a few hundred open
+    lines, while the items under their level can be tens of thousands (too many to bind)."""
     lines = session.execute(
         select(PurchaseOrderLine.id, PurchaseOrderLine.item_id, PurchaseOrderLine.quantity)
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.order_id)
-        .where(PurchaseOrder.status.in_(OPEN_STATUSES), PurchaseOrderLine.item_id.in_(item_ids))
+        .where(PurchaseOrder.status.in_(OPEN_STATUSES))
     ).all()
     received = line_quantities(session, (line.id for line in lines))
     coming: dict[uuid.UUID, int] = defaultdict(int)
@@ -62,8 +65,22 @@ def reorder_suggestions(session: Session) -> list[SuggestionGroup]:
     """Active stock items whose on hand is at or under their reorder level (above 0) once
     what is on open orders is counted; suppliers by name, the "no supplier" group last."""
     units = func.coalesce(ItemStock.on_hand, 0)
+    # Plain columns, not entities: thousands of rows may qualify, and building an ORM
+    # object per row would cost more than the query.
     candidates = session.execute(
-        select(Item, units, ItemSupplier, Supplier)
+        select(
+            Item.id,
+            Item.name,
+            Item.sku,
+            Item.reorder_level,
+            Item.reorder_quantity,
+            Item.cost_price,
+            units,
+            Supplier.id,
+            Supplier.name,
+            ItemSupplier.supplier_sku,
+            ItemSupplier.cost_price,
+        )
         .outerjoin(ItemStock, ItemStock.item_id == Item.id)
         .outerjoin(
             ItemSupplier, and_(ItemSupplier.item_id == Item.id, ItemSupplier.preferred.is_(True))
@@ -79,29 +96,30 @@ def reorder_suggestions(session: Session) -> list[SuggestionGroup]:
         )
         .order_by(Item.sort_name, Item.id)
     ).all()
-    coming = on_order(session, [row[0].id for row in candidates])
+    coming = on_order(session)
     groups: dict[uuid.UUID | None, list[Suggestion]] = defaultdict(list)
     names: dict[uuid.UUID | None, str] = {None: ""}
-    for item, held, link, supplier in candidates:
-        available = int(held) + coming.get(item.id, 0)
-        if available > item.reorder_level:
+    for row in candidates:
+        item_id, name, sku, level, reorder_quantity, item_cost, held = row[:7]
+        supplier_id, supplier_name, supplier_sku, supplier_cost = row[7:]
+        available = int(held) + coming.get(item_id, 0)
+        if available > level:
             continue
-        key = supplier.id if supplier is not None else None
-        if supplier is not None:
-            names[key] = supplier.name
-        cost = link.cost_price if supplier is not None and link.cost_price is not None else None
-        groups[key].append(
+        if supplier_id is not None:
+            names[supplier_id] = supplier_name
+        known = supplier_cost if supplier_id is not None else None
+        groups[supplier_id].append(
             Suggestion(
-                item_id=item.id,
-                item_name=item.name,
-                sku=item.sku,
+                item_id=item_id,
+                item_name=name,
+                sku=sku,
                 on_hand=int(held),
-                on_order=coming.get(item.id, 0),
-                reorder_level=item.reorder_level,
-                reorder_quantity=item.reorder_quantity,
-                quantity=suggested_quantity(item.reorder_level, item.reorder_quantity, available),
-                unit_cost=item.cost_price if cost is None else cost,
-                supplier_sku=link.supplier_sku if supplier is not None else "",
+                on_order=coming.get(item_id, 0),
+                reorder_level=level,
+                reorder_quantity=reorder_quantity,
+                quantity=suggested_quantity(level, reorder_quantity, available),
+                unit_cost=item_cost if known is None else known,
+                supplier_sku=supplier_sku if supplier_id is not None else "",
             )
         )
     order = sorted(groups, key=lambda key: (key is None, names[key].casefold()))
