@@ -391,4 +391,5 @@ class PurchaseOrderEditor(QDialog):
         self.message.setText(
             self.tr("Queued for %1; it is sent when online.").replace("%1", address)
         )
-        self._bus.publish(Changes(messages=True))
+        # Any news but the outbox's own wakes the sender, so the email leaves soon.
+        self._bus.publish(Changes(purchase_orders=frozenset({self.order.id})))

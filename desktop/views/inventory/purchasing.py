@@ -279,4 +279,5 @@ class PurchaseOrdersTab(QWidget):
             .replace("%1", chosen.number)
             .replace("%2", address)
         )
-        self._bus.publish(Changes(messages=True))
+        # Any news but the outbox's own wakes the sender, so the email leaves soon.
+        self._bus.publish(Changes(purchase_orders=frozenset({chosen.id})))

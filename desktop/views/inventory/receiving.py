@@ -347,7 +347,6 @@ class ReceiveDialog(QDialog):
     # -- more than ordered -------------------------------------------------------------------
 
     def _ask_reason(self, over: OverReceipt, retry: Callable[[str], None]) -> None:
-        names = {str(line.id): line.item_name for line in self.order.lines}
         self.over_text.setText(
             self.tr("More than ordered:")
             + "\n"
@@ -359,7 +358,6 @@ class ReceiveDialog(QDialog):
         self.over_reason.clear()
         self.over_panel.show()
         self.over_reason.setFocus()
-        self.message.setText(", ".join(names[str(i)] for i in over.line_ids))
 
     def accept_over_receipt(self) -> None:
         reason = self.over_reason.text().strip()
