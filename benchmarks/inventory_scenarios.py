@@ -118,9 +118,40 @@ def item_search_p95_ms(ctx: BenchContext) -> Measurement:
     )
 
 
+REORDER_SQL = (
+    "SELECT i.id, i.name, i.sku, i.reorder_level, i.reorder_quantity, i.cost_price, "
+    "coalesce(s.on_hand, 0), p.id, p.name, l.supplier_sku, l.cost_price FROM items i "
+    "LEFT JOIN item_stock s ON s.item_id = i.id "
+    "LEFT JOIN item_suppliers l ON l.item_id = i.id AND l.preferred = 1 "
+    "LEFT JOIN suppliers p ON p.id = l.supplier_id AND p.active = 1 "
+    "WHERE i.active = 1 AND i.kind = 'stock' AND i.reorder_level > 0 "
+    "AND coalesce(s.on_hand, 0) <= i.reorder_level ORDER BY i.sort_name, i.id"
+)
+OPEN_LINES_SQL = (
+    "SELECT l.id, l.item_id, l.quantity, (SELECT coalesce(sum(m.quantity), 0) "
+    "FROM stock_movements m WHERE m.reference_id = l.id AND m.kind = 'receive') "
+    "FROM purchase_order_lines l JOIN purchase_orders o ON o.id = l.order_id "
+    "WHERE o.status IN ('ordered', 'partial')"
+)
+
+
+def reorder_suggestions_ms(ctx: BenchContext) -> Measurement:
+    """Every item at or under its reorder level, netting open orders, by supplier."""
+    with ctx.plain_connection() as connection:
+        floor = median_ms(
+            lambda: (
+                connection.execute(REORDER_SQL).fetchall(),
+                connection.execute(OPEN_LINES_SQL).fetchall(),
+            ),
+            repeats=3,
+        )
+    return Measurement(median_ms(ctx.services.purchasing.suggestions, repeats=3), floor)
+
+
 SCENARIOS: dict[str, Callable[[BenchContext], Measurement]] = {
     "item_scan_p95_ms": item_scan_p95_ms,
     "item_on_hand_p95_ms": item_on_hand_p95_ms,
     "low_stock_list_ms": low_stock_list_ms,
     "item_search_p95_ms": item_search_p95_ms,
+    "reorder_suggestions_ms": reorder_suggestions_ms,
 }

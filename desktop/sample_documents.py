@@ -30,6 +30,7 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("device-label.pdf", DocumentKind.DEVICE_LABEL, "62x29"),
     Sample("item-labels.pdf", DocumentKind.ITEM_LABELS, "57x32"),
     Sample("item-labels-a4.pdf", DocumentKind.ITEM_LABELS, "a4"),
+    Sample("purchase-order.pdf", DocumentKind.PURCHASE_ORDER, "a4"),
 )
 # Items on the sample labels: three on the label roll, a full sheet of 3 x 8 on A4.
 LABELLED_ITEMS = {"57x32": (3, 1), "a4": (8, 3)}
@@ -128,7 +129,54 @@ def open_demo_ticket(services: Services) -> uuid.UUID:
     return ticket.id
 
 
-def sample_bytes(services: Services, ticket_id: uuid.UUID, sample: Sample) -> bytes:
+def open_demo_purchase_order(services: Services) -> uuid.UUID:
+    """A supplier of screens and batteries and an order sent to it; returns the order id."""
+    from datetime import date
+
+    from desktop.services.items import ItemInput
+    from desktop.services.purchasing import LineInput, OrderInput
+    from desktop.services.suppliers import SupplierInput
+
+    supplier = services.suppliers.create(
+        SupplierInput(
+            "Harbour Mobile Parts Ltd",
+            contact_name="Sam Okafor",
+            phone="+1 555 0142",
+            email="orders@harbourparts.example",
+            address="Unit 4, Dockside Trading Estate\nPortsmouth PO3 5LY",
+            terms="30 days net",
+            lead_time_days=3,
+        )
+    )
+    parts = [
+        ("iPhone 13 screen (OLED, soft)", "SCR-IP13-OLED", 8, 6400),
+        ("Samsung Galaxy S22 battery", "BAT-SGS22", 12, 1450),
+        ("USB-C charging port flex, Pixel 7", "FLX-PX7-USBC", 5, 890),
+        ("B-7000 adhesive 15 ml", "ADH-B7000-15", 10, 275),
+    ]
+    lines = []
+    for name, supplier_sku, quantity, cost in parts:
+        item = services.items.create(ItemInput(name, cost_price=cost, sell_price=cost * 2)).item
+        services.suppliers.link_item(supplier.id, item.id, supplier_sku, cost)
+        lines.append(LineInput(item.id, quantity))
+    draft = services.purchasing.create_draft(
+        OrderInput(
+            supplier.id,
+            expected_on=date.today() + timedelta(days=3),
+            notes="Please pack screens flat and mark the box fragile.",
+        ),
+        lines,
+    )
+    return services.purchasing.mark_ordered(draft.id).id
+
+
+@dataclass(frozen=True)
+class DemoRecords:
+    ticket_id: uuid.UUID
+    purchase_order_id: uuid.UUID
+
+
+def sample_bytes(services: Services, demo: DemoRecords, sample: Sample) -> bytes:
     if sample.kind is DocumentKind.ITEM_LABELS:
         from desktop.services.item_lists import ItemFilter
 
@@ -136,7 +184,9 @@ def sample_bytes(services: Services, ticket_id: uuid.UUID, sample: Sample) -> by
         rows = [r for r in services.item_lists.page(ItemFilter()) if r.kind == "stock"]
         requests = [(row.id, each) for row in rows[:items]]
         return services.printing.item_labels_job(requests, paper=sample.paper).pdf
-    job: PrintJob = services.printing.ticket_job(sample.kind, ticket_id, paper=sample.paper)
+    if sample.kind is DocumentKind.PURCHASE_ORDER:
+        return services.printing.purchase_order_job(demo.purchase_order_id, sample.paper).pdf
+    job: PrintJob = services.printing.ticket_job(sample.kind, demo.ticket_id, paper=sample.paper)
     if sample.part == "escpos":
         if job.escpos is None:
             raise ValueError(f"{sample.file_name}: {sample.paper} has no ESC/POS form")
@@ -151,10 +201,10 @@ def write_samples(directory: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="benchside-samples-") as temp:
         services = Services.open(Path(temp) / "benchside.db")
         try:
-            ticket_id = open_demo_ticket(services)
+            demo = DemoRecords(open_demo_ticket(services), open_demo_purchase_order(services))
             for sample in SAMPLES:
                 target = directory / sample.file_name
-                target.write_bytes(sample_bytes(services, ticket_id, sample))
+                target.write_bytes(sample_bytes(services, demo, sample))
                 written.append(target)
         finally:
             services.close()

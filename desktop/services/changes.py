@@ -18,6 +18,8 @@ class Changes:
     everything: bool = False  # after a restore
     items: frozenset[uuid.UUID] = field(default_factory=frozenset)
     stock: frozenset[uuid.UUID] = field(default_factory=frozenset)  # item ids whose stock moved
+    suppliers: bool = False
+    purchase_orders: frozenset[uuid.UUID] = field(default_factory=frozenset)
 
     def __or__(self, other: Changes) -> Changes:
         merged: dict[str, object] = {}

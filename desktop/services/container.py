@@ -26,11 +26,13 @@ from desktop.services.items import ItemService
 from desktop.services.message_sender import MessageSender
 from desktop.services.messages import MessageService
 from desktop.services.printing import PrintService
+from desktop.services.purchasing import PurchaseOrderService
 from desktop.services.scan_router import ScanRouter
 from desktop.services.scanner_settings import ScannerSettingsService
 from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
 from desktop.services.stock import StockService
+from desktop.services.suppliers import SupplierService
 from desktop.services.ticket_attachments import TicketAttachmentService
 from desktop.services.ticket_parts import TicketPartService
 from desktop.services.ticket_statuses import TicketStatusService
@@ -65,6 +67,8 @@ class Services:
     item_lists: ItemListService
     stock: StockService
     ticket_parts: TicketPartService
+    suppliers: SupplierService
+    purchasing: PurchaseOrderService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -113,6 +117,8 @@ class Services:
             item_lists=ItemListService(ctx),
             stock=StockService(ctx),
             ticket_parts=TicketPartService(ctx),
+            suppliers=SupplierService(ctx),
+            purchasing=PurchaseOrderService(ctx, items),
         )
 
     def close(self) -> None:

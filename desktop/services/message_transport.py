@@ -86,7 +86,9 @@ def build_email(config: MessagingConfig, email: OutgoingEmail) -> bytes:
             subtype=subtype or "octet-stream",
             filename=attachment.filename,
         )
-    return message.as_bytes()
+    # SMTP lines end in CRLF: smtplib sends bytes as they are, and servers refuse bare LF
+    # (a message past 1000 bytes then reads as one overlong line).
+    return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
 
 
 def send_email(
@@ -115,7 +117,10 @@ def send_email(
                 raise smtplib.SMTPRecipientsRefused({email.to: (code, reply)})
             on_handover()
             handed_over = True
-            smtp.data(data)
+            # smtplib returns, rather than raises, the server's verdict on the message.
+            code, reply = smtp.data(data)
+            if code != 250:
+                raise smtplib.SMTPDataError(code, reply)
             accepted = True
     except smtplib.SMTPRecipientsRefused as refused:
         code, reply = next(iter(refused.recipients.values()))

@@ -46,6 +46,7 @@ class DocumentKind(StrEnum):
     INVOICE = "invoice"
     ITEM_LABELS = "item_labels"
     REPORT = "report"
+    PURCHASE_ORDER = "purchase_order"
 
     @property
     def label(self) -> str:
@@ -56,6 +57,7 @@ class DocumentKind(StrEnum):
             DocumentKind.INVOICE: "Invoice",
             DocumentKind.ITEM_LABELS: "Item labels",
             DocumentKind.REPORT: "Report",
+            DocumentKind.PURCHASE_ORDER: "Purchase order",
         }[self]
 
     @property
@@ -326,6 +328,19 @@ class PrintService:
         with self.ctx.uow() as tx:
             labels = item_labels(tx.session, requests)
         return PrintJob(kind, "item-labels", item_labels_pdf(labels, chosen), None, chosen)
+
+    def purchase_order_job(self, order_id: uuid.UUID, paper: str | None = None) -> PrintJob:
+        """The purchase order on this station's paper for it (or on ``paper``). Raises
+        ``NotFound``."""
+        from desktop.services.documents.purchase_order import purchase_order_pdf
+        from desktop.services.purchase_orders import order_document
+
+        kind = DocumentKind.PURCHASE_ORDER
+        chosen = paper if paper in kind.papers else paper_of(kind, self.target(kind))
+        with self.ctx.uow() as tx:
+            document = order_document(tx.session, order_id)
+        pdf = purchase_order_pdf(document, Paper(chosen))
+        return PrintJob(kind, f"purchase-order-{document.number}", pdf, None, chosen)
 
     def test_job(self, kind: DocumentKind, target: PrintTarget) -> PrintJob:
         """A short test page for ``target`` on its paper."""

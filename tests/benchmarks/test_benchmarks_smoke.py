@@ -24,6 +24,7 @@ DATA_SCENARIOS = [
     "item_on_hand_p95_ms",
     "low_stock_list_ms",
     "item_search_p95_ms",
+    "reorder_suggestions_ms",
 ]
 TINY = SCALES["tiny"]
 

@@ -4,9 +4,10 @@ dates in the shop's language, and fitting text into a box."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from babel.dates import format_date, format_time, get_datetime_format
@@ -16,10 +17,14 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Image, Paragraph
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, Image, PageTemplate, Paragraph
 
 from desktop.services.documents.fonts import document_fonts
 from desktop.services.documents.paper import MM
+
+if TYPE_CHECKING:
+    from desktop.services.documents.tickets import ShopHeader
 
 INK = colors.HexColor("#1f2328")
 MUTED = colors.HexColor("#59636e")
@@ -123,3 +128,57 @@ def truncated(value: str, font: str, size: float, width: float) -> str:
     while value and stringWidth(value + "…", font, size) > width:
         value = value[:-1]
     return value.rstrip() + "…"
+
+
+def sheet_footer(shop: ShopHeader, margin: float) -> Callable[[Canvas, Any], None]:
+    """Draws the shop's name, contacts, address and the page number under each sheet."""
+    fonts = document_fonts()
+
+    def draw(canvas: Canvas, doc: Any) -> None:
+        canvas.saveState()
+        page_width = doc.pagesize[0]
+        canvas.setStrokeColor(RULE)
+        canvas.line(margin, 16 * MM, page_width - margin, 16 * MM)
+        canvas.setFillColor(MUTED)
+        canvas.setFont(fonts.bold, 8)
+        canvas.drawString(margin, 11 * MM, shop.name)
+        canvas.setFont(fonts.regular, 8)
+        canvas.drawString(margin, 7.5 * MM, shop.contacts)
+        address = " · ".join(line.strip() for line in shop.address.splitlines() if line.strip())
+        canvas.drawRightString(page_width - margin, 11 * MM, address)
+        canvas.drawRightString(page_width - margin, 7.5 * MM, f"Page {doc.page}")
+        canvas.restoreState()
+
+    return draw
+
+
+def build_pdf(
+    story: list[Flowable],
+    pagesize: tuple[float, float],
+    margins: tuple[float, float, float],
+    title: str,
+    author: str,
+    subject: str,
+    on_page: Callable[[Canvas, Any], None] | None = None,
+) -> bytes:
+    """Lay ``story`` out on pages of ``pagesize`` with (side, top, bottom) margins."""
+    side, top, bottom = margins
+    out = io.BytesIO()
+    doc = BaseDocTemplate(out, pagesize=pagesize, title=title, author=author, subject=subject)
+    frame = Frame(
+        side,
+        bottom,
+        pagesize[0] - 2 * side,
+        pagesize[1] - top - bottom,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    doc.addPageTemplates([PageTemplate("page", [frame], onPage=on_page or _no_decoration)])
+    doc.build(story)
+    return out.getvalue()
+
+
+def _no_decoration(canvas: Canvas, doc: Any) -> None:
+    return None

@@ -13,12 +13,9 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     HRFlowable,
     KeepTogether,
-    PageTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -202,27 +199,6 @@ def _sheet_header(data: ClaimReceipt, width: float, st: Styles) -> Table:
     return table
 
 
-def _footer(shop: ShopHeader, margin: float) -> Callable[[Canvas, Any], None]:
-    fonts = document_fonts()
-
-    def draw(canvas: Canvas, doc: Any) -> None:
-        canvas.saveState()
-        page_width = doc.pagesize[0]
-        canvas.setStrokeColor(pdfparts.RULE)
-        canvas.line(margin, 16 * MM, page_width - margin, 16 * MM)
-        canvas.setFillColor(pdfparts.MUTED)
-        canvas.setFont(fonts.bold, 8)
-        canvas.drawString(margin, 11 * MM, shop.name)
-        canvas.setFont(fonts.regular, 8)
-        canvas.drawString(margin, 7.5 * MM, shop.contacts)
-        address = " · ".join(line.strip() for line in shop.address.splitlines() if line.strip())
-        canvas.drawRightString(page_width - margin, 11 * MM, address)
-        canvas.drawRightString(page_width - margin, 7.5 * MM, f"Page {doc.page}")
-        canvas.restoreState()
-
-    return draw
-
-
 def _build(
     data: ClaimReceipt,
     story: list[Flowable],
@@ -230,33 +206,8 @@ def _build(
     margins: tuple[float, float, float],
     on_page: Callable[[Canvas, Any], None] | None = None,
 ) -> bytes:
-    """Lay ``story`` out on pages of ``pagesize`` with (side, top, bottom) margins."""
-    side, top, bottom = margins
-    out = io.BytesIO()
-    doc = BaseDocTemplate(
-        out,
-        pagesize=pagesize,
-        title=f"{TITLE} {data.ticket_number}",
-        author=data.shop.name,
-        subject=TITLE,
-    )
-    frame = Frame(
-        side,
-        bottom,
-        pagesize[0] - 2 * side,
-        pagesize[1] - top - bottom,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-    )
-    doc.addPageTemplates([PageTemplate("page", [frame], onPage=on_page or _no_decoration)])
-    doc.build(story)
-    return out.getvalue()
-
-
-def _no_decoration(canvas: Canvas, doc: Any) -> None:
-    return None
+    title = f"{TITLE} {data.ticket_number}"
+    return pdfparts.build_pdf(story, pagesize, margins, title, data.shop.name, TITLE, on_page)
 
 
 def _sheet_pdf(data: ClaimReceipt, paper: Paper) -> bytes:
@@ -265,7 +216,9 @@ def _sheet_pdf(data: ClaimReceipt, paper: Paper) -> bytes:
     width = pagesize[0] - 2 * margin
     st = pdfparts.styles()
     story: list[Flowable] = [_sheet_header(data, width, st), _rule(), *_body(data, width, st)]
-    return _build(data, story, pagesize, (margin, 14 * MM, 22 * MM), _footer(data.shop, margin))
+    return _build(
+        data, story, pagesize, (margin, 14 * MM, 22 * MM), pdfparts.sheet_footer(data.shop, margin)
+    )
 
 
 def _centered(flowable: Flowable) -> Flowable:

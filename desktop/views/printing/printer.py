@@ -64,6 +64,24 @@ class DocumentPrinter(QObject):
             owner=self,
         )
 
+    def print_purchase_order(self, order_id: uuid.UUID) -> None:
+        """Render the purchase order for this station's printer and print it."""
+        self._tasks.run(
+            lambda: self._services.printing.purchase_order_job(order_id),
+            self.print_job,
+            self._on_render_failed,
+            owner=self,
+        )
+
+    def preview_purchase_order(self, order_id: uuid.UUID) -> None:
+        """Render the purchase order on this station's paper and show it on screen."""
+        self._tasks.run(
+            lambda: self._services.printing.purchase_order_job(order_id),
+            self.preview,
+            self._on_render_failed,
+            owner=self,
+        )
+
     def print_job(self, job: PrintJob, target: PrintTarget | None = None) -> None:
         """Send a rendered job to ``target`` (default: the station's target of its kind)."""
         chosen = target if target is not None else self._services.printing.target(job.kind)

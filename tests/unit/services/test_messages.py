@@ -481,3 +481,24 @@ def test_a_status_templates_are_saved_together_or_not_at_all(messaging: Services
         )
     assert set(refused.value.errors) == {"sms.body"}
     assert messaging.messages.templates(ready_id) == before
+
+
+def test_a_large_attachment_arrives_whole(messaging: Services, smtp: SmtpServer) -> None:
+    # Past 1000 bytes the message must leave with CRLF line ends, or a strict server
+    # reads it as one overlong line and refuses it.
+    pdf = bytes(range(256)) * 400
+    with messaging.ctx.uow() as tx:
+        enqueue_email(
+            tx.session,
+            messaging.ctx,
+            to="rina@example.com",
+            subject="Invoice INV-A-000124",
+            body="Your invoice is attached.\nThank you.",
+            dedupe_key="invoice:INV-A-000124:email:1",
+            attachments=[OutgoingAttachment("INV-A-000124.pdf", "application/pdf", pdf)],
+        )
+        tx.commit()
+    assert sender(messaging).send_due().sent == 1
+    [received] = smtp.inbox
+    [attachment] = list(received.message.iter_attachments())
+    assert attachment.get_content() == pdf
