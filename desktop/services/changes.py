@@ -18,6 +18,7 @@ class Changes:
     everything: bool = False  # after a restore
     items: frozenset[uuid.UUID] = field(default_factory=frozenset)
     stock: frozenset[uuid.UUID] = field(default_factory=frozenset)  # item ids whose stock moved
+    stock_counts: frozenset[uuid.UUID] = field(default_factory=frozenset)
 
     def __or__(self, other: Changes) -> Changes:
         merged: dict[str, object] = {}

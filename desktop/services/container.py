@@ -30,6 +30,7 @@ from desktop.services.scanner_settings import ScannerSettingsService
 from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
 from desktop.services.stock import StockService
+from desktop.services.stock_counts import StockCountService
 from desktop.services.ticket_attachments import TicketAttachmentService
 from desktop.services.ticket_statuses import TicketStatusService
 from desktop.services.ticket_work import TicketWorkService
@@ -61,6 +62,7 @@ class Services:
     message_sender: MessageSender
     items: ItemService
     stock: StockService
+    counts: StockCountService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -107,6 +109,7 @@ class Services:
             message_sender=MessageSender(ctx),
             items=items,
             stock=StockService(ctx),
+            counts=StockCountService(ctx),
         )
 
     def close(self) -> None:
