@@ -21,6 +21,8 @@ from desktop.services.database import (
     upgrade_needed,
 )
 from desktop.services.devices import DeviceService
+from desktop.services.item_export import ItemExportService
+from desktop.services.item_import import ItemImportService
 from desktop.services.items import ItemService
 from desktop.services.message_sender import MessageSender
 from desktop.services.messages import MessageService
@@ -63,6 +65,8 @@ class Services:
     items: ItemService
     stock: StockService
     counts: StockCountService
+    item_import: ItemImportService
+    item_export: ItemExportService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -110,6 +114,8 @@ class Services:
             items=items,
             stock=StockService(ctx),
             counts=StockCountService(ctx),
+            item_import=ItemImportService(ctx),
+            item_export=ItemExportService(ctx),
         )
 
     def close(self) -> None:
