@@ -1,0 +1,1 @@
+"""Inventory screens: items, suppliers, purchase orders and stock counts."""
