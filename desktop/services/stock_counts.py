@@ -469,6 +469,10 @@ class StockCountService:
             .where(StockCountLine.count_id == count.id, StockCountLine.counted.is_not(None))
             .order_by(StockCountLine.item_id)
         ).all()
+        # Load the items at once: record_movement then finds each in the session.
+        item_ids = [line.item_id for line in lines]
+        for start in range(0, len(item_ids), 500):
+            session.scalars(select(Item).where(Item.id.in_(item_ids[start : start + 500]))).all()
         reference = StockReference("stock_count", count.id)
         moved: dict[uuid.UUID, int] = {}
         for line in lines:
