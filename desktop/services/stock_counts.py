@@ -469,10 +469,13 @@ class StockCountService:
             .where(StockCountLine.count_id == count.id, StockCountLine.counted.is_not(None))
             .order_by(StockCountLine.item_id)
         ).all()
-        # Load the items at once: record_movement then finds each in the session.
+        # Load the items and the location at once, and hold them (the session keeps only
+        # weak references): record_movement then finds each in the session, not the file.
         item_ids = [line.item_id for line in lines]
+        held: list[object] = [session.get(StockLocation, count.location_id)]
         for start in range(0, len(item_ids), 500):
-            session.scalars(select(Item).where(Item.id.in_(item_ids[start : start + 500]))).all()
+            chunk = item_ids[start : start + 500]
+            held.extend(session.scalars(select(Item).where(Item.id.in_(chunk))))
         reference = StockReference("stock_count", count.id)
         moved: dict[uuid.UUID, int] = {}
         for line in lines:

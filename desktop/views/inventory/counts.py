@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -152,8 +151,11 @@ class CountSession(QWidget):
         self.lines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.lines.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.totals = QLabel()
-        self.quantity = QSpinBox()
-        self.quantity.setRange(0, MAX_QUANTITY)
+        # A plain field, not a spin box: a scan that lands in it is taken back out whole.
+        self.quantity = QLineEdit()
+        self.quantity.setPlaceholderText(self.tr("units"))
+        self.quantity.setMaximumWidth(120)
+        self.quantity.returnPressed.connect(self._on_set_button_clicked)
         self.set_button = QPushButton(self.tr("Set counted"))
         self.set_button.clicked.connect(self._on_set_button_clicked)
         self.uncounted_as_zero = QCheckBox(self.tr("Treat not counted as zero"))
@@ -204,7 +206,15 @@ class CountSession(QWidget):
             self.message.setText(self.tr("Choose the item in the list first."))
             return
         item_id = cell.data(Qt.ItemDataRole.UserRole)
-        units = self.quantity.value()
+        text = self.quantity.text().strip()
+        if not text.isdigit() or int(text) > MAX_QUANTITY:
+            self.message.setText(
+                self.tr("Type the units found: a whole number up to {most:,}.").format(
+                    most=MAX_QUANTITY
+                )
+            )
+            return
+        units = int(text)
         self._tasks.run(
             lambda: self._services.counts.set_counted(self.count_id, item_id, units),
             self._on_counted,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from desktop.services.items import ItemInput
 from desktop.services.stock_counts import CountScope
 from desktop.views.inventory.counts import StartCountDialog, StockCountsTab
+from desktop.views.scanning import ScanDetector
 from tests.conftest import gui_sign_in_as
 
 SCREEN_EAN = "4006381333931"
@@ -48,7 +50,10 @@ def test_each_scan_counts_one_unit_and_approval_posts_the_difference(
     assert "No item has the barcode" in session.message.text()
 
     session.lines.selectRow(0)
-    session.quantity.setValue(4)
+    qtbot.keyClicks(session.quantity, "lots")
+    qtbot.mouseClick(session.set_button, Qt.MouseButton.LeftButton)
+    assert "whole number" in session.message.text()
+    session.quantity.setText("4")
     qtbot.mouseClick(session.set_button, Qt.MouseButton.LeftButton)
     assert session.lines.item(0, 4).text() == "4"
 
@@ -90,3 +95,51 @@ def test_the_start_dialog_starts_a_count_of_a_category(qtbot, shop_services) -> 
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     assert dialog.started is not None
     assert shop_services.counts.get(dialog.started).scope == "Category: screens"
+
+
+class _ScannerClock:
+    """Key gaps of a real scanner: 5 to 20 ms, never quite even."""
+
+    def __init__(self) -> None:
+        self.now, self.steps, self.index = 0.0, (0.005, 0.012, 0.02, 0.008), 0
+
+    def __call__(self) -> float:
+        self.now += self.steps[self.index % len(self.steps)]
+        self.index += 1
+        return self.now
+
+
+def _scan(window, code: str) -> None:
+    for char in code:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            key = QKeyEvent(kind, ord(char.upper()), Qt.KeyboardModifier.NoModifier, char)
+            QApplication.sendEvent(window, key)
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        enter = QKeyEvent(kind, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r")
+        QApplication.sendEvent(window, enter)
+
+
+def test_scanner_keys_count_even_with_the_focus_in_the_quantity_field(
+    qtbot, shop_services, bus, tasks
+) -> None:
+    item = _stocked(shop_services, "iPhone 12 screen", SCREEN_EAN, 5)
+    count = shop_services.counts.start()
+    tab = _tab(qtbot, shop_services, bus, tasks)
+    session = tab.open_count(count.id)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.activateWindow()
+    session.quantity.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is session.quantity)
+    detector = ScanDetector(
+        lambda code: tab.take_scan(shop_services.scans.resolve(code)), clock=_ScannerClock()
+    )
+    QApplication.instance().installEventFilter(detector)
+    try:
+        _scan(tab.windowHandle(), SCREEN_EAN)
+        _scan(tab.windowHandle(), SCREEN_EAN)
+    finally:
+        QApplication.instance().removeEventFilter(detector)
+    assert session.quantity.text() == ""  # the digits did not stay in the field
+    [line] = shop_services.counts.sheet(count.id).counted
+    assert (line.item_id, line.counted, line.expected) == (item.id, 2, 5)
