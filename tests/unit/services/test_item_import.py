@@ -3,6 +3,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import time
 from pathlib import Path
 
@@ -271,8 +272,14 @@ def test_a_hundred_thousand_rows_import_in_one_transaction(shop: Services, tmp_p
     with shop.ctx.uow() as tx:
         before = tx.session.scalar(select(func.count(func.distinct(OutboxEntry.txn_id))))
     started = time.perf_counter()
-    report = shop.item_import.import_items(table, suggested_mapping(table.headers))
+    steps: list[tuple[int, int]] = []
+    report = shop.item_import.import_items(
+        table,
+        suggested_mapping(table.headers),
+        progress=lambda done, total: steps.append((done, total)),
+    )
     elapsed = time.perf_counter() - started
+    assert len(steps) > 10 and steps == sorted(steps) and steps[-1] == (100_000, 100_000)
     assert (report.created, report.rejected) == (100_000, ())
     assert shop.items.count() == 100_000
     assert elapsed < 120
@@ -287,3 +294,27 @@ def test_utf16_with_bom_from_excel_unicode_text(tmp_path: Path) -> None:
     path = tmp_path / "unicode.txt"
     path.write_bytes(codecs.BOM_UTF16_LE + "Name\tPrice\nÉcran\t1\n".encode("utf-16-le"))
     assert read_table(path).rows == (("Écran", "1"),)
+
+
+def test_imported_rows_reach_the_outbox_as_the_item_form_would_write_them(
+    shop: Services, tmp_path: Path
+) -> None:
+    by_form = shop.items.create(ItemInput("Form item", barcodes=["4006381333931"])).item
+    table = read_table(_csv(tmp_path / "a.csv", [["Name", "EAN"], ["File item", "5901234123457"]]))
+    shop.item_import.import_items(table, suggested_mapping(table.headers))
+    by_file = shop.items.find_by_barcode("5901234123457")
+    assert by_file is not None
+    with shop.ctx.uow() as tx:
+        entries = {
+            (row_id, table_name): json.loads(fields)
+            for row_id, table_name, fields in tx.session.execute(
+                select(OutboxEntry.row_id, OutboxEntry.table_name, OutboxEntry.fields).where(
+                    OutboxEntry.table_name.in_(["items", "item_barcodes"])
+                )
+            )
+        }
+    form_item, file_item = entries[(by_form.id, "items")], entries[(by_file.id, "items")]
+    assert set(form_item) == set(file_item)
+    assert file_item["name"] == "File item" and file_item["id"] == str(by_file.id)
+    barcode_fields = [f for (_, t), f in entries.items() if t == "item_barcodes"]
+    assert len(barcode_fields) == 2 and set(barcode_fields[0]) == set(barcode_fields[1])
