@@ -209,7 +209,7 @@ class ItemImportService:
             updates = [r for r in checked if r.check.action == "update"]
             self._insert(session, new, options, actor.user_id)
             report(total * 9 // 10, total)
-            self._update(session, updates)
+            self._update(session, updates, {m for m in mapping if m in _UPDATED})
             created, updated = len(new), len(updates)
             rejected = tuple(r.check for r in checked if r.check.action == "reject")
             skipped = sum(1 for r in checked if r.check.action == "skip")
@@ -389,9 +389,10 @@ class ItemImportService:
         ]
         _bulk(session, StockMovement, movements)
 
-    def _update(self, session: Session, rows: list[_Row]) -> None:
-        """Existing items take the values of the file's mapped columns and any new barcode;
-        price changes go to the audit log as the item form's do."""
+    def _update(self, session: Session, rows: list[_Row], mapped: set[str]) -> None:
+        """Existing items take the values of the file's ``mapped`` columns (the others stay
+        as they are) and any new barcode; price changes go to the audit log as the item
+        form's do."""
         by_id = {r.existing: r for r in rows}
         for chunk in _chunks(list(by_id), CHUNK):
             for item in session.scalars(select(Item).where(Item.id.in_(chunk))):
@@ -399,12 +400,10 @@ class ItemImportService:
                 changed = {
                     n: (getattr(item, n), row.values[n])
                     for n in ("cost_price", "sell_price")
-                    if n in row.values and getattr(item, n) != row.values[n]
+                    if n in mapped and getattr(item, n) != row.values[n]
                 }
-                for name, value in row.values.items():
-                    if name in row.check.errors or name not in _UPDATED:
-                        continue
-                    setattr(item, name, value)
+                for name in mapped:
+                    setattr(item, name, row.values[name])
                 item.sort_name = item.name.casefold()
                 have = {b.code for b in item.barcodes}
                 item.barcodes.extend(

@@ -210,7 +210,8 @@ class StockCountService:
         Raises ``ValidationError`` (unknown code, a service, an item outside the count, a
         closed count), ``NotFound``, ``PermissionDenied``."""
         self.ctx.require(Permission.RECEIVE_STOCK)
-        cleaned = barcodes.normalized(code)[: barcodes.MAX_LENGTH + 1]
+        # A paste of a whole page is cut first: it is refused either way.
+        cleaned = barcodes.normalized(code[: barcodes.MAX_LENGTH * 4])
         if not cleaned or len(cleaned) > barcodes.MAX_LENGTH:
             raise ValidationError({"code": "This is not a barcode."})
         with self.ctx.uow() as tx:

@@ -162,7 +162,9 @@ def test_bad_rows_are_refused_with_reasons_and_written_to_a_rejected_file(
 def test_rows_for_existing_skus_are_skipped_or_update_the_item(
     shop: Services, tmp_path: Path
 ) -> None:
-    old = shop.items.create(ItemInput("Old name", sku="S-1", sell_price=100)).item
+    old = shop.items.create(
+        ItemInput("Old name", sku="S-1", sell_price=100, category="Screens", cost_price=40)
+    ).item
     path = _csv(tmp_path / "items.csv", [["Name", "SKU", "Price"], ["New name", "s-1", "2.50"]])
     table = read_table(path)
     mapping = suggested_mapping(table.headers)
@@ -173,6 +175,7 @@ def test_rows_for_existing_skus_are_skipped_or_update_the_item(
     assert updated.updated == 1
     item = shop.items.get(old.id)
     assert (item.name, item.sell_price) == ("New name", 250)
+    assert (item.category, item.cost_price) == ("Screens", 40)  # not in the file: kept
     assert shop.audit.recent(action="item_price_changed")[0].details["after"] == {"sell_price": 250}
 
 
