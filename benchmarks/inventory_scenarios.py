@@ -1,12 +1,21 @@
 """Inventory scenarios: a scanned barcode to its item, on-hand of one item, the low-stock
-list, and item search while typing; each beside the same statements in plain sqlite3."""
+list, and item search while typing; each beside the same statements in plain sqlite3.
+Posting a stock count and importing items write, so they run on a fresh shop of their own
+in a temporary folder: the cached dataset stays as generated and every run starts alike."""
 
 from __future__ import annotations
 
+import csv
 import random
+import sqlite3
+import tempfile
+import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from benchmarks.generate import OWNER_PASSWORD, OWNER_USERNAME, create_schema_and_shop
 from benchmarks.scenarios import (
     SEARCH_LIMIT,
     BenchContext,
@@ -15,6 +24,9 @@ from benchmarks.scenarios import (
     median_ms,
     p95,
 )
+
+if TYPE_CHECKING:
+    from desktop.services.container import Services
 
 SAMPLES = 200
 
@@ -148,10 +160,121 @@ def reorder_suggestions_ms(ctx: BenchContext) -> Measurement:
     return Measurement(median_ms(ctx.services.purchasing.suggestions, repeats=3), floor)
 
 
+COUNT_LINES = 500
+IMPORT_ROWS = 50_000
+
+
+def _fresh_shop(folder: Path) -> Services:
+    from desktop.services.container import Services
+
+    path = folder / "shop.db"
+    create_schema_and_shop(path)
+    services = Services.open(path)
+    services.accounts.login(OWNER_USERNAME, OWNER_PASSWORD)
+    return services
+
+
+def _floor_movements(path: Path, rows: int) -> float:
+    """Plain sqlite3: ``rows`` inserts into stock_movements in one transaction, rolled back."""
+    connection = sqlite3.connect(path)
+    try:
+        item_ids = [r[0] for r in connection.execute("SELECT id FROM items LIMIT ?", (rows,))]
+        location = connection.execute("SELECT id FROM stock_locations LIMIT 1").fetchone()[0]
+        values = [
+            (uuid.uuid4().hex, item_ids[n % len(item_ids)], location, 1, "count", "2026-01-01")
+            for n in range(rows)
+        ]
+        started = time.perf_counter()
+        connection.executemany(
+            "INSERT INTO stock_movements (id, item_id, location_id, quantity, kind, at, "
+            "reason, reference_kind, station_code, serial) "
+            "VALUES (?, ?, ?, ?, ?, ?, '', '', 'A', '')",
+            values,
+        )
+        elapsed = (time.perf_counter() - started) * 1000
+        connection.rollback()
+        return elapsed
+    finally:
+        connection.close()
+
+
+def count_post_500_ms(ctx: BenchContext) -> Measurement:
+    """Approving a count of 500 items, every one off by a unit: 500 count movements."""
+    from desktop.services.items import ItemInput
+    from desktop.services.stock_counts import CountScope
+
+    with tempfile.TemporaryDirectory() as folder:
+        services = _fresh_shop(Path(folder))
+        try:
+            ids = [
+                services.items.create(ItemInput(f"Part {n}", category="Counted")).item.id
+                for n in range(COUNT_LINES)
+            ]
+            for item_id in ids:
+                services.stock.receive(item_id, 3, 100)
+            count = services.counts.start(scope=CountScope(category="Counted"))
+            for item_id in ids:
+                services.counts.set_counted(count.id, item_id, 2)
+            started = time.perf_counter()
+            services.counts.approve(count.id)
+            value = (time.perf_counter() - started) * 1000
+        finally:
+            services.close()
+        floor = _floor_movements(Path(folder) / "shop.db", COUNT_LINES)
+    return Measurement(value, floor)
+
+
+def import_50k_csv_ms(ctx: BenchContext) -> Measurement:
+    """Reading and importing a 50,000-row CSV into an empty shop, against the same rows
+    inserted by plain sqlite3 (items only, one transaction)."""
+    from desktop.services.item_import import suggested_mapping
+    from desktop.services.spreadsheets import read_table
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "items.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["Name", "SKU", "Barcode", "Category", "Cost", "Price", "Stock"])
+            writer.writerows(
+                [f"Part {n} screen", f"P-{n}", "", "Screens", "1.00", "2.50", str(n % 3)]
+                for n in range(IMPORT_ROWS)
+            )
+        services = _fresh_shop(Path(folder))
+        try:
+            started = time.perf_counter()
+            table = read_table(path)
+            services.item_import.import_items(table, suggested_mapping(table.headers))
+            value = (time.perf_counter() - started) * 1000
+        finally:
+            services.close()
+        floor_path = Path(folder) / "floor.db"
+        create_schema_and_shop(floor_path)
+        connection = sqlite3.connect(floor_path)
+        try:
+            started = time.perf_counter()
+            with path.open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.reader(handle))[1:]
+            connection.executemany(
+                "INSERT INTO items (id, name, sku, kind, category, brand, cost_price, "
+                "sell_price, tax_class, low_stock_threshold, reorder_level, reorder_quantity, "
+                "bin_location, track_expiry, serialized, active, notes, compatible_models, "
+                "sort_name, created_at, updated_at) VALUES (?, ?, ?, 'stock', ?, '', 100, 250, "
+                "'standard', 0, 0, 0, '', 0, 0, 1, '', '', ?, '2026-01-01', '2026-01-01')",
+                [(uuid.uuid4().hex, r[0], r[1], r[3], r[0].casefold()) for r in rows],
+            )
+            connection.commit()
+            floor = (time.perf_counter() - started) * 1000
+        finally:
+            connection.close()
+    return Measurement(value, floor)
+
+
 SCENARIOS: dict[str, Callable[[BenchContext], Measurement]] = {
     "item_scan_p95_ms": item_scan_p95_ms,
     "item_on_hand_p95_ms": item_on_hand_p95_ms,
     "low_stock_list_ms": low_stock_list_ms,
     "item_search_p95_ms": item_search_p95_ms,
     "reorder_suggestions_ms": reorder_suggestions_ms,
+    "count_post_500_ms": count_post_500_ms,
+    "import_50k_csv_ms": import_50k_csv_ms,
 }

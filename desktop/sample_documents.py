@@ -130,10 +130,10 @@ def open_demo_ticket(services: Services) -> uuid.UUID:
 
 
 def open_demo_purchase_order(services: Services) -> uuid.UUID:
-    """A supplier of screens and batteries and an order sent to it; returns the order id."""
+    """A supplier of parts and an order sent to it for the demo parts running low; returns
+    the order id."""
     from datetime import date
 
-    from desktop.services.items import ItemInput
     from desktop.services.purchasing import LineInput, OrderInput
     from desktop.services.suppliers import SupplierInput
 
@@ -148,17 +148,13 @@ def open_demo_purchase_order(services: Services) -> uuid.UUID:
             lead_time_days=3,
         )
     )
-    parts = [
-        ("iPhone 13 screen (OLED, soft)", "SCR-IP13-OLED", 8, 6400),
-        ("Samsung Galaxy S22 battery", "BAT-SGS22", 12, 1450),
-        ("USB-C charging port flex, Pixel 7", "FLX-PX7-USBC", 5, 890),
-        ("B-7000 adhesive 15 ml", "ADH-B7000-15", 10, 275),
-    ]
+    # The demo shop's parts that are running low, as a shop would reorder them.
     lines = []
-    for name, supplier_sku, quantity, cost in parts:
-        item = services.items.create(ItemInput(name, cost_price=cost, sell_price=cost * 2)).item
-        services.suppliers.link_item(supplier.id, item.id, supplier_sku, cost)
-        lines.append(LineInput(item.id, quantity))
+    for part in services.stock.low_stock(limit=4):
+        item = services.items.get(part.item_id)
+        supplier_sku = "HMP-" + item.sku.rsplit("-", 1)[-1]
+        services.suppliers.link_item(supplier.id, item.id, supplier_sku, item.cost_price)
+        lines.append(LineInput(item.id, max(part.reorder_quantity, 5)))
     draft = services.purchasing.create_draft(
         OrderInput(
             supplier.id,

@@ -20,6 +20,7 @@ class Changes:
     stock: frozenset[uuid.UUID] = field(default_factory=frozenset)  # item ids whose stock moved
     suppliers: bool = False
     purchase_orders: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    stock_counts: frozenset[uuid.UUID] = field(default_factory=frozenset)
 
     def __or__(self, other: Changes) -> Changes:
         merged: dict[str, object] = {}

@@ -21,6 +21,8 @@ from desktop.services.database import (
     upgrade_needed,
 )
 from desktop.services.devices import DeviceService
+from desktop.services.item_export import ItemExportService
+from desktop.services.item_import import ItemImportService
 from desktop.services.item_lists import ItemListService
 from desktop.services.items import ItemService
 from desktop.services.message_sender import MessageSender
@@ -32,6 +34,7 @@ from desktop.services.scanner_settings import ScannerSettingsService
 from desktop.services.setup import STATION_KEY, SetupService
 from desktop.services.shop import ShopService
 from desktop.services.stock import StockService
+from desktop.services.stock_counts import StockCountService
 from desktop.services.suppliers import SupplierService
 from desktop.services.ticket_attachments import TicketAttachmentService
 from desktop.services.ticket_parts import TicketPartService
@@ -69,6 +72,9 @@ class Services:
     ticket_parts: TicketPartService
     suppliers: SupplierService
     purchasing: PurchaseOrderService
+    counts: StockCountService
+    item_import: ItemImportService
+    item_export: ItemExportService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -119,6 +125,9 @@ class Services:
             ticket_parts=TicketPartService(ctx),
             suppliers=SupplierService(ctx),
             purchasing=PurchaseOrderService(ctx, items),
+            counts=StockCountService(ctx),
+            item_import=ItemImportService(ctx),
+            item_export=ItemExportService(ctx),
         )
 
     def close(self) -> None:

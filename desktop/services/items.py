@@ -148,7 +148,7 @@ def normalized_sku(value: str) -> str:
     return clean_line(value).upper()
 
 
-def _checked(data: ItemInput) -> tuple[dict[str, object], list[str], dict[str, str]]:
+def checked_item(data: ItemInput) -> tuple[dict[str, object], list[str], dict[str, str]]:
     """Field values, normalised barcodes and warnings; raises ``ValidationError``."""
     check = FieldChecker()
     values: dict[str, object] = {
@@ -211,7 +211,7 @@ class ItemService:
         EAN/UPC check digit), ``PermissionDenied``.
         """
         self.ctx.require(Permission.EDIT_ITEMS)
-        values, codes, warnings = _checked(data)
+        values, codes, warnings = checked_item(data)
         with self.ctx.uow() as tx:
             if not values["sku"]:
                 values["sku"] = self._free_sku(tx.session)
@@ -229,7 +229,7 @@ class ItemService:
         Raises ``ValidationError``, ``NotFound``, ``PermissionDenied``.
         """
         self.ctx.require(Permission.EDIT_ITEMS)
-        values, codes, warnings = _checked(data)
+        values, codes, warnings = checked_item(data)
         with self.ctx.uow() as tx:
             item = self._item(tx.session, item_id)
             if not values["sku"]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -95,6 +96,40 @@ def _capture(connection: Connection, obj: Syncable, op: str, fields: dict[str, A
             insert(Tombstone).prefix_with("OR REPLACE"),
             {"table_name": table, "row_id": obj.id, "hlc": hlc, "deleted_at": utc_now()},
         )
+
+
+def capture_bulk_inserts(session: Session, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Outbox entries for rows inserted with one Core ``executemany`` (an import), where
+    no mapper event fires: the same entries a flush of those objects would write. Each
+    row must hold every column of its table, by column name."""
+    clock: HybridLogicalClock | None = session.info.get(CLOCK_KEY)
+    if clock is None or not rows:
+        return
+    txn_id = session.info.setdefault(TXN_KEY, new_id())
+    user_id = session.info.get(USER_KEY)
+    now = utc_now()
+    session.execute(
+        insert(OutboxEntry.__table__),  # type: ignore[arg-type]  # Core: no ORM bulk path
+        [
+            {
+                "change_id": new_id(),
+                "txn_id": txn_id,
+                "table_name": table,
+                "row_id": row["id"],
+                "op": "insert",
+                "fields": json.dumps(
+                    {k: wire_value(v) for k, v in row.items()}, sort_keys=True, ensure_ascii=False
+                ),
+                "hlc": clock.now(),
+                "station_code": clock.station,
+                "user_id": user_id,
+                "created_at": now,
+                "status": "pending",
+                "error": "",
+            }
+            for row in rows
+        ],
+    )
 
 
 def _after_insert(mapper: Mapper[Any], connection: Connection, obj: Syncable) -> None:

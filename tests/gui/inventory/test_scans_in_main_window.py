@@ -73,3 +73,29 @@ def test_dashboard_lists_low_negative_and_expiring_stock(
     assert window.current_page_name() == "inventory"
     assert window.page("inventory").items.current_id == catalog["battery"].id  # type: ignore[attr-defined]
     window.close()
+
+
+def test_the_inventory_hosts_orders_suppliers_and_counts_and_an_open_count_takes_scans(
+    qtbot, shop_services, bus, tasks, gui_paths
+) -> None:
+    catalog = add_catalog(shop_services)
+    window = _window(qtbot, shop_services, bus, tasks, gui_paths)
+    page = window.show_page("inventory")
+    titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]  # type: ignore[attr-defined]
+    assert titles == [
+        "Items",
+        "Low stock and expiring",
+        "Purchase orders",
+        "Suppliers",
+        "Stock counts",
+    ]
+    count = shop_services.counts.start()
+    page.tabs.setCurrentWidget(page.counts)  # type: ignore[attr-defined]
+    page.counts.open_count(count.id)  # type: ignore[attr-defined]
+    page.tabs.tabBar().setFocus()  # type: ignore[attr-defined]
+    assert window.route_scan(SCREEN_EAN)
+    assert window.route_scan(SCREEN_EAN)
+    [line] = shop_services.counts.sheet(count.id).counted
+    assert (line.item_id, line.counted) == (catalog["screen"].id, 2)
+    assert page.tabs.currentWidget() is page.counts  # type: ignore[attr-defined]
+    window.close()
