@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import (
@@ -14,10 +13,8 @@ from PySide6.QtCore import (
 
 from desktop.services.changes import Changes
 from desktop.services.customers import CustomerService, CustomerSummary
+from desktop.views.itemmodels.blocks import BLOCK_SIZE, Blocks, Reader
 from desktop.views.itemmodels.readonly import ModelIndex, ReadOnlyTableModel
-
-BLOCK_SIZE = 200
-MAX_BLOCKS = 50
 
 
 class CustomerTableModel(ReadOnlyTableModel):
@@ -34,10 +31,8 @@ class CustomerTableModel(ReadOnlyTableModel):
         super().__init__((), parent)
         self._customers = customers
         self._query = ""
-        self._total = 0
-        self._blocks: OrderedDict[int, list[CustomerSummary]] = OrderedDict()
+        self._blocks: Blocks[CustomerSummary] = Blocks(self._reader(""))
         self._headers = (self.tr("Name"), self.tr("Company"), self.tr("Phone"), self.tr("Email"))
-        self.fetches = 0  # how many pages were read; tests check the laziness with it
 
     # -- loading ----------------------------------------------------------------------
 
@@ -56,12 +51,20 @@ class CustomerTableModel(ReadOnlyTableModel):
         self.beginResetModel()
         try:
             self._query = text
-            self._total = total
-            self._blocks.clear()
-            if first_block is not None:
-                self._blocks[0] = first_block
+            self._blocks.reset(self._reader(text), total, first_block)
         finally:
             self.endResetModel()
+
+    def _reader(self, text: str) -> Reader[CustomerSummary]:
+        def read(after: tuple[str, uuid.UUID] | None, offset: int) -> list[CustomerSummary]:
+            return self._customers.page(text, after=after, offset=offset, limit=BLOCK_SIZE)
+
+        return read
+
+    @property
+    def fetches(self) -> int:
+        """Blocks read; tests check the laziness with it."""
+        return self._blocks.fetches
 
     def reload(self) -> None:
         self.set_query(self._query)
@@ -70,31 +73,8 @@ class CustomerTableModel(ReadOnlyTableModel):
         if changes.everything or changes.customers:
             self.reload()
 
-    def _block(self, number: int) -> list[CustomerSummary]:
-        block = self._blocks.get(number)
-        if block is not None:
-            self._blocks.move_to_end(number)
-            return block
-        previous = self._blocks.get(number - 1)
-        if previous and len(previous) == BLOCK_SIZE:
-            last = previous[-1]
-            block = self._customers.page(
-                self._query, after=(last.sort_name, last.id), limit=BLOCK_SIZE
-            )
-        else:
-            block = self._customers.page(self._query, offset=number * BLOCK_SIZE, limit=BLOCK_SIZE)
-        self.fetches += 1
-        self._blocks[number] = block
-        while len(self._blocks) > MAX_BLOCKS:
-            self._blocks.popitem(last=False)
-        return block
-
     def summary(self, row: int) -> CustomerSummary | None:
-        if not 0 <= row < self._total:
-            return None
-        block = self._block(row // BLOCK_SIZE)
-        offset = row % BLOCK_SIZE
-        return block[offset] if offset < len(block) else None
+        return self._blocks.row(row)
 
     def customer_id(self, row: int) -> uuid.UUID | None:
         found = self.summary(row)
@@ -102,19 +82,15 @@ class CustomerTableModel(ReadOnlyTableModel):
 
     def row_of(self, customer_id: uuid.UUID) -> int | None:
         """The row of a customer among the blocks already loaded, if any."""
-        for number, block in self._blocks.items():
-            for offset, summary in enumerate(block):
-                if summary.id == customer_id:
-                    return number * BLOCK_SIZE + offset
-        return None
+        return self._blocks.row_of(customer_id)
 
     def cached_blocks(self) -> int:
-        return len(self._blocks)
+        return self._blocks.cached()
 
     # -- Qt model interface -----------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._total
+        return 0 if parent.isValid() else self._blocks.total
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -12,10 +11,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.services.changes import Changes
 from desktop.services.item_lists import ItemFilter, ItemListService, ItemRow
+from desktop.views.itemmodels.blocks import BLOCK_SIZE, Blocks, Reader
 from desktop.views.itemmodels.readonly import ModelIndex, ReadOnlyTableModel
 
-BLOCK_SIZE = 200
-MAX_BLOCKS = 50
 NEGATIVE = QColor("#b3261e")
 LOW = QColor("#9a5b00")
 ARCHIVED = QColor("#8a8f98")
@@ -43,8 +41,7 @@ class ItemTableModel(ReadOnlyTableModel):
         self._lists = lists
         self._money = money
         self._filter = ItemFilter()
-        self._total = 0
-        self._blocks: OrderedDict[int, list[ItemRow]] = OrderedDict()
+        self._blocks: Blocks[ItemRow] = Blocks(self._reader(self._filter))
         self._headers = (
             self.tr("Name"),
             self.tr("SKU"),
@@ -53,7 +50,6 @@ class ItemTableModel(ReadOnlyTableModel):
             self.tr("Price"),
             self.tr("Bin"),
         )
-        self.fetches = 0  # pages read; tests check the laziness with it
 
     @property
     def item_filter(self) -> ItemFilter:
@@ -70,42 +66,27 @@ class ItemTableModel(ReadOnlyTableModel):
         self.beginResetModel()
         try:
             self._filter = chosen
-            self._total = total
-            self._blocks.clear()
-            if first_block is not None:
-                self._blocks[0] = first_block
+            self._blocks.reset(self._reader(chosen), total, first_block)
         finally:
             self.endResetModel()
+
+    def _reader(self, chosen: ItemFilter) -> Reader[ItemRow]:
+        def read(after: tuple[str, uuid.UUID] | None, offset: int) -> list[ItemRow]:
+            return self._lists.page(chosen, after=after, offset=offset, limit=BLOCK_SIZE)
+
+        return read
+
+    @property
+    def fetches(self) -> int:
+        """Blocks read; tests check the laziness with it."""
+        return self._blocks.fetches
 
     def on_data_changed(self, changes: Changes) -> None:
         if changes.everything or changes.items or changes.stock:
             self.set_filter(self._filter)
 
-    def _block(self, number: int) -> list[ItemRow]:
-        block = self._blocks.get(number)
-        if block is not None:
-            self._blocks.move_to_end(number)
-            return block
-        previous = self._blocks.get(number - 1)
-        if previous and len(previous) == BLOCK_SIZE:
-            last = previous[-1]
-            block = self._lists.page(
-                self._filter, after=(last.sort_name, last.id), limit=BLOCK_SIZE
-            )
-        else:
-            block = self._lists.page(self._filter, offset=number * BLOCK_SIZE, limit=BLOCK_SIZE)
-        self.fetches += 1
-        self._blocks[number] = block
-        while len(self._blocks) > MAX_BLOCKS:
-            self._blocks.popitem(last=False)
-        return block
-
     def row(self, row: int) -> ItemRow | None:
-        if not 0 <= row < self._total:
-            return None
-        block = self._block(row // BLOCK_SIZE)
-        offset = row % BLOCK_SIZE
-        return block[offset] if offset < len(block) else None
+        return self._blocks.row(row)
 
     def item_id(self, row: int) -> uuid.UUID | None:
         found = self.row(row)
@@ -113,16 +94,12 @@ class ItemTableModel(ReadOnlyTableModel):
 
     def row_of(self, item_id: uuid.UUID) -> int | None:
         """The row of an item among the blocks already loaded, if any."""
-        for number, block in self._blocks.items():
-            for offset, item in enumerate(block):
-                if item.id == item_id:
-                    return number * BLOCK_SIZE + offset
-        return None
+        return self._blocks.row_of(item_id)
 
     # -- Qt model interface -----------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._total
+        return 0 if parent.isValid() else self._blocks.total
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
