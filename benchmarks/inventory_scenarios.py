@@ -132,12 +132,11 @@ def item_search_p95_ms(ctx: BenchContext) -> Measurement:
 
 REORDER_SQL = (
     "SELECT i.id, i.name, i.sku, i.reorder_level, i.reorder_quantity, i.cost_price, "
-    "coalesce(s.on_hand, 0), p.id, p.name, l.supplier_sku, l.cost_price FROM items i "
-    "LEFT JOIN item_stock s ON s.item_id = i.id "
+    "s.on_hand, p.id, p.name, l.supplier_sku, l.cost_price FROM item_stock s "
+    "JOIN items i ON i.id = s.item_id "
     "LEFT JOIN item_suppliers l ON l.item_id = i.id AND l.preferred = 1 "
     "LEFT JOIN suppliers p ON p.id = l.supplier_id AND p.active = 1 "
-    "WHERE i.active = 1 AND i.kind = 'stock' AND i.reorder_level > 0 "
-    "AND coalesce(s.on_hand, 0) <= i.reorder_level ORDER BY i.sort_name, i.id"
+    "WHERE s.reorder = 1 ORDER BY i.sort_name, i.id"
 )
 OPEN_LINES_SQL = (
     "SELECT l.id, l.item_id, l.quantity, (SELECT coalesce(sum(m.quantity), 0) "

@@ -51,6 +51,9 @@ class Item(Syncable, Timestamped, Base):
         CheckConstraint("sell_price >= 0", name="sell_price"),
         CheckConstraint("kind IN ('stock', 'service')", name="kind"),
         Index("ix_items_sort_name_id", "sort_name", "id"),
+        # The item list: active items by name (and its count), a category by name.
+        Index("ix_items_active_sort_name_id", "active", "sort_name", "id"),
+        Index("ix_items_category_sort_name_id", "category", "sort_name", "id"),
     )
 
 
@@ -124,9 +127,10 @@ class StockLevel(Base):
 
 
 class ItemStock(Base):
-    """Units over all locations per item and whether the item is low, kept by triggers on
-    ``stock_movements`` and ``items`` (migration 0010) so the low-stock list reads a small
-    partial index instead of summing every level. Derived per station, never synced."""
+    """Units over all locations per item and whether the item is low or due for reorder,
+    kept by triggers on ``stock_movements`` and ``items`` (migrations 0010, 0011) so the
+    low-stock list and the reorder suggestions read small partial indexes instead of
+    summing every level. Derived per station, never synced."""
 
     __tablename__ = "item_stock"
 
@@ -134,8 +138,14 @@ class ItemStock(Base):
     on_hand: Mapped[int] = mapped_column(default=0)
     # 1 when the item is an active stock item at or below its low-stock threshold.
     low: Mapped[bool] = mapped_column(default=False)
+    # 1 when it is at or below its reorder level: a reorder suggestion (migration 0011).
+    reorder: Mapped[bool] = mapped_column(default=False, server_default=text("0"))
 
-    __table_args__ = (Index("ix_item_stock_low", "on_hand", sqlite_where=text("low = 1")),)
+    __table_args__ = (
+        Index("ix_item_stock_low", "on_hand", sqlite_where=text("low = 1")),
+        Index("ix_item_stock_reorder", "item_id", sqlite_where=text("reorder = 1")),
+        Index("ix_item_stock_on_hand", "on_hand"),
+    )
 
 
 class StockLot(Syncable, Base):

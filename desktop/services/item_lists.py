@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, exists, func, literal_column, or_, select, table
+from sqlalchemy import ColumnElement, exists, func, literal_column, or_, select, table, true
 
 from desktop.models import (
     Item,
@@ -138,7 +138,7 @@ def _conditions(chosen: ItemFilter) -> list[ColumnElement[bool]]:
     """What ``chosen`` asks of an item, over ``items`` outer-joined to ``item_stock``."""
     conditions: list[ColumnElement[bool]] = []
     if not chosen.include_archived:
-        conditions.append(Item.active.is_(True))
+        conditions.append(Item.active == true())  # "= 1" uses the (active, name) index
     text = _text_condition(chosen.text)
     if text is not None:
         conditions.append(text)
@@ -152,7 +152,7 @@ def _conditions(chosen: ItemFilter) -> list[ColumnElement[bool]]:
             )
         )
     if chosen.low_stock:
-        conditions.append(ItemStock.low.is_(True))
+        conditions.append(ItemStock.low == true())  # the partial index's own condition
     if chosen.out_of_stock:
         conditions.extend((Item.kind == "stock", ItemStock.on_hand <= 0))
     if chosen.negative_stock:
@@ -178,12 +178,10 @@ class ItemListService:
 
     def count(self, chosen: ItemFilter) -> int:
         """How many items the list shows under ``chosen``."""
-        statement = (
-            select(func.count())
-            .select_from(Item)
-            .join(ItemStock, ItemStock.item_id == Item.id, isouter=True)
-            .where(*_conditions(chosen))
-        )
+        statement = select(func.count()).select_from(Item)
+        if chosen.low_stock or chosen.out_of_stock or chosen.negative_stock:
+            statement = statement.join(ItemStock, ItemStock.item_id == Item.id)
+        statement = statement.where(*_conditions(chosen))
         with self.ctx.uow() as tx:
             return int(tx.session.scalar(statement) or 0)
 

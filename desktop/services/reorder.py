@@ -7,7 +7,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select, true
 from sqlalchemy.orm import Session
 
 from desktop.models import Item, ItemStock, ItemSupplier, PurchaseOrder, PurchaseOrderLine, Supplier
@@ -64,9 +64,10 @@ def on_order(session: Session) -> dict[uuid.UUID, int]:
 def reorder_suggestions(session: Session) -> list[SuggestionGroup]:
     """Active stock items whose on hand is at or under their reorder level (above 0) once
     what is on open orders is counted; suppliers by name, the "no supplier" group last."""
-    units = func.coalesce(ItemStock.on_hand, 0)
     # Plain columns, not entities: thousands of rows may qualify, and building an ORM
-    # object per row would cost more than the query.
+    # object per row would cost more than the query. The 0011 triggers keep the
+    # ``reorder`` flag (active stock item, level above 0, on hand at or under it), read
+    # through its partial index ("= 1", the index's own condition).
     candidates = session.execute(
         select(
             Item.id,
@@ -75,25 +76,21 @@ def reorder_suggestions(session: Session) -> list[SuggestionGroup]:
             Item.reorder_level,
             Item.reorder_quantity,
             Item.cost_price,
-            units,
+            ItemStock.on_hand,
             Supplier.id,
             Supplier.name,
             ItemSupplier.supplier_sku,
             ItemSupplier.cost_price,
         )
-        .outerjoin(ItemStock, ItemStock.item_id == Item.id)
+        .select_from(ItemStock)
+        .join(Item, Item.id == ItemStock.item_id)
         .outerjoin(
             ItemSupplier, and_(ItemSupplier.item_id == Item.id, ItemSupplier.preferred.is_(True))
         )
         .outerjoin(
             Supplier, and_(Supplier.id == ItemSupplier.supplier_id, Supplier.active.is_(True))
         )
-        .where(
-            Item.active.is_(True),
-            Item.kind == "stock",
-            Item.reorder_level > 0,
-            units <= Item.reorder_level,
-        )
+        .where(ItemStock.reorder == true())
         .order_by(Item.sort_name, Item.id)
     ).all()
     coming = on_order(session)
