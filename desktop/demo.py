@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from desktop.demo_parts import create_demo_parts
+from desktop.demo_parts import create_demo_parts, create_demo_purchasing
 from desktop.models import Ticket, TicketAssignment, TicketNote, TicketStatusChange
 from desktop.services.container import Services
 from desktop.services.customers import CustomerInput, DuplicateCustomer, PhoneInput
@@ -140,7 +140,9 @@ def create_demo_shop(
     parts: int | None = None,
 ) -> None:
     """Set up the demo shop, its staff, customers, devices, repair tickets and parts
-    catalog (``parts`` items at most; None: all of it). Leaves the owner signed in."""
+    catalog (``parts`` items at most; None: all of it, with suppliers, an order on its
+    way, parts on the repairs in progress and a count half done). Leaves the owner
+    signed in."""
     rng = random.Random(20240611)
     services.setup.create_shop(
         ShopSetup(
@@ -165,6 +167,8 @@ def create_demo_shop(
         _add_device(services, rng, customer_ids[n % len(customer_ids)], n)
     _add_tickets(services, rng, tickets)
     create_demo_parts(services, rng, parts)
+    if parts is None:
+        create_demo_purchasing(services)
 
 
 def _add_staff(services: Services) -> None:

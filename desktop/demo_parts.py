@@ -125,3 +125,62 @@ def create_demo_parts(services: Services, rng: random.Random, limit: int | None 
             stock.receive(item_id, max(units, 2), data.cost_price, lot=lot)
         elif units:
             stock.receive(item_id, units, data.cost_price)
+
+
+def create_demo_purchasing(services: Services) -> None:
+    """Two suppliers for the catalog, an order on its way that is partly received, the
+    parts used on the repairs in progress, and a shelf count half done; needs the owner."""
+    from desktop.services.item_lists import ItemFilter
+    from desktop.services.purchase_receipts import LineReceipt
+    from desktop.services.purchasing import LineInput, OrderInput
+    from desktop.services.stock_counts import CountScope
+    from desktop.services.suppliers import SupplierInput
+    from desktop.services.ticket_parts import PartInput
+    from desktop.services.tickets import TicketFilter
+
+    depot = services.suppliers.create(
+        SupplierInput(
+            "Parts Depot Wholesale",
+            contact_name="Lena Fischer",
+            phone="+1 555 0170",
+            email="sales@partsdepot.example",
+            address="400 Commerce Way\nRiverside",
+            terms="30 days net",
+            lead_time_days=5,
+        )
+    )
+    cellfix = services.suppliers.create(
+        SupplierInput(
+            "CellFix Supply Co.",
+            contact_name="Raj Patel",
+            phone="+1 555 0188",
+            email="orders@cellfix.example",
+            terms="Paid with the order",
+            lead_time_days=2,
+        )
+    )
+    rows = [r for r in services.item_lists.page(ItemFilter()) if r.kind == "stock"]
+    for n, row in enumerate(rows):
+        supplier, prefix = (cellfix, "CF") if row.category == "Accessories" else (depot, "PD")
+        cost = services.items.get(row.id).cost_price
+        services.suppliers.link_item(supplier.id, row.id, f"{prefix}-{n + 1:04d}", cost)
+
+    low = [s for s in services.stock.low_stock(limit=6) if s.on_hand >= 0][:4]
+    if low:
+        order = services.purchasing.create_draft(
+            OrderInput(depot.id, expected_on=date.today() + timedelta(days=2)),
+            [LineInput(s.item_id, max(s.reorder_quantity, 5)) for s in low],
+        )
+        order = services.purchasing.mark_ordered(order.id)
+        first = order.lines[0]
+        services.purchasing.receive(order.id, [LineReceipt(first.id, 2)])
+
+    in_progress = services.tickets.page(TicketFilter(categories=frozenset({"in_progress"})))
+    parts = [r for r in rows if r.on_hand > 2 and r.category != "Consumables"]
+    for ticket, part in zip(in_progress[:3], parts, strict=False):
+        services.ticket_parts.add(ticket.id, PartInput(part.id))
+
+    count = services.counts.start(scope=CountScope(category="Screens"))
+    for n, row in enumerate([r for r in rows if r.category == "Screens"][:4]):
+        found = max(row.on_hand - (1 if n == 0 else 0), 0)  # one screen missing
+        services.counts.set_counted(count.id, row.id, found)

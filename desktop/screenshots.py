@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -14,6 +15,7 @@ from desktop.services.container import Services
 
 def _save(widget: QWidget, directory: Path, name: str, written: list[Path]) -> None:
     target = directory / f"{name}.png"
+    QApplication.processEvents()  # widgets added to a shown layout appear on the next turn
     widget.grab().save(str(target))
     written.append(target)
 
@@ -200,4 +202,32 @@ def _inventory_screens(services: Services, window: QWidget, out: Path, written: 
             dialog.close()
     page.tabs.setCurrentWidget(page.alerts)  # type: ignore[attr-defined]
     _save(window, out, "inventory-stock-alerts", written)
+    _purchasing_screens(services, window, page, out, written)
     page.tabs.setCurrentIndex(0)  # type: ignore[attr-defined]
+
+
+def _purchasing_screens(
+    services: Services, window: QWidget, page: Any, out: Path, written: list[Path]
+) -> None:
+    """Purchase orders with the order on its way, receiving it, suppliers, and the count
+    in progress (the full demo shop has them)."""
+    page.tabs.setCurrentWidget(page.orders)
+    orders = services.purchasing.list()
+    if orders:
+        page.orders.select_order(orders[0].id)
+    _save(window, out, "inventory-purchase-orders", written)
+    if orders:
+        for name, dialog in (
+            ("purchase-order-editor", page.orders.open_order(orders[0].id)),
+            ("purchase-order-receive", page.orders.receive_order()),
+        ):
+            if dialog is not None:
+                _save(dialog, out, name, written)
+                dialog.close()
+    page.tabs.setCurrentWidget(page.suppliers)
+    _save(window, out, "inventory-suppliers", written)
+    page.tabs.setCurrentWidget(page.counts)
+    counts = services.counts.counts()
+    if counts:
+        page.counts.open_count(counts[0].id)
+    _save(window, out, "inventory-stock-count", written)

@@ -334,6 +334,11 @@ class StockCountsTab(QWidget):
         self._bus = bus
         self._tasks = tasks
         self.session: CountSession | None = None
+        self.status_labels = {
+            "open": self.tr("Counting"),
+            "approved": self.tr("Approved"),
+            "cancelled": self.tr("Cancelled"),
+        }
         self.counts = QTableWidget(0, 5)
         self.counts.setHorizontalHeaderLabels(
             [self.tr("Count"), self.tr("Location"), self.tr("Scope"), self.tr("Status"),
@@ -342,6 +347,8 @@ class StockCountsTab(QWidget):
         self.counts.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.counts.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.counts.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.counts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.counts.verticalHeader().hide()
         self.counts.itemSelectionChanged.connect(self._on_counts_item_selection_changed)
         self.start_button = QPushButton(self.tr("Start a count…"))
         self.start_button.clicked.connect(self._on_start_button_clicked)
@@ -381,7 +388,7 @@ class StockCountsTab(QWidget):
                 _cell(count.number, data=count.id),
                 _cell(count.location_name),
                 _cell(count.scope),
-                _cell(count.status),
+                _cell(self.status_labels.get(count.status, count.status)),
                 _cell(local_time(count.created_at)),
             ]
             for column, cell in enumerate(cells):
