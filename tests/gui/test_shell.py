@@ -294,6 +294,11 @@ def test_screenshots_command_writes_pngs(tmp_path: Path) -> None:
         "item-editor.png",
         "print-labels.png",
         "inventory-stock-alerts.png",
+        "inventory-purchase-orders.png",
+        "purchase-order-editor.png",
+        "purchase-order-receive.png",
+        "inventory-suppliers.png",
+        "inventory-stock-count.png",
     } <= names
 
 
