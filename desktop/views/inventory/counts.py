@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -60,6 +60,15 @@ def _problem_text(problem: Exception) -> str:
     if isinstance(problem, ValidationError):
         return " ".join(problem.errors.values())
     return str(problem)
+
+
+def status_label(status: str) -> str:
+    labels = {
+        "open": QCoreApplication.translate("counts", "Counting"),
+        "approved": QCoreApplication.translate("counts", "Approved"),
+        "cancelled": QCoreApplication.translate("counts", "Cancelled"),
+    }
+    return labels.get(status, status)
 
 
 class StartCountDialog(QDialog):
@@ -271,7 +280,7 @@ class CountSession(QWidget):
         self.title.setText(
             self.tr("{number} at {location} ({scope}): {status}").format(
                 number=count.number, location=count.location_name, scope=count.scope,
-                status=count.status,
+                status=status_label(count.status),
             )
         )  # fmt: skip
         lines = [*sheet.counted, *sheet.uncounted]
@@ -334,11 +343,6 @@ class StockCountsTab(QWidget):
         self._bus = bus
         self._tasks = tasks
         self.session: CountSession | None = None
-        self.status_labels = {
-            "open": self.tr("Counting"),
-            "approved": self.tr("Approved"),
-            "cancelled": self.tr("Cancelled"),
-        }
         self.counts = QTableWidget(0, 5)
         self.counts.setHorizontalHeaderLabels(
             [self.tr("Count"), self.tr("Location"), self.tr("Scope"), self.tr("Status"),
@@ -388,7 +392,7 @@ class StockCountsTab(QWidget):
                 _cell(count.number, data=count.id),
                 _cell(count.location_name),
                 _cell(count.scope),
-                _cell(self.status_labels.get(count.status, count.status)),
+                _cell(status_label(count.status)),
                 _cell(local_time(count.created_at)),
             ]
             for column, cell in enumerate(cells):

@@ -4,6 +4,7 @@ and the label size or A4 sheet; printed where this station prints item labels.""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -36,10 +37,17 @@ class PrintLabelsDialog(QDialog):
     job_ready = Signal(object)  # PrintJob
 
     def __init__(
-        self, services: Services, item_ids: list[uuid.UUID], parent: QWidget | None = None
+        self,
+        services: Services,
+        item_ids: list[uuid.UUID],
+        parent: QWidget | None = None,
+        quantities: Mapping[uuid.UUID, int] | None = None,
     ) -> None:
+        """``quantities``: labels per item to start from (units received); by default
+        each item's units on hand, at least one."""
         super().__init__(parent)
         self._services = services
+        self._start = dict(quantities or {})
         self.job: PrintJob | None = None
         self.setWindowTitle(self.tr("Print labels"))
         self.errors = FieldErrors(error_label(self))
@@ -88,7 +96,7 @@ class PrintLabelsDialog(QDialog):
         self.table.setItem(row, 0, QTableWidgetItem(item.name))
         quantity = QSpinBox()
         quantity.setRange(0, MAX_LABELS)
-        quantity.setValue(min(MAX_LABELS, max(1, on_hand)))
+        quantity.setValue(min(MAX_LABELS, self._start.get(item_id, max(1, on_hand))))
         self.table.setCellWidget(row, 1, quantity)
         self._ids.append(item_id)
         self.quantities.append(quantity)

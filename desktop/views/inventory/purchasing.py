@@ -26,6 +26,7 @@ from desktop.services.permissions import Permission
 from desktop.services.purchase_orders import OrderSummary
 from desktop.views.bus import DataBus
 from desktop.views.formatting import local_date
+from desktop.views.inventory.labels import PrintLabelsDialog
 from desktop.views.inventory.money_input import ShopMoney
 from desktop.views.inventory.purchase_order_editor import PurchaseOrderEditor
 from desktop.views.inventory.receiving import ReceiveDialog
@@ -100,6 +101,8 @@ class PurchaseOrdersTab(QWidget):
         self.print_button = QPushButton(self.tr("Print"))
         self.preview_button = QPushButton(self.tr("Preview"))
         self.email_button = QPushButton(self.tr("Email to supplier"))
+        self.labels_button = QPushButton(self.tr("Print labels…"))
+        self.labels_button.setToolTip(self.tr("Price labels for the units received"))
         self.new_button.clicked.connect(lambda: self.new_order())
         self.suggest_button.clicked.connect(lambda: self.open_suggestions())
         self.open_button.clicked.connect(lambda: self.open_order())
@@ -107,6 +110,7 @@ class PurchaseOrdersTab(QWidget):
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.preview_button.clicked.connect(self._on_preview_button_clicked)
         self.email_button.clicked.connect(self.email_order)
+        self.labels_button.clicked.connect(lambda: self.print_labels())
         self.message = QLabel()
         self.message.setWordWrap(True)
 
@@ -123,6 +127,7 @@ class PurchaseOrdersTab(QWidget):
             self.print_button,
             self.preview_button,
             self.email_button,
+            self.labels_button,
         ):
             bottom.addWidget(button)
         bottom.addStretch(1)
@@ -197,6 +202,9 @@ class PurchaseOrdersTab(QWidget):
         self.print_button.setEnabled(live)
         self.preview_button.setEnabled(live)
         self.email_button.setEnabled(live and can_order)
+        self.labels_button.setEnabled(
+            chosen is not None and chosen.status in {"partial", "received", "closed"}
+        )
 
     def _show_error(self, problem: Exception) -> None:
         if not isinstance(problem, BenchsideError):
@@ -245,6 +253,25 @@ class PurchaseOrdersTab(QWidget):
         if chosen is None or chosen.status not in RECEIVABLE:
             return None
         dialog = ReceiveDialog(self._services, self._bus, chosen.id, self)
+        self._open(dialog)
+        return dialog
+
+    def print_labels(self) -> PrintLabelsDialog | None:
+        """Price labels for what the chosen order brought in: one per unit received (less
+        any sent back)."""
+        chosen = self.current()
+        if chosen is None:
+            return None
+        order = self._services.purchasing.get(chosen.id)
+        units: dict[uuid.UUID, int] = {}
+        for line in order.lines:
+            units[line.item_id] = units.get(line.item_id, 0) + line.received - line.returned
+        arrived = {item_id: count for item_id, count in units.items() if count > 0}
+        if not arrived:
+            self.message.setText(self.tr("Nothing has arrived on this order yet."))
+            return None
+        dialog = PrintLabelsDialog(self._services, list(arrived), self, quantities=arrived)
+        dialog.job_ready.connect(self.printer.print_job)
         self._open(dialog)
         return dialog
 

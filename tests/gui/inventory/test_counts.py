@@ -61,7 +61,7 @@ def test_each_scan_counts_one_unit_and_approval_posts_the_difference(
         qtbot.mouseClick(session.approve_button, Qt.MouseButton.LeftButton)
     assert shop_services.stock.on_hand(item.id) == 4
     assert not session.approve_button.isEnabled()
-    assert tab.counts.item(0, 3).text() == "approved"
+    assert tab.counts.item(0, 3).text() == "Approved"
 
 
 def test_a_filtered_count_lists_what_is_not_counted_and_staff_cannot_approve(

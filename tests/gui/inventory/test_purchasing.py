@@ -277,3 +277,26 @@ def test_email_and_preview_from_the_editor(qtbot, shop_services, bus, tasks) -> 
     preview = editor.printer.last_preview
     assert preview is not None and preview.page_count() == 1
     preview.close()
+
+
+def test_labels_for_what_an_order_brought_in(qtbot, shop_services, bus, tasks) -> None:
+    from desktop.services.purchase_receipts import LineReceipt
+
+    supplier = _supplier(shop_services)
+    screen = _item(shop_services, "iPhone 12 screen", barcodes=[SCREEN_CODE], sell_price=9900)
+    battery = _item(shop_services, "iPhone 12 battery", barcodes=[BATTERY_CODE])
+    order = _ordered(
+        shop_services, supplier, LineInput(screen, 5, 1000), LineInput(battery, 3, 500)
+    )
+    tab = _tab(qtbot, shop_services, bus, tasks)
+    tab.select_order(order)
+    assert not tab.labels_button.isEnabled()  # nothing has arrived yet
+    lines = shop_services.purchasing.get(order).lines
+    shop_services.purchasing.receive(order, [LineReceipt(lines[0].id, 3)])
+    tab.reload()
+    tab.select_order(order)
+    assert tab.labels_button.isEnabled()
+    dialog = tab.print_labels()
+    assert dialog is not None
+    assert dialog.requests() == [(screen, 3)]  # the battery has not come
+    dialog.close()
