@@ -15,9 +15,7 @@ log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
-    # One tuple (result, error), never a bare None: a None passed through a queued
-    # signal from a pool thread has crashed the interpreter ("none_dealloc").
-    finished = Signal(object)
+    finished = Signal(object, object)  # result, error
 
 
 class _Job(QRunnable):
@@ -30,9 +28,9 @@ class _Job(QRunnable):
         try:
             result = self._fn()
         except Exception as exc:  # delivered to the caller's on_error on the GUI thread
-            self._relay.finished.emit((None, exc))
+            self._relay.finished.emit(None, exc)
         else:
-            self._relay.finished.emit((result, None))
+            self._relay.finished.emit(result, None)
 
 
 class TaskRunner(QObject):
@@ -56,8 +54,7 @@ class TaskRunner(QObject):
         """With ``owner``, the callbacks are skipped if it was deleted meanwhile (a window
         closed while its work ran); the work itself is done either way."""
 
-        def deliver(outcome: tuple[Any, Exception | None]) -> None:
-            result, error = outcome
+        def deliver(result: Any, error: Exception | None) -> None:
             self._relays.discard(relay)
             if owner is not None and not shiboken6.isValid(owner):
                 if error is not None:
