@@ -53,7 +53,7 @@ class Item(Syncable, Timestamped, Base):
         Index("ix_items_sort_name_id", "sort_name", "id"),
         # The item list: active items by name (and its count), a category by name.
         Index("ix_items_active_sort_name_id", "active", "sort_name", "id"),
-        Index("ix_items_category_sort_name_id", "category", "sort_name", "id"),
+        Index("ix_items_category_active_sort_name_id", "category", "active", "sort_name", "id"),
     )
 
 

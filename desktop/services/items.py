@@ -343,7 +343,9 @@ class ItemService:
                 )
             )
         if not include_archived:
-            statement = statement.where(Item.active.is_(True))
+            # "+active": start from the matches, not from every active item in name order
+            # along the (active, name) index.
+            statement = statement.where(literal_column("+items.active") == 1)
         statement = statement.order_by(Item.sort_name, Item.id).limit(limit)
         with self.ctx.uow() as tx:
             return [_summary(item) for item in tx.session.scalars(statement)]

@@ -98,7 +98,9 @@ def upgrade() -> None:
         sqlite_where=sa.text("reorder = 1"),
     )
     op.create_index("ix_items_active_sort_name_id", "items", ["active", "sort_name", "id"])
-    op.create_index("ix_items_category_sort_name_id", "items", ["category", "sort_name", "id"])
+    op.create_index(
+        "ix_items_category_active_sort_name_id", "items", ["category", "active", "sort_name", "id"]
+    )
     _replace_triggers(with_reorder=True)
     op.execute(
         "UPDATE item_stock SET reorder = coalesce((SELECT "
@@ -109,7 +111,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _replace_triggers(with_reorder=False)
-    op.execute("DROP INDEX ix_items_category_sort_name_id")
+    op.execute("DROP INDEX ix_items_category_active_sort_name_id")
     op.execute("DROP INDEX ix_items_active_sort_name_id")
     op.execute("DROP INDEX ix_item_stock_reorder")
     op.execute("DROP INDEX ix_item_stock_on_hand")
