@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         return backup_command(paths, args.file)
     if args.command == "restore":
         return restore_command(paths, args.file, args.yes)
+    # The services (SQLAlchemy, the models) load before Qt: PySide6 reads the source of
+    # every module imported after it, looking for its __feature__ switches.
+    import desktop.services.container  # noqa: F401
     from desktop.app import run
 
     return run(paths, demo=args.demo)
