@@ -1,11 +1,18 @@
-"""Small form helpers shared by dialogs: a red message under a field, and the set of
-them that a ``ValidationError`` fills in."""
+"""Small form helpers shared by dialogs: a red message under a field, the set of them
+that a ``ValidationError`` fills in, and the read-only lists screens show."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QBoxLayout,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 ERROR_STYLE = "color: #b3261e;"
 
@@ -89,3 +96,14 @@ def row_widget(layout: QBoxLayout) -> QWidget:
     layout.setContentsMargins(0, 0, 0, 0)
     widget.setLayout(layout)
     return widget
+
+
+def read_only_rows(table: QTableView, single: bool = True) -> QTableView:
+    """A table that lists rows to pick (one, or several with ``single`` False) and never
+    edits them in place, without row numbers."""
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    return table

@@ -10,7 +10,6 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +25,7 @@ from desktop.services.container import Services
 from desktop.services.item_lists import MAX_EXPIRY_DAYS, ItemFilter
 from desktop.services.stock import ExpiringLot, LowStock
 from desktop.views.bus import DataBus
+from desktop.views.forms import read_only_rows
 from desktop.views.tasks import TaskRunner
 
 NEGATIVE = QColor("#b3261e")
@@ -76,10 +76,7 @@ def read_alerts(services: Services, days: int) -> StockAlerts:
 def _table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
+    read_only_rows(table)
     header = table.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the item's name
     for column in range(1, len(headers)):

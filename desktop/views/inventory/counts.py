@@ -38,7 +38,7 @@ from desktop.services.scan_router import ScanKind, ScanResult
 from desktop.services.stock_counts import CountedLine, CountLineView, CountScope, CountSheet
 from desktop.views.bus import DataBus
 from desktop.views.formatting import local_time
-from desktop.views.forms import ERROR_STYLE
+from desktop.views.forms import ERROR_STYLE, read_only_rows
 from desktop.views.tasks import TaskRunner
 
 LINE_COLUMNS = 7
@@ -349,10 +349,7 @@ class StockCountsTab(QWidget):
              self.tr("Started")]
         )  # fmt: skip
         self.counts.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.counts.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.counts.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.counts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.counts.verticalHeader().hide()
+        read_only_rows(self.counts)
         self.counts.itemSelectionChanged.connect(self._on_counts_item_selection_changed)
         self.start_button = QPushButton(self.tr("Start a count…"))
         self.start_button.clicked.connect(self._on_start_button_clicked)

@@ -7,7 +7,6 @@ import uuid
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -29,6 +28,7 @@ from desktop.services.items import ItemDetail
 from desktop.services.money import format_money
 from desktop.services.permissions import Permission
 from desktop.views.bus import DataBus
+from desktop.views.forms import read_only_rows
 from desktop.views.inventory.stock_actions import (
     AddLocationDialog,
     StockAction,
@@ -40,9 +40,7 @@ from desktop.views.itemmodels.movements import MovementTableModel
 def _table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().hide()
+    read_only_rows(table, single=False)
     table.horizontalHeader().setStretchLastSection(True)
     return table
 

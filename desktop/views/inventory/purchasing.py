@@ -7,7 +7,6 @@ import uuid
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -26,6 +25,7 @@ from desktop.services.permissions import Permission
 from desktop.services.purchase_orders import OrderSummary
 from desktop.views.bus import DataBus
 from desktop.views.formatting import local_date
+from desktop.views.forms import read_only_rows
 from desktop.views.inventory.labels import PrintLabelsDialog
 from desktop.views.inventory.money_input import ShopMoney
 from desktop.views.inventory.purchase_order_editor import PurchaseOrderEditor
@@ -83,11 +83,8 @@ class PurchaseOrdersTab(QWidget):
             right_aligned=(3, 4),
             parent=self,
         )
-        self.table = QTableView()
+        self.table = read_only_rows(QTableView())
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(1, 220)

@@ -41,7 +41,7 @@ from desktop.services.suppliers import (
     SupplierInput,
 )
 from desktop.views.bus import DataBus
-from desktop.views.forms import FieldErrors, error_label, row_widget, with_error
+from desktop.views.forms import FieldErrors, error_label, read_only_rows, row_widget, with_error
 from desktop.views.inventory.item_picker import ItemPicker
 from desktop.views.inventory.money_input import ShopMoney
 from desktop.views.itemmodels.rows import RowsTableModel
@@ -86,11 +86,8 @@ class SuppliersTab(QWidget):
             self._cells,
             parent=self,
         )
-        self.table = QTableView()
+        self.table = read_only_rows(QTableView())
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(0, 220)
