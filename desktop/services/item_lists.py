@@ -12,25 +12,22 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, exists, func, literal_column, or_, select, table, true
+from sqlalchemy import ColumnElement, exists, func, select, true
 
 from desktop.models import (
     Item,
-    ItemBarcode,
     ItemStock,
     ItemSupplier,
     PurchaseOrder,
     PurchaseOrderLine,
-    SearchKey,
     StockLot,
     StockMovement,
     Supplier,
     Ticket,
     TicketPart,
 )
-from desktop.services import barcodes
 from desktop.services.context import ServiceContext
-from desktop.services.items import normalized_sku
+from desktop.services.items import ACTIVE_AFTER_MATCHING, matching_items
 from desktop.services.text import clean_line
 
 MAX_EXPIRY_DAYS = 3650
@@ -100,40 +97,6 @@ class SupplierChoice:
     name: str
 
 
-def _like_prefix(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"{escaped}%"
-
-
-def _text_condition(text: str) -> ColumnElement[bool] | None:
-    """Items matching ``text`` as ``ItemService.search`` matches it, without its limit:
-    every word of three letters or more through the trigram index, else the start of a
-    name, SKU or barcode."""
-    text = clean_line(text)[:200]
-    if not text:
-        return None
-    words = [w for w in text.split() if len(w) >= 3]
-    if words:
-        match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
-        found = select(SearchKey.entity_id).where(
-            SearchKey.rowid.in_(
-                select(literal_column("rowid"))
-                .select_from(table("item_fts"))
-                .where(literal_column("item_fts").op("MATCH")(match))
-            )
-        )
-        return Item.id.in_(found)
-    barcode_match = exists().where(
-        ItemBarcode.item_id == Item.id,
-        ItemBarcode.code.like(_like_prefix(barcodes.normalized(text)), escape="\\"),
-    )
-    return or_(
-        Item.sort_name.like(_like_prefix(text.casefold()), escape="\\"),
-        Item.sku.like(_like_prefix(normalized_sku(text)), escape="\\"),
-        barcode_match,
-    )
-
-
 def _narrows(chosen: ItemFilter) -> bool:
     """Whether ``chosen`` has a condition with an index of its own to start from."""
     return bool(
@@ -151,12 +114,10 @@ def _conditions(chosen: ItemFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if not chosen.include_archived:
         if _narrows(chosen):
-            # "+active" keeps SQLite off the (active, name) index: walking every active
-            # item in name order costs more than starting from the few that match.
-            conditions.append(literal_column("+items.active") == 1)
+            conditions.append(ACTIVE_AFTER_MATCHING)
         else:
             conditions.append(Item.active == true())  # the (active, name) index
-    text = _text_condition(chosen.text)
+    text = matching_items(chosen.text)
     if text is not None:
         conditions.append(text)
     category = clean_line(chosen.category)

@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import exists, func, literal_column, or_, select, table
+from sqlalchemy import ColumnElement, Select, exists, func, literal_column, or_, select, table
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.models import Item, ItemBarcode, SearchKey, StockMovement
@@ -141,6 +142,44 @@ def _summary(item: Item) -> ItemSummary:
 def _like_prefix(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"{escaped}%"
+
+
+# Active, written so SQLite does not pick the (active, name) index for it: walking every
+# active item in name order costs more than starting from the few a search matches.
+ACTIVE_AFTER_MATCHING = literal_column("+items.active") == 1
+
+
+def matching_items(text: str, newest: int | None = None) -> ColumnElement[bool] | None:
+    """Items matching ``text`` in any part of the name, SKU, brand, category, compatible
+    models or a barcode (FTS5 trigram index; every word of three letters or more must
+    match, and with ``newest`` only that many of the newest matches count), or, for input
+    without such a word, the start of a name, SKU or barcode. None for empty input."""
+    text = clean_line(text)[:200]
+    if not text:
+        return None
+    words = [w for w in text.split() if len(w) >= 3]
+    if words:
+        match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+        fts: Select[tuple[Any]] = (
+            select(literal_column("rowid"))
+            .select_from(table("item_fts"))
+            .where(literal_column("item_fts").op("MATCH")(match))
+        )
+        if newest is not None:
+            # The newest matches, as the customer search does: a common word can match
+            # tens of thousands of parts, and sorting them all by name costs more than
+            # typing one more letter.
+            fts = fts.order_by(literal_column("rowid").desc()).limit(newest)
+        return Item.id.in_(select(SearchKey.entity_id).where(SearchKey.rowid.in_(fts)))
+    barcode_match = exists().where(
+        ItemBarcode.item_id == Item.id,
+        ItemBarcode.code.like(_like_prefix(barcodes.normalized(text)), escape="\\"),
+    )
+    return or_(
+        Item.sort_name.like(_like_prefix(text.casefold()), escape="\\"),
+        Item.sku.like(_like_prefix(normalized_sku(text)), escape="\\"),
+        barcode_match,
+    )
 
 
 def normalized_sku(value: str) -> str:
@@ -311,41 +350,12 @@ class ItemService:
         newest matches when there are many); input without such a word matches the start of
         a name, SKU or barcode. Ordered by name.
         """
-        text = clean_line(text)[:200]
-        if not text:
+        condition = matching_items(text, newest=limit * 2)
+        if condition is None:
             return []
-        words = [w for w in text.split() if len(w) >= 3]
-        if words:
-            match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
-            found = select(SearchKey.entity_id).where(
-                SearchKey.rowid.in_(
-                    select(literal_column("rowid"))
-                    .select_from(table("item_fts"))
-                    .where(literal_column("item_fts").op("MATCH")(match))
-                    # The newest matches, as the customer search does: a common word can
-                    # match tens of thousands of parts, and sorting them all by name costs
-                    # more than typing one more letter.
-                    .order_by(literal_column("rowid").desc())
-                    .limit(limit * 2)
-                )
-            )
-            statement = select(Item).where(Item.id.in_(found))
-        else:
-            barcode_match = exists().where(
-                ItemBarcode.item_id == Item.id,
-                ItemBarcode.code.like(_like_prefix(barcodes.normalized(text)), escape="\\"),
-            )
-            statement = select(Item).where(
-                or_(
-                    Item.sort_name.like(_like_prefix(text.casefold()), escape="\\"),
-                    Item.sku.like(_like_prefix(normalized_sku(text)), escape="\\"),
-                    barcode_match,
-                )
-            )
+        statement = select(Item).where(condition)
         if not include_archived:
-            # "+active": start from the matches, not from every active item in name order
-            # along the (active, name) index.
-            statement = statement.where(literal_column("+items.active") == 1)
+            statement = statement.where(ACTIVE_AFTER_MATCHING)
         statement = statement.order_by(Item.sort_name, Item.id).limit(limit)
         with self.ctx.uow() as tx:
             return [_summary(item) for item in tx.session.scalars(statement)]
