@@ -18,7 +18,16 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, Image, PageTemplate, Paragraph
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    Image,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
 
 from desktop.services.documents.fonts import document_fonts
 from desktop.services.documents.paper import MM
@@ -182,3 +191,19 @@ def build_pdf(
 
 def _no_decoration(canvas: Canvas, doc: Any) -> None:
     return None
+
+
+def plain_table(rows: list[list[object]], widths: list[float]) -> Table:
+    """Columns side by side (a header's shop and document blocks), top-aligned, with no
+    padding at the edges."""
+    table = Table(rows, colWidths=widths)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table

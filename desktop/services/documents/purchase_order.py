@@ -90,7 +90,7 @@ def _header(data: PurchaseOrderDocument, width: float, st: Styles) -> Table:
         Spacer(1, 1 * MM),
         text(data.status, right_style),
     ]
-    return _plain_table([[left, right]], [width * 0.52, width * 0.48])
+    return pdfparts.plain_table([[left, right]], [width * 0.52, width * 0.48])
 
 
 def _parties(data: PurchaseOrderDocument, width: float, st: Styles) -> Table:
@@ -121,7 +121,7 @@ def _parties(data: PurchaseOrderDocument, width: float, st: Styles) -> Table:
     for label, value in facts:
         if value:
             details += [text(label.upper(), st.label), text(value, st.body), Spacer(1, 1 * MM)]
-    return _plain_table([[supplier, details]], [width * 0.52, width * 0.48])
+    return pdfparts.plain_table([[supplier, details]], [width * 0.52, width * 0.48])
 
 
 def _lines(data: PurchaseOrderDocument, width: float, st: Styles) -> Table:
@@ -174,20 +174,6 @@ def _lines(data: PurchaseOrderDocument, width: float, st: Styles) -> Table:
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, pdfparts.INK),
                 ("LINEBELOW", (0, 1), (-1, -2), 0.3, pdfparts.RULE),
                 ("LINEABOVE", (0, -1), (-1, -1), 0.8, pdfparts.INK),
-            ]
-        )
-    )
-    return table
-
-
-def _plain_table(rows: list[list[object]], widths: list[float]) -> Table:
-    table = Table(rows, colWidths=widths)
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ]
         )
     )

@@ -186,17 +186,7 @@ def _sheet_header(data: ClaimReceipt, width: float, st: Styles) -> Table:
         Spacer(1, 1 * MM),
         text(local_datetime(data.created_at, data.locale), right_style),
     ]
-    table = Table([[left, right]], colWidths=[width * 0.52, width * 0.48])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return table
+    return pdfparts.plain_table([[left, right]], [width * 0.52, width * 0.48])
 
 
 def _build(
