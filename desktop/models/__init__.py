@@ -24,6 +24,17 @@ from desktop.models.messages import (
     MessageTemplate,
     MessagingSettings,
 )
+from desktop.models.sales import (
+    CashMovement,
+    CashShift,
+    JournalEntry,
+    Payment,
+    PaymentMethod,
+    SalesDocument,
+    SalesLine,
+    StoreCreditEntry,
+    TaxClass,
+)
 from desktop.models.shop import DocumentSequence, LocalSetting, ShopProfile, Station
 from desktop.models.sync import OutboxEntry, SearchKey, Tombstone
 from desktop.models.tickets import (
@@ -42,6 +53,8 @@ from desktop.models.tickets import (
 __all__ = [
     "AuditEvent",
     "Base",
+    "CashMovement",
+    "CashShift",
     "Customer",
     "CustomerPhone",
     "Device",
@@ -51,6 +64,7 @@ __all__ = [
     "ItemBarcode",
     "ItemStock",
     "ItemSupplier",
+    "JournalEntry",
     "LocalSetting",
     "LoginThrottle",
     "Message",
@@ -58,8 +72,12 @@ __all__ = [
     "MessageTemplate",
     "MessagingSettings",
     "OutboxEntry",
+    "Payment",
+    "PaymentMethod",
     "PurchaseOrder",
     "PurchaseOrderLine",
+    "SalesDocument",
+    "SalesLine",
     "SearchKey",
     "ShopProfile",
     "Station",
@@ -69,8 +87,10 @@ __all__ = [
     "StockLocation",
     "StockLot",
     "StockMovement",
+    "StoreCreditEntry",
     "Supplier",
     "Syncable",
+    "TaxClass",
     "Ticket",
     "TicketAssignment",
     "TicketAttachment",

@@ -31,6 +31,24 @@ class ShopProfile(Syncable, Timestamped, Base):
     ticket_parts_mode: Mapped[str] = mapped_column(
         String(10), default="consume", server_default="consume"
     )
+    # Selling (migration 0012). Tax is rounded per line or once per rate on the document;
+    # cash totals round to the smallest coin (minor units; 0 or 1 == no rounding).
+    rounding_mode: Mapped[str] = mapped_column(String(10), default="line", server_default="line")
+    cash_rounding: Mapped[int] = mapped_column(default=0, server_default="0")
+    invoice_prefix: Mapped[str] = mapped_column(String(10), default="INV", server_default="INV")
+    payment_terms_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    invoice_footer: Mapped[str] = mapped_column(Text, default="", server_default="")
+    receipt_footer: Mapped[str] = mapped_column(Text, default="", server_default="")
+    bank_details: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Further tax or registration ids printed under ``tax_id``, one per line.
+    tax_ids: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Discounts above these (basis points of the line or sale) need a manager's password.
+    front_desk_discount_limit_bp: Mapped[int] = mapped_column(default=1000, server_default="1000")
+    technician_discount_limit_bp: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Refunds above this amount (minor units) need a manager's password.
+    refund_limit: Mapped[int] = mapped_column(default=5000, server_default="5000")
+    # A card or transfer paying more than is due may keep the rest as a tip.
+    tips_allowed: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     __table_args__ = (
         CheckConstraint(

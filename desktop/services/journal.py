@@ -1,0 +1,230 @@
+"""The journal: an append-only, hash-chained record of every money event per station.
+
+Each entry carries the hash of the entry before it and a hash over its own content, so
+changing or deleting an entry behind the app's back breaks the chain from there on. The
+documents the entries speak of are checked too: a completed sale whose total was edited,
+or whose entry was removed, is named.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop.models import JournalEntry, SalesDocument
+from desktop.services.context import ServiceContext
+from desktop.services.permissions import Permission
+
+GENESIS = "0" * 64
+KINDS = (
+    "sale",
+    "payment",
+    "refund",
+    "void",
+    "credit_note",
+    "invoice",
+    "drawer_open",
+    "pay_in",
+    "pay_out",
+    "z_report",
+    "store_credit",
+)
+# Journal kinds whose payload records the document's total when it was issued.
+_TOTAL_KINDS = {"sale", "credit_note", "invoice"}
+
+
+def append(
+    session: Session,
+    ctx: ServiceContext,
+    kind: str,
+    payload: Mapping[str, Any],
+    document_id: uuid.UUID | None = None,
+) -> JournalEntry:
+    """Add the next entry of this station's chain to the caller's transaction."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown journal kind {kind!r}")
+    session.flush()  # the transaction holds the write lock before the chain head is read
+    station = ctx.station_code
+    last = session.execute(
+        select(JournalEntry.seq, JournalEntry.hash)
+        .where(JournalEntry.station_code == station)
+        .order_by(JournalEntry.seq.desc())
+        .limit(1)
+    ).first()
+    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    entry = JournalEntry(
+        station_code=station,
+        seq=seq,
+        at=datetime.now(UTC),
+        kind=kind,
+        document_id=document_id,
+        user_id=ctx.actor.user_id if ctx.actor else None,
+        payload=canonical(payload),
+        prev_hash=prev,
+    )
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    return entry
+
+
+def canonical(payload: Mapping[str, Any]) -> str:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def entry_hash(entry: JournalEntry) -> str:
+    content = canonical(
+        {
+            "station": entry.station_code,
+            "seq": entry.seq,
+            "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "kind": entry.kind,
+            "document": str(entry.document_id) if entry.document_id else None,
+            "user": str(entry.user_id) if entry.user_id else None,
+            "payload": entry.payload,
+        }
+    )
+    return hashlib.sha256((entry.prev_hash + content).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class JournalProblem:
+    station_code: str
+    seq: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class JournalReport:
+    entries: int
+    stations: tuple[str, ...]
+    problems: tuple[JournalProblem, ...]
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if self.intact:
+            return (
+                f"The journal is intact: {self.entries} entries over "
+                f"{len(self.stations)} station(s)."
+            )
+        first = self.problems[0]
+        more = len(self.problems) - 1
+        tail = f" ({more} more problem(s) after it)" if more else ""
+        return f"The journal was tampered with. {first.message}{tail}"
+
+
+def verify(session: Session, limit: int = 50) -> JournalReport:
+    """Walk every station's chain and the documents it speaks of; report up to ``limit``
+    problems, the first one first."""
+    problems: list[JournalProblem] = []
+    stations = tuple(
+        session.scalars(select(JournalEntry.station_code).distinct().order_by("station_code"))
+    )
+    count = 0
+    for station in stations:
+        for problem in _chain_problems(session, station):
+            problems.append(problem)
+            if len(problems) >= limit:
+                break
+        count += (
+            session.scalar(select(func.count()).where(JournalEntry.station_code == station)) or 0
+        )
+    if len(problems) < limit:
+        problems.extend(_missing_entries(session, limit - len(problems)))
+    return JournalReport(count, stations, tuple(problems))
+
+
+def _chain_problems(session: Session, station: str) -> Iterator[JournalProblem]:
+    expected_seq, prev = 1, GENESIS
+    rows = session.scalars(
+        select(JournalEntry)
+        .where(JournalEntry.station_code == station)
+        .order_by(JournalEntry.seq)
+        .execution_options(yield_per=2000)
+    )
+    totals: dict[uuid.UUID, int] = {}
+    for entry in rows:
+        where = f"Station {station}, entry {entry.seq} ({entry.kind})"
+        if entry.seq != expected_seq:
+            yield JournalProblem(
+                station,
+                expected_seq,
+                f"Station {station}: entries {expected_seq}–{entry.seq - 1} were removed.",
+            )
+        elif entry.prev_hash != prev:
+            yield JournalProblem(
+                station, entry.seq, f"{where}: the entry before it was changed or removed."
+            )
+        if entry_hash(entry) != entry.hash:
+            yield JournalProblem(station, entry.seq, f"{where} was altered.")
+        if entry.kind in _TOTAL_KINDS and entry.document_id is not None:
+            total = json.loads(entry.payload).get("total")
+            if isinstance(total, int):
+                totals[entry.document_id] = total
+        expected_seq, prev = entry.seq + 1, entry.hash
+        if len(totals) >= 2000:
+            yield from _altered_documents(session, station, totals)
+            totals.clear()
+    yield from _altered_documents(session, station, totals)
+
+
+def _altered_documents(
+    session: Session, station: str, totals: dict[uuid.UUID, int]
+) -> Iterator[JournalProblem]:
+    if not totals:
+        return
+    rows = session.execute(
+        select(SalesDocument.id, SalesDocument.number, SalesDocument.total).where(
+            SalesDocument.id.in_(totals)
+        )
+    )
+    for row in rows:
+        if row.total != totals[row.id]:
+            yield JournalProblem(
+                station,
+                None,
+                f"{row.number}: its total was changed after it was issued "
+                f"(journal {totals[row.id]}, now {row.total}).",
+            )
+
+
+def _missing_entries(session: Session, limit: int) -> Iterator[JournalProblem]:
+    """Issued documents without their journal entry: the entry was deleted."""
+    journaled = select(JournalEntry.document_id).where(
+        JournalEntry.kind.in_(_TOTAL_KINDS), JournalEntry.document_id.is_not(None)
+    )
+    rows = session.execute(
+        select(SalesDocument.number, SalesDocument.station_code)
+        .where(
+            SalesDocument.number.is_not(None),
+            SalesDocument.status.in_(("completed", "issued", "void", "voided")),
+            SalesDocument.id.not_in(journaled),
+        )
+        .order_by(SalesDocument.issued_at)
+        .limit(limit)
+    )
+    for row in rows:
+        yield JournalProblem(
+            row.station_code, None, f"{row.number} has no journal entry: it was removed."
+        )
+
+
+class JournalService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def verify(self) -> JournalReport:
+        """Check every chain. Raises ``PermissionDenied`` below manager."""
+        self.ctx.require(Permission.VIEW_AUDIT)
+        with self.ctx.uow() as tx:
+            return verify(tx.session)
