@@ -1,0 +1,1 @@
+"""Selling screens: the counter sale, payments, returns and the cash drawer."""
