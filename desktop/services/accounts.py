@@ -27,7 +27,7 @@ from desktop.services.passwords import (
     password_problem,
     verify_secret,
 )
-from desktop.services.permissions import Permission, Role
+from desktop.services.permissions import Permission, Role, allowed
 from desktop.services.setup import check_username
 from desktop.services.text import FieldChecker
 
@@ -159,6 +159,31 @@ class AccountService:
                 return True
             self._record_failure(tx.session, throttle, now, "login_failed", reason="lock_screen")
             return False
+
+    def authorize(
+        self, username: str, password: str, permission: Permission, now: datetime | None = None
+    ) -> Actor:
+        """A manager's name and password typed at the counter to approve one action (a
+        discount or refund above the limit), without signing them in.
+
+        Wrong passwords count towards the same lock-out as sign-in and are audited. Raises
+        ``LoginThrottled``, ``AuthenticationFailed``, or ``PermissionDenied`` when that
+        person's role may not approve it."""
+        now = now or utc_now()
+        name = username.strip().lower()[:50]
+        with self.ctx.uow() as tx:
+            throttle = self._check_throttle(tx.session, name, now)
+            user = tx.session.scalar(select(User).where(User.username == name))
+            if user is None or not user.active or not verify_secret(user.password_hash, password):
+                self._record_failure(tx.session, throttle, now, "login_failed", reason="approval")
+                raise AuthenticationFailed("Wrong user name or password.")
+            if not allowed(user.role, permission):
+                raise PermissionDenied(
+                    f"{user.display_name} may not {permission.description}; ask a manager."
+                )
+            tx.session.execute(delete(LoginThrottle).where(LoginThrottle.username == name))
+            tx.commit()
+            return _actor(user)
 
     def logout(self) -> None:
         self.ctx.actor = None

@@ -33,8 +33,9 @@ FORMATS: dict[str, NumberFormat] = {
 }
 
 
-def next_number(session: Session, station_code: str, kind: str) -> str:
-    """Take the next number of ``kind`` for this station inside the caller's transaction."""
+def next_number(session: Session, station_code: str, kind: str, prefix: str = "") -> str:
+    """Take the next number of ``kind`` for this station inside the caller's transaction;
+    ``prefix`` replaces the kind's own (the shop's invoice prefix)."""
     fmt = FORMATS[kind]
     statement = (
         update(DocumentSequence)
@@ -50,4 +51,4 @@ def next_number(session: Session, station_code: str, kind: str) -> str:
         session.flush()
         value = fmt.start + 1
     taken = value - 1
-    return f"{fmt.prefix}-{station_code}-{taken:0{fmt.width}d}"
+    return f"{prefix or fmt.prefix}-{station_code}-{taken:0{fmt.width}d}"

@@ -401,7 +401,7 @@ TAX_CLASSES = (
 )
 PAYMENT_METHODS = (
     ("cash", "Cash", "cash", False),
-    ("card", "Card", "card", True),
+    ("card", "Card", "card", False),
     ("bank_transfer", "Bank transfer", "bank", True),
     ("bkash", "bKash", "mobile", True),
     ("nagad", "Nagad", "mobile", True),

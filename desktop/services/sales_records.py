@@ -1,0 +1,303 @@
+"""Reading and writing the rows of sales documents: lines from computed totals, and the
+frozen ``DocumentView`` every screen and printed document is made from."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop.models import (
+    Customer,
+    CustomerPhone,
+    Payment,
+    SalesDocument,
+    SalesLine,
+    TaxClass,
+    Ticket,
+    User,
+)
+from desktop.services.customers import display_name
+from desktop.services.errors import NotFound
+from desktop.services.pricing import LineInput, TaxBand, Totals, compute_totals
+from desktop.services.sales_types import (
+    CartLine,
+    DocumentKind,
+    DocumentSummary,
+    LineView,
+    PartyInfo,
+    PaymentView,
+)
+from desktop.services.sales_types import DocumentView as DocumentView
+
+# A sale that never completed, or a document that no longer counts.
+NOT_OWING = ("held", "voided", "void", "draft")
+
+
+def tax_rates(session: Session) -> dict[str, int]:
+    """Tax class code → rate in basis points."""
+    return {code: rate for code, rate in session.execute(select(TaxClass.code, TaxClass.rate_bp))}
+
+
+def line_inputs(lines: Sequence[CartLine], rates: dict[str, int]) -> list[LineInput]:
+    return [
+        LineInput(line.quantity, line.unit_price, rates.get(line.tax_class, 0), line.discount)
+        for line in lines
+    ]
+
+
+def cart_totals(
+    lines: Sequence[CartLine],
+    rates: dict[str, int],
+    document: SalesDocument,
+) -> Totals:
+    """The totals of ``lines`` under the document's own tax settings."""
+    from desktop.services.pricing import Discount
+
+    discount = (
+        Discount(document.discount_kind, document.discount_value)  # type: ignore[arg-type]
+        if document.discount_kind
+        else None
+    )
+    return compute_totals(
+        line_inputs(lines, rates),
+        prices_include_tax=document.prices_include_tax,
+        rounding_mode="document" if document.rounding_mode == "document" else "line",
+        discount=discount,
+    )
+
+
+def write_lines(
+    session: Session,
+    document: SalesDocument,
+    lines: Sequence[CartLine],
+    totals: Totals,
+    rates: dict[str, int],
+    unit_costs: dict[uuid.UUID, int] | None = None,
+) -> None:
+    """Replace the document's lines with ``lines`` and store its totals."""
+    session.query(SalesLine).filter(SalesLine.document_id == document.id).delete()
+    costs = unit_costs or {}
+    for position, (line, amounts) in enumerate(zip(lines, totals.lines, strict=True)):
+        session.add(
+            SalesLine(
+                document_id=document.id,
+                position=position,
+                item_id=line.item_id,
+                description=line.description,
+                sku=line.sku,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                unit_cost=costs.get(line.item_id) if line.item_id else None,
+                discount_kind=line.discount.kind if line.discount else "",
+                discount_value=line.discount.value if line.discount else 0,
+                line_discount=amounts.line_discount,
+                document_discount=amounts.document_discount,
+                tax_class=line.tax_class,
+                tax_rate_bp=rates.get(line.tax_class, 0),
+                net=amounts.net,
+                tax=amounts.tax,
+                gross=amounts.gross,
+                serial=line.serial,
+                source_kind=line.source_kind,
+                source_id=line.source_id,
+            )
+        )
+    document.subtotal = totals.subtotal
+    document.discount_total = totals.discount_total
+    document.tax_total = totals.tax_total
+    document.total = totals.total
+
+
+def existing_document(session: Session, document_id: uuid.UUID) -> SalesDocument:
+    document = session.get(SalesDocument, document_id)
+    if document is None:
+        raise NotFound("This sale or invoice no longer exists.")
+    return document
+
+
+def party(session: Session, customer_id: uuid.UUID | None) -> PartyInfo | None:
+    if customer_id is None:
+        return None
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        return None
+    phone = session.scalar(
+        select(CustomerPhone.number)
+        .where(CustomerPhone.customer_id == customer_id)
+        .order_by(CustomerPhone.position)
+        .limit(1)
+    )
+    return PartyInfo(
+        id=customer.id,
+        name=display_name(customer.first_name, customer.last_name, customer.company),
+        phone=phone or "",
+        email=customer.email,
+        address=customer.address,
+    )
+
+
+def document_view(session: Session, document_id: uuid.UUID) -> DocumentView:
+    """Everything a screen or printout shows of one document. Raises ``NotFound``."""
+    document = existing_document(session, document_id)
+    lines = session.scalars(
+        select(SalesLine).where(SalesLine.document_id == document_id).order_by(SalesLine.position)
+    ).all()
+    payments = session.execute(
+        select(Payment, User.username)
+        .outerjoin(User, User.id == Payment.user_id)
+        .where(Payment.document_id == document_id)
+        .order_by(Payment.at, Payment.id)
+    ).all()
+    line_views = tuple(_line_view(line) for line in lines)
+    original_number = ""
+    if document.original_id is not None:
+        original_number = (
+            session.scalar(
+                select(SalesDocument.number).where(SalesDocument.id == document.original_id)
+            )
+            or ""
+        )
+    ticket_number = ""
+    if document.ticket_id is not None:
+        ticket_number = (
+            session.scalar(select(Ticket.number).where(Ticket.id == document.ticket_id)) or ""
+        )
+    credit_notes = tuple(
+        number
+        for number in session.scalars(
+            select(SalesDocument.number)
+            .where(SalesDocument.original_id == document_id)
+            .order_by(SalesDocument.issued_at)
+        )
+        if number
+    )
+    username = (
+        session.scalar(select(User.username).where(User.id == document.user_id))
+        if document.user_id
+        else None
+    )
+    return DocumentView(
+        id=document.id,
+        kind=DocumentKind(document.kind),
+        number=document.number or "",
+        status=document.status,
+        currency=document.currency,
+        prices_include_tax=document.prices_include_tax,
+        subtotal=document.subtotal,
+        discount_total=document.discount_total,
+        tax_total=document.tax_total,
+        total=document.total,
+        rounding=document.rounding,
+        lines=line_views,
+        bands=bands_of(line_views),
+        payments=tuple(_payment_view(p, name or "") for p, name in payments),
+        issued_at=document.issued_at,
+        created_at=document.created_at,
+        due_date=document.due_date,
+        customer=party(session, document.customer_id),
+        ticket_id=document.ticket_id,
+        ticket_number=ticket_number,
+        original_id=document.original_id,
+        original_number=original_number,
+        station_code=document.station_code,
+        username=username or "",
+        notes=document.notes,
+        discount_kind=document.discount_kind,
+        discount_value=document.discount_value,
+        void_reason=document.void_reason,
+        hold_label=document.hold_label,
+        credit_notes=credit_notes,
+    )
+
+
+def bands_of(lines: Sequence[LineView]) -> tuple[TaxBand, ...]:
+    bands: dict[int, tuple[int, int, int]] = {}
+    for line in lines:
+        net, tax, gross = bands.get(line.tax_rate_bp, (0, 0, 0))
+        bands[line.tax_rate_bp] = (net + line.net, tax + line.tax, gross + line.gross)
+    return tuple(TaxBand(rate, *sums) for rate, sums in sorted(bands.items()))
+
+
+def paid_amounts(session: Session, document_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    if not document_ids:
+        return {}
+    rows = session.execute(
+        select(Payment.document_id, func.sum(Payment.amount))
+        .where(Payment.document_id.in_(document_ids))
+        .group_by(Payment.document_id)
+    )
+    return {document_id: int(total) for document_id, total in rows if document_id is not None}
+
+
+def summaries(session: Session, documents: Sequence[SalesDocument]) -> list[DocumentSummary]:
+    """List rows for ``documents`` with what was paid on each, in two queries."""
+    paid = paid_amounts(session, [d.id for d in documents])
+    customer_ids = {d.customer_id for d in documents if d.customer_id}
+    names = {
+        row.id: display_name(row.first_name, row.last_name, row.company)
+        for row in session.execute(
+            select(Customer.id, Customer.first_name, Customer.last_name, Customer.company).where(
+                Customer.id.in_(customer_ids)
+            )
+        )
+    }
+    return [
+        DocumentSummary(
+            id=d.id,
+            kind=DocumentKind(d.kind),
+            number=d.number or "",
+            status=d.status,
+            customer_name=names.get(d.customer_id, "") if d.customer_id else "",
+            issued_at=d.issued_at,
+            due_date=d.due_date,
+            total=d.total + d.rounding,
+            paid=paid.get(d.id, 0),
+            currency=d.currency,
+        )
+        for d in documents
+    ]
+
+
+def _line_view(line: SalesLine) -> LineView:
+    return LineView(
+        id=line.id,
+        position=line.position,
+        description=line.description,
+        sku=line.sku,
+        quantity=line.quantity,
+        unit_price=line.unit_price,
+        line_discount=line.line_discount,
+        document_discount=line.document_discount,
+        tax_rate_bp=line.tax_rate_bp,
+        net=line.net,
+        tax=line.tax,
+        gross=line.gross,
+        item_id=line.item_id,
+        serial=line.serial,
+        unit_cost=line.unit_cost,
+        discount_kind=line.discount_kind,
+        discount_value=line.discount_value,
+        tax_class=line.tax_class,
+        source_kind=line.source_kind,
+        source_id=line.source_id,
+        restock=line.restock,
+    )
+
+
+def _payment_view(payment: Payment, username: str) -> PaymentView:
+    return PaymentView(
+        id=payment.id,
+        at=payment.at,
+        method_code=payment.method_code,
+        method_name=payment.method_name,
+        method_kind=payment.method_kind,
+        amount=payment.amount,
+        tendered=payment.tendered,
+        change=payment.change,
+        tip=payment.tip,
+        reference=payment.reference,
+        username=username,
+    )
