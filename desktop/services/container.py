@@ -30,6 +30,7 @@ from desktop.services.message_sender import MessageSender
 from desktop.services.messages import MessageService
 from desktop.services.printing import PrintService
 from desktop.services.purchasing import PurchaseOrderService
+from desktop.services.returns import ReturnService
 from desktop.services.sales import SaleService
 from desktop.services.scan_router import ScanRouter
 from desktop.services.scanner_settings import ScannerSettingsService
@@ -78,6 +79,7 @@ class Services:
     item_import: ItemImportService
     item_export: ItemExportService
     sales: SaleService
+    returns: ReturnService
     journal: JournalService
 
     @classmethod
@@ -133,6 +135,7 @@ class Services:
             item_import=ItemImportService(ctx),
             item_export=ItemExportService(ctx),
             sales=SaleService(ctx, items),
+            returns=ReturnService(ctx),
             journal=JournalService(ctx),
         )
 

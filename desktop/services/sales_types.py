@@ -209,6 +209,8 @@ class DocumentView:
         """What is still owed (negative: the shop owes the customer)."""
         if self.status in ("voided", "void", "draft", "held"):
             return 0
+        if self.kind is DocumentKind.CREDIT_NOTE:
+            return self.payable + self.paid  # refunds are negative payments
         return self.payable - self.paid
 
     @property
