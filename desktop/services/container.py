@@ -106,6 +106,7 @@ class Services:
         ctx = ServiceContext(engine, station, HybridLogicalClock(station, last=last_hlc))
         tickets = TicketService(ctx)
         items = ItemService(ctx)
+        sales = SaleService(ctx, items)
         return cls(
             ctx=ctx,
             path=path,
@@ -122,7 +123,7 @@ class Services:
             attachments=TicketAttachmentService(ctx, path.parent / "attachments"),
             printing=PrintService(ctx),
             scanner=ScannerSettingsService(ctx),
-            scans=ScanRouter(tickets, items),
+            scans=ScanRouter(tickets, items, sales),
             messages=MessageService(ctx),
             message_sender=MessageSender(ctx),
             items=items,
@@ -134,7 +135,7 @@ class Services:
             counts=StockCountService(ctx),
             item_import=ItemImportService(ctx),
             item_export=ItemExportService(ctx),
-            sales=SaleService(ctx, items),
+            sales=sales,
             returns=ReturnService(ctx),
             journal=JournalService(ctx),
         )

@@ -402,6 +402,11 @@ class SaleService:
         with self.ctx.uow() as tx:
             return document_view(tx.session, document_id)
 
+    def find_id(self, number: str) -> uuid.UUID | None:
+        """The document with ``number`` (already cleaned), if any; for the scan router."""
+        with self.ctx.uow() as tx:
+            return tx.session.scalar(select(SalesDocument.id).where(SalesDocument.number == number))
+
     def find(self, number: str) -> DocumentView:
         """A document by its number (a scanned receipt barcode). Raises ``NotFound``."""
         cleaned = clean_line(number).upper()[:30]

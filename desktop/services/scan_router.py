@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from desktop.services.items import ItemService
+from desktop.services.sales import SaleService
 from desktop.services.tickets import TicketService, normalized_number
 
 
 class ScanKind(StrEnum):
     TICKET = "ticket"
     ITEM = "item"
+    DOCUMENT = "document"  # a sale, invoice or credit note (the receipt's barcode)
     UNKNOWN = "unknown"
 
 
@@ -28,9 +30,10 @@ class ScanResult:
 
 
 class ScanRouter:
-    def __init__(self, tickets: TicketService, items: ItemService) -> None:
+    def __init__(self, tickets: TicketService, items: ItemService, sales: SaleService) -> None:
         self.tickets = tickets
         self.items = items
+        self.sales = sales
 
     def resolve(self, code: str) -> ScanResult:
         """The record a scanned ``code`` names; ``UNKNOWN`` when nothing has it."""
@@ -41,4 +44,7 @@ class ScanRouter:
         item = self.items.find_by_barcode(code)
         if item is not None:
             return ScanResult(ScanKind.ITEM, code.strip(), item.id)
+        document_id = self.sales.find_id(cleaned)
+        if document_id is not None:
+            return ScanResult(ScanKind.DOCUMENT, cleaned, document_id)
         return ScanResult(ScanKind.UNKNOWN, code.strip())

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.changes import Changes
 from desktop.services.container import Services
+from desktop.services.errors import BenchsideError
 from desktop.services.permissions import Permission, Role
 from desktop.services.scan_router import ScanKind
 from desktop.views.bus import DataBus
@@ -220,6 +221,12 @@ class MainWindow(QMainWindow):
             dashboard = DashboardPage(self._services, self._bus, self._tasks, self.stack)
             dashboard.item_requested.connect(self.show_item)
             return dashboard
+        if name == "sales":
+            from desktop.views.sales.page import SalesPage
+
+            sales = SalesPage(self._services, self._bus, self._tasks, self.stack)
+            sales.return_requested.connect(self.start_return)
+            return sales
         if name == "settings":
             from desktop.views.settings.page import SettingsPage
 
@@ -338,10 +345,35 @@ class MainWindow(QMainWindow):
             page = self.show_page("inventory")
             if isinstance(page, ScanTarget):
                 return page.take_scan(found)
+        if found.kind is ScanKind.DOCUMENT:
+            self.start_return(found.code)
+            return True
         if found.kind is ScanKind.UNKNOWN and self._services.ctx.can(Permission.EDIT_ITEMS):
             self.offer_new_item(found.code)
             return True
         return False
+
+    def start_return(self, number: str) -> QDialog | None:
+        """The return dialog for the sale or invoice numbered ``number``."""
+        from desktop.views.sales.returns import ReturnDialog
+
+        try:
+            original = self._services.sales.find(number)
+            dialog = ReturnDialog(self._services, original, self)
+        except BenchsideError as error:
+            self._show_status_message(str(error))
+            return None
+        dialog.refunded.connect(self._on_return_dialog_refunded)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _on_return_dialog_refunded(self, note: Any) -> None:
+        self._show_status_message(
+            self.tr("Credit note {number} issued.").format(number=note.number)
+        )
+        items = frozenset(line.item_id for line in note.lines if line.item_id)
+        self._bus.publish(Changes(stock=items))
 
     def offer_new_item(self, code: str) -> QMessageBox:
         """Ask, without blocking the counter, whether an unknown code is a new item."""
