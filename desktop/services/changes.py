@@ -21,6 +21,8 @@ class Changes:
     suppliers: bool = False
     purchase_orders: frozenset[uuid.UUID] = field(default_factory=frozenset)
     stock_counts: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    # Sales documents issued, paid, voided or refunded (invoice lists, customer accounts).
+    documents: frozenset[uuid.UUID] = field(default_factory=frozenset)
 
     def __or__(self, other: Changes) -> Changes:
         merged: dict[str, object] = {}

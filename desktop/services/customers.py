@@ -125,6 +125,30 @@ def fts_phrase(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
+def customer_match_sql(query: str) -> tuple[str, dict[str, object], str] | None:
+    """SQL selecting the search_keys row ids of customers matching ``query``, its
+    parameters and its natural order, or None when the query is empty."""
+    cleaned = clean_line(query)[:200]
+    if not cleaned:
+        return None
+    digits = digits_only(cleaned)
+    if not any(ch.isalpha() for ch in cleaned) and len(digits) >= 3:
+        params: dict[str, object] = {"match": f"phones : {fts_phrase(digits)}"}
+        return FTS_ROWIDS, params, FTS_ORDER
+    tokens = cleaned.split()
+    long_tokens = [t for t in tokens if len(t) >= 3]
+    if not long_tokens:
+        # One or two letters: last names starting with them (trigrams need three).
+        low = cleaned.lower()
+        return PREFIX_ROWIDS, {"lo": low, "hi": low + "\uffff"}, PREFIX_ORDER
+    sql = FTS_ROWIDS
+    params = {"match": " AND ".join(fts_phrase(t) for t in long_tokens)}
+    for index, token in enumerate(t for t in tokens if len(t) < 3):
+        sql += f" AND (name LIKE :s{index} ESCAPE '\\' OR company LIKE :s{index} ESCAPE '\\')"
+        params[f"s{index}"] = "%" + token.replace("%", "\\%").replace("_", "\\_") + "%"
+    return sql, params, FTS_ORDER
+
+
 def _first_phone_column() -> Any:
     return (
         select(CustomerPhone.number)
@@ -196,31 +220,8 @@ class CustomerService:
             _first_phone_column().label("phone"),
         )
 
-    def _match_sql(self, query: str) -> tuple[str, dict[str, object], str] | None:
-        """SQL selecting the search_keys row ids of customers matching ``query``, its
-        parameters and its natural order, or None when the query is empty."""
-        cleaned = clean_line(query)[:200]
-        if not cleaned:
-            return None
-        digits = digits_only(cleaned)
-        if not any(ch.isalpha() for ch in cleaned) and len(digits) >= 3:
-            params: dict[str, object] = {"match": f"phones : {fts_phrase(digits)}"}
-            return FTS_ROWIDS, params, FTS_ORDER
-        tokens = cleaned.split()
-        long_tokens = [t for t in tokens if len(t) >= 3]
-        if not long_tokens:
-            # One or two letters: last names starting with them (trigrams need three).
-            low = cleaned.lower()
-            return PREFIX_ROWIDS, {"lo": low, "hi": low + "\uffff"}, PREFIX_ORDER
-        sql = FTS_ROWIDS
-        params = {"match": " AND ".join(fts_phrase(t) for t in long_tokens)}
-        for index, token in enumerate(t for t in tokens if len(t) < 3):
-            sql += f" AND (name LIKE :s{index} ESCAPE '\\' OR company LIKE :s{index} ESCAPE '\\')"
-            params[f"s{index}"] = "%" + token.replace("%", "\\%").replace("_", "\\_") + "%"
-        return sql, params, FTS_ORDER
-
     def _match_rowids(self, session: Session, query: str, limit: int) -> list[int] | None:
-        found = self._match_sql(query)
+        found = customer_match_sql(query)
         if found is None:
             return None
         sql, params, order = found
@@ -250,7 +251,7 @@ class CustomerService:
     def count(self, query: str = "") -> int:
         """How many customers the list shows for ``query`` (all when empty)."""
         with self.ctx.uow() as tx:
-            found = self._match_sql(query)
+            found = customer_match_sql(query)
             if found is None:
                 return int(tx.session.scalar(select(func.count()).select_from(Customer)) or 0)
             sql, params, _ = found
@@ -271,7 +272,7 @@ class CustomerService:
         """
         with self.ctx.uow() as tx:
             statement = self._summary_select()
-            found = self._match_sql(query)
+            found = customer_match_sql(query)
             if found is not None:
                 sql, params, _ = found
                 matching = text(sql).bindparams(**params).columns(rowid=Integer)

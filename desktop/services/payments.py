@@ -92,8 +92,12 @@ def settle(
     offered: Sequence[PaymentInput],
     customer_id: uuid.UUID | None,
     allow_on_account: bool = True,
+    allow_partial: bool = False,
 ) -> Settlement:
     """How ``offered`` tenders pay ``due`` (minor units, cash rounding not yet applied).
+
+    With ``allow_partial`` (a payment towards an invoice) tenders may pay less than is
+    due; cash rounding then applies only when they settle all of it.
 
     Raises ``ValidationError`` (keys ``payments.N.field`` and ``payments``) for an unknown
     or retired method, a zero or negative amount, a missing reference, a card paying more
@@ -109,6 +113,8 @@ def settle(
         non_cash = sum(p.amount for i, p in enumerate(offered) if i != cash_index)
         cash_due = max(due - non_cash, 0)
         rounding = cash_rounded(cash_due, profile.cash_rounding) - cash_due
+    if allow_partial and sum(p.amount for p in offered) < due + rounding:
+        rounding = 0
     remaining = due + rounding
     tenders: list[Tender] = []
     credit_used = 0
@@ -172,7 +178,7 @@ def settle(
                 f"{format_money(balance, profile.currency, profile.locale)} of store credit."
             )
     on_account = sum(t.amount for t in tenders if t.method.kind == "on_account")
-    if remaining > 0 and "payments" not in errors:
+    if remaining > 0 and not allow_partial and "payments" not in errors:
         errors["payments"] = (
             f"{format_money(remaining, profile.currency, profile.locale)} is still due. "
             "Add a payment or put it on account."

@@ -34,8 +34,9 @@ from desktop.services.payments import (
     write_payments,
 )
 from desktop.services.permissions import Permission, Role
-from desktop.services.pricing import FULL_BP, Discount, Totals
+from desktop.services.pricing import FULL_BP, Totals
 from desktop.services.sales_records import (
+    cart_of,
     cart_totals,
     document_view,
     existing_document,
@@ -162,22 +163,22 @@ class SaleService:
             if existing is not None and existing.status != "held":
                 return self._already(session, existing)
             profile = shop_profile(session)
-            _check_cart(cart)
+            check_cart(cart)
             if cart.customer_id is not None and session.get(Customer, cart.customer_id) is None:
                 raise NotFound("This customer no longer exists.")
             document = existing or SalesDocument(id=cart.id, kind="sale", status="held")
-            _apply_terms(document, profile, cart, self.ctx, actor)
+            apply_terms(document, profile, cart, self.ctx, actor)
             rates = tax_rates(session)
             totals = cart_totals(cart.lines, rates, document)
-            overrides = self._overrides(session, profile, actor, cart, totals, rates, approved_by)
+            overrides = price_overrides(session, profile, actor, cart, totals, approved_by)
             settlement = settle(session, profile, totals.total, payments, cart.customer_id)
             if existing is None:
                 session.add(document)
             session.flush()
-            costs = _unit_costs(session, cart.lines)
+            costs = unit_costs(session, cart.lines)
             write_lines(session, document, cart.lines, totals, rates, costs)
             self._issue(session, document, profile, settlement)
-            self._take_stock(session, actor, document, cart.lines)
+            take_stock(session, self.ctx, actor, StockReference("sale", document.id), cart.lines)
             write_payments(
                 session,
                 self.ctx,
@@ -227,83 +228,13 @@ class SaleService:
         document.rounding = settlement.rounding
         document.hold_label = ""
 
-    def _take_stock(
-        self, session: Session, actor: Actor, document: SalesDocument, lines: Sequence[CartLine]
-    ) -> None:
-        """Sold units leave the store. Parts checked out with a ticket left with it."""
-        reference = StockReference("sale", document.id)
-        stocked = {
-            row.id
-            for row in session.execute(
-                select(Item.id).where(
-                    Item.id.in_({line.item_id for line in lines if line.item_id}),
-                    Item.kind == "stock",
-                )
-            )
-        }
-        for line in lines:
-            if line.item_id not in stocked or line.source_kind == "ticket_part":
-                continue
-            assert line.item_id is not None
-            if line.serial:
-                for _ in range(line.quantity):
-                    record_movement(
-                        session, self.ctx, actor, line.item_id, DEFAULT_LOCATION_ID, -1,
-                        "sale", reference=reference, serial=line.serial,
-                    )  # fmt: skip
-            else:
-                record_movement(
-                    session, self.ctx, actor, line.item_id, DEFAULT_LOCATION_ID,
-                    -line.quantity, "sale", reference=reference,
-                )  # fmt: skip
-
-    def _overrides(
-        self,
-        session: Session,
-        profile: ShopProfile,
-        actor: Actor,
-        cart: Cart,
-        totals: Totals,
-        rates: dict[str, int],
-        approved_by: Actor | None,
-    ) -> list[tuple[str, dict[str, Any]]]:
-        """The discounts and below-cost prices this sale gives beyond the role's limits,
-        as audit entries; raises ``ApprovalRequired`` unless a manager approved."""
-        limit = discount_limit(profile, actor)
-        found: list[tuple[str, dict[str, Any]]] = []
-        for line, amounts in zip(cart.lines, totals.lines, strict=True):
-            if line.discount is not None and line.discount.share_bp(amounts.base) > limit:
-                found.append(
-                    ("discount_override", {"line": line.description, "off": amounts.line_discount})
-                )
-        if cart.discount is not None and cart.discount.share_bp(totals.subtotal) > limit:
-            found.append(("discount_override", {"sale": True, "off": totals.discount_total}))
-        for line, amounts in zip(cart.lines, totals.lines, strict=True):
-            cost = _cost(session, line)
-            if cost and amounts.net < cost * line.quantity and not allowed_below_cost(actor):
-                found.append(("price_below_cost", {"line": line.description, "net": amounts.net}))
-        if not found:
-            return []
-        if approved_by is None:
-            what = "discount" if found[0][0] == "discount_override" else "price below cost"
-            raise ApprovalRequired(
-                f"This {what} is beyond what your role may give "
-                f"(limit {limit / 100:g} %). A manager must approve it."
-            )
-        if approved_by.role not in (Role.OWNER, Role.MANAGER):
-            raise PermissionDenied("Only a manager or owner can approve this.")
-        return [
-            (action, {**details, "approved_by": approved_by.username, "cashier": actor.username})
-            for action, details in found
-        ]
-
     # -- holding and voiding ----------------------------------------------------------
 
     def hold(self, cart: Cart, label: str = "") -> DocumentSummary:
         """Park the cart (no number yet) to serve the next customer. Raises
         ``ValidationError`` for an empty or bad cart."""
         actor = self.ctx.require(Permission.SELL)
-        _check_cart(cart)
+        check_cart(cart)
         with self.ctx.uow() as tx:
             session = tx.session
             document = session.get(SalesDocument, cart.id)
@@ -313,7 +244,7 @@ class SaleService:
             if document is None:
                 document = SalesDocument(id=cart.id, kind="sale", status="held")
                 session.add(document)
-            _apply_terms(document, profile, cart, self.ctx, actor)
+            apply_terms(document, profile, cart, self.ctx, actor)
             document.hold_label = clean_line(label)[:100]
             rates = tax_rates(session)
             totals = cart_totals(cart.lines, rates, document)
@@ -343,33 +274,7 @@ class SaleService:
             document = existing_document(tx.session, document_id)
             if document.status != "held":
                 raise ValidationError({"sale": "This sale is no longer on hold."})
-            view = document_view(tx.session, document_id)
-        return Cart(
-            id=view.id,
-            lines=tuple(
-                CartLine(
-                    description=line.description,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    tax_class=line.tax_class,
-                    item_id=line.item_id,
-                    sku=line.sku,
-                    discount=Discount(line.discount_kind, line.discount_value)  # type: ignore[arg-type]
-                    if line.discount_kind
-                    else None,
-                    serial=line.serial,
-                    source_kind=line.source_kind,
-                    source_id=line.source_id,
-                )
-                for line in view.lines
-            ),
-            customer_id=view.customer.id if view.customer else None,
-            discount=Discount(view.discount_kind, view.discount_value)  # type: ignore[arg-type]
-            if view.discount_kind
-            else None,
-            notes=view.notes,
-            ticket_id=view.ticket_id,
-        )
+            return cart_of(document_view(tx.session, document_id))
 
     def void_open(self, cart: Cart, reason: str = "") -> None:
         """Abandon an open or held sale. Nothing was sold, but the void is journaled and
@@ -432,6 +337,80 @@ def allowed_below_cost(actor: Actor) -> bool:
     return actor.role in (Role.OWNER, Role.MANAGER)
 
 
+def take_stock(
+    session: Session,
+    ctx: ServiceContext,
+    actor: Actor,
+    reference: StockReference,
+    lines: Sequence[CartLine],
+) -> None:
+    """Sold units leave the store, by serial where the line has one, in the caller's
+    transaction. Parts checked out with a ticket left with it."""
+    stocked = {
+        row.id
+        for row in session.execute(
+            select(Item.id).where(
+                Item.id.in_({line.item_id for line in lines if line.item_id}),
+                Item.kind == "stock",
+            )
+        )
+    }
+    for line in lines:
+        if line.item_id not in stocked or line.source_kind == "ticket_part":
+            continue
+        assert line.item_id is not None
+        if line.serial:
+            for _ in range(line.quantity):
+                record_movement(
+                    session, ctx, actor, line.item_id, DEFAULT_LOCATION_ID, -1,
+                    "sale", reference=reference, serial=line.serial,
+                )  # fmt: skip
+        else:
+            record_movement(
+                session, ctx, actor, line.item_id, DEFAULT_LOCATION_ID,
+                -line.quantity, "sale", reference=reference,
+            )  # fmt: skip
+
+
+def price_overrides(
+    session: Session,
+    profile: ShopProfile,
+    actor: Actor,
+    cart: Cart,
+    totals: Totals,
+    approved_by: Actor | None,
+) -> list[tuple[str, dict[str, Any]]]:
+    """The discounts and below-cost prices ``cart`` gives beyond the role's limits, as
+    audit entries; raises ``ApprovalRequired`` unless a manager approved."""
+    limit = discount_limit(profile, actor)
+    found: list[tuple[str, dict[str, Any]]] = []
+    for line, amounts in zip(cart.lines, totals.lines, strict=True):
+        if line.discount is not None and line.discount.share_bp(amounts.base) > limit:
+            found.append(
+                ("discount_override", {"line": line.description, "off": amounts.line_discount})
+            )
+    if cart.discount is not None and cart.discount.share_bp(totals.subtotal) > limit:
+        found.append(("discount_override", {"sale": True, "off": totals.discount_total}))
+    for line, amounts in zip(cart.lines, totals.lines, strict=True):
+        cost = _cost(session, line)
+        if cost and amounts.net < cost * line.quantity and not allowed_below_cost(actor):
+            found.append(("price_below_cost", {"line": line.description, "net": amounts.net}))
+    if not found:
+        return []
+    if approved_by is None:
+        what = "discount" if found[0][0] == "discount_override" else "price below cost"
+        raise ApprovalRequired(
+            f"This {what} is beyond what your role may give "
+            f"(limit {limit / 100:g} %). A manager must approve it."
+        )
+    if approved_by.role not in (Role.OWNER, Role.MANAGER):
+        raise PermissionDenied("Only a manager or owner can approve this.")
+    return [
+        (action, {**details, "approved_by": approved_by.username, "cashier": actor.username})
+        for action, details in found
+    ]
+
+
 def _pricing_document(terms: SellingTerms, cart: Cart) -> SalesDocument:
     """An unsaved document carrying the terms, for totalling a cart on screen."""
     return SalesDocument(
@@ -442,7 +421,7 @@ def _pricing_document(terms: SellingTerms, cart: Cart) -> SalesDocument:
     )
 
 
-def _apply_terms(
+def apply_terms(
     document: SalesDocument, profile: ShopProfile, cart: Cart, ctx: ServiceContext, actor: Actor
 ) -> None:
     document.currency = profile.currency
@@ -457,12 +436,14 @@ def _apply_terms(
     document.user_id = actor.user_id
 
 
-def _check_cart(cart: Cart) -> None:
+def check_cart(cart: Cart, document: str = "sale") -> None:
+    """Raise ``ValidationError`` for each bad line of ``cart`` (``document`` names it in
+    the messages: a sale, an invoice)."""
     errors: dict[str, str] = {}
     if not cart.lines:
-        errors["lines"] = "Add at least one item to the sale."
+        errors["lines"] = f"Add at least one item to the {document}."
     if len(cart.lines) > MAX_LINES:
-        errors["lines"] = f"A sale has at most {MAX_LINES} lines."
+        errors["lines"] = f"A {document} has at most {MAX_LINES} lines."
     for index, line in enumerate(cart.lines):
         if not clean_line(line.description):
             errors[f"lines.{index}.description"] = "Each line needs a description."
@@ -476,7 +457,7 @@ def _check_cart(cart: Cart) -> None:
         raise ValidationError(errors)
 
 
-def _unit_costs(session: Session, lines: Sequence[CartLine]) -> dict[uuid.UUID, int]:
+def unit_costs(session: Session, lines: Sequence[CartLine]) -> dict[uuid.UUID, int]:
     """The average cost of each item at the store now, for margins in reports."""
     ids = {line.item_id for line in lines if line.item_id}
     costs = {

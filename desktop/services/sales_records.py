@@ -21,8 +21,9 @@ from desktop.models import (
 )
 from desktop.services.customers import display_name
 from desktop.services.errors import NotFound
-from desktop.services.pricing import LineInput, TaxBand, Totals, compute_totals
+from desktop.services.pricing import Discount, LineInput, TaxBand, Totals, compute_totals
 from desktop.services.sales_types import (
+    Cart,
     CartLine,
     DocumentKind,
     DocumentSummary,
@@ -54,8 +55,6 @@ def cart_totals(
     document: SalesDocument,
 ) -> Totals:
     """The totals of ``lines`` under the document's own tax settings."""
-    from desktop.services.pricing import Discount
-
     discount = (
         Discount(document.discount_kind, document.discount_value)  # type: ignore[arg-type]
         if document.discount_kind
@@ -109,6 +108,37 @@ def write_lines(
     document.discount_total = totals.discount_total
     document.tax_total = totals.tax_total
     document.total = totals.total
+
+
+def cart_of(view: DocumentView) -> Cart:
+    """The cart a stored document was made from, to carry on with (a held sale, a draft
+    invoice) or to issue it again under the current terms."""
+    return Cart(
+        id=view.id,
+        lines=tuple(
+            CartLine(
+                description=line.description,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                tax_class=line.tax_class,
+                item_id=line.item_id,
+                sku=line.sku,
+                discount=Discount(line.discount_kind, line.discount_value)  # type: ignore[arg-type]
+                if line.discount_kind
+                else None,
+                serial=line.serial,
+                source_kind=line.source_kind,
+                source_id=line.source_id,
+            )
+            for line in view.lines
+        ),
+        customer_id=view.customer.id if view.customer else None,
+        discount=Discount(view.discount_kind, view.discount_value)  # type: ignore[arg-type]
+        if view.discount_kind
+        else None,
+        notes=view.notes,
+        ticket_id=view.ticket_id,
+    )
 
 
 def existing_document(session: Session, document_id: uuid.UUID) -> SalesDocument:

@@ -40,6 +40,18 @@ class PaymentStatus(StrEnum):
         }[self.value]
 
 
+def payment_status(
+    kind: DocumentKind, balance: int, paid: int, due_date: date | None, today: date | None
+) -> PaymentStatus:
+    """Paid, partly paid, unpaid, or (an invoice past ``due_date`` on ``today``) overdue."""
+    if balance <= 0:
+        return PaymentStatus.PAID
+    if kind is DocumentKind.INVOICE and due_date is not None and today is not None:
+        if today > due_date:
+            return PaymentStatus.DUE
+    return PaymentStatus.PARTIAL if paid > 0 else PaymentStatus.UNPAID
+
+
 @dataclass(frozen=True)
 class CartLine:
     """A line as the counter builds it; prices as the shop quotes them (tax in or out)."""
@@ -218,16 +230,7 @@ class DocumentView:
         return sum(p.change for p in self.payments)
 
     def payment_status(self, today: date | None = None) -> PaymentStatus:
-        if self.balance <= 0:
-            return PaymentStatus.PAID
-        if (
-            self.kind is DocumentKind.INVOICE
-            and self.due_date is not None
-            and today is not None
-            and today > self.due_date
-        ):
-            return PaymentStatus.DUE
-        return PaymentStatus.PARTIAL if self.paid > 0 else PaymentStatus.UNPAID
+        return payment_status(self.kind, self.balance, self.paid, self.due_date, today)
 
 
 @dataclass(frozen=True)
@@ -247,9 +250,15 @@ class DocumentSummary:
 
     @property
     def balance(self) -> int:
+        """What is still owed, as ``DocumentView.balance`` (``total`` includes rounding)."""
         if self.status in ("voided", "void", "draft", "held"):
             return 0
+        if self.kind is DocumentKind.CREDIT_NOTE:
+            return self.total + self.paid
         return self.total - self.paid
+
+    def payment_status(self, today: date | None = None) -> PaymentStatus:
+        return payment_status(self.kind, self.balance, self.paid, self.due_date, today)
 
 
 @dataclass(frozen=True)
