@@ -14,7 +14,7 @@ import sqlite3
 import string
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -46,12 +46,13 @@ class Scale:
     tickets: int
     items: int
     movements: int
+    sales: int
 
 
 SCALES: dict[str, Scale] = {
-    "tiny": Scale("tiny", 2_000, 3_200, 8_000, 2_000, 20_000),
-    "small": Scale("small", 25_000, 40_000, 100_000, 20_000, 500_000),
-    "full": Scale("full", 250_000, 400_000, 1_000_000, 200_000, 5_000_000),
+    "tiny": Scale("tiny", 2_000, 3_200, 8_000, 2_000, 20_000, 10_000),
+    "small": Scale("small", 25_000, 40_000, 100_000, 20_000, 500_000, 100_000),
+    "full": Scale("full", 250_000, 400_000, 1_000_000, 200_000, 5_000_000, 2_000_000),
 }
 TECHNICIANS = 8
 
@@ -357,6 +358,7 @@ class DatasetInfo:
     tickets: int = 0
     items: int = 0
     movements: int = 0
+    sales: int = 0
 
 
 def metadata_path(db_path: Path) -> Path:
@@ -364,7 +366,8 @@ def metadata_path(db_path: Path) -> Path:
 
 
 def cached_info(db_path: Path, scale: Scale) -> DatasetInfo | None:
-    """The cached dataset's description, if it exists and matches this generator and scale."""
+    """The cached dataset's description, if it exists and matches this generator and scale
+    (its sales, a layer added in place, may still be missing: see ``has_sales``)."""
     meta = metadata_path(db_path)
     if not db_path.exists() or not meta.exists():
         return None
@@ -379,6 +382,14 @@ def cached_info(db_path: Path, scale: Scale) -> DatasetInfo | None:
     if have != wanted:
         return None
     return info
+
+
+def has_sales(info: DatasetInfo, scale: Scale) -> bool:
+    return info.sales == scale.sales
+
+
+def write_info(db_path: Path, info: DatasetInfo) -> None:
+    metadata_path(db_path).write_text(json.dumps(asdict(info), indent=2), encoding="utf-8")
 
 
 def remove_database(db_path: Path) -> None:
@@ -396,12 +407,16 @@ def generate(db_path: Path, scale: Scale) -> DatasetInfo:
     started = time.perf_counter()
     create_schema_and_shop(building)
     bulk_load(building, scale)
+    from benchmarks.generate_sales import add_sales
+
+    add_sales(building, scale.sales)
     building.replace(db_path)
     info = DatasetInfo(
         GENERATOR_VERSION, scale.name, scale.customers, scale.devices,
         round(time.perf_counter() - started, 1), scale.tickets, scale.items, scale.movements,
+        scale.sales,
     )  # fmt: skip
-    metadata_path(db_path).write_text(json.dumps(asdict(info), indent=2), encoding="utf-8")
+    write_info(db_path, info)
     return info
 
 
@@ -412,4 +427,11 @@ def ensure_dataset(scale: Scale, data_dir: Path = DATA_DIR) -> tuple[Path, Datas
     if info is None:
         log.info("generating %s dataset at %s", scale.name, db_path)
         info = generate(db_path, scale)
+    elif not has_sales(info, scale):
+        from benchmarks.generate_sales import add_sales
+
+        log.info("adding %d sales to %s", scale.sales, db_path)
+        add_sales(db_path, scale.sales)
+        info = replace(info, sales=scale.sales)
+        write_info(db_path, info)
     return db_path, info

@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.generate import DATA_DIR, DatasetInfo, Scale, cached_info
+from benchmarks.generate import DATA_DIR, DatasetInfo, Scale, cached_info, has_sales
 from benchmarks.report import Metric, Target, load_targets
 from benchmarks.scenarios import SCENARIOS, BenchContext, Measurement
 
@@ -64,14 +64,14 @@ def prepare_dataset(scale: Scale, data_dir: Path) -> tuple[Path, DatasetInfo]:
     """
     db_path = data_dir / f"{scale.name}.db"
     info = cached_info(db_path, scale)
-    if info is None:
+    if info is None or not has_sales(info, scale):
         command = [sys.executable, "-m", "benchmarks", "generate", "--scale", scale.name]
         command += ["--data-dir", str(data_dir)]
         if not log.isEnabledFor(logging.INFO):
             command.append("--quiet")
         subprocess.run(command, check=True)
         info = cached_info(db_path, scale)
-    if info is None:
+    if info is None or not has_sales(info, scale):
         raise RuntimeError(f"generating the {scale.name} dataset in {data_dir} failed")
     return db_path, info
 

@@ -80,18 +80,42 @@ def canonical(payload: Mapping[str, Any]) -> str:
 
 
 def entry_hash(entry: JournalEntry) -> str:
+    return chain_hash(
+        entry.prev_hash,
+        entry.station_code,
+        entry.seq,
+        entry.at,
+        entry.kind,
+        entry.document_id,
+        entry.user_id,
+        entry.payload,
+    )
+
+
+def chain_hash(
+    prev_hash: str,
+    station_code: str,
+    seq: int,
+    at: datetime,
+    kind: str,
+    document_id: uuid.UUID | None,
+    user_id: uuid.UUID | None,
+    payload: str,
+) -> str:
+    """SHA-256 over the previous hash and the entry's content (``at`` in UTC, to the
+    microsecond: what the database keeps)."""
     content = canonical(
         {
-            "station": entry.station_code,
-            "seq": entry.seq,
-            "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "kind": entry.kind,
-            "document": str(entry.document_id) if entry.document_id else None,
-            "user": str(entry.user_id) if entry.user_id else None,
-            "payload": entry.payload,
+            "station": station_code,
+            "seq": seq,
+            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "kind": kind,
+            "document": str(document_id) if document_id else None,
+            "user": str(user_id) if user_id else None,
+            "payload": payload,
         }
     )
-    return hashlib.sha256((entry.prev_hash + content).encode()).hexdigest()
+    return hashlib.sha256((prev_hash + content).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

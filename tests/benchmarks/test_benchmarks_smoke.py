@@ -12,6 +12,7 @@ from benchmarks.generate import SCALES, DatasetInfo, ensure_dataset
 from benchmarks.report import write_json
 from benchmarks.runner import run_benchmarks
 from benchmarks.scenarios import BenchContext, floor_search, search_queries
+from tests.conftest import OFFSCREEN_NOISE
 
 DATA_SCENARIOS = [
     "customer_search_p95_ms",
@@ -25,6 +26,7 @@ DATA_SCENARIOS = [
     "low_stock_list_ms",
     "item_search_p95_ms",
     "reorder_suggestions_ms",
+    "sale_complete_two_payments_p95_ms",
 ]
 TINY = SCALES["tiny"]
 
@@ -122,3 +124,27 @@ def test_document_scenarios_measure_rendering(
     metrics = run_benchmarks(TINY, names, data_dir)
     assert [m.name for m in metrics] == names
     assert all(m.value is not None and m.value > 0 and m.unit == "ms" for m in metrics)
+
+
+def test_generated_sales_are_journaled_and_numbered(dataset: tuple[Path, DatasetInfo]) -> None:
+    db_path, info = dataset
+    ctx = BenchContext(db_path, info)
+    try:
+        with ctx.plain_connection() as connection:
+            counts = connection.execute(
+                "SELECT (SELECT count(*) FROM sales_documents WHERE number LIKE 'S-A-%'), "
+                "(SELECT count(*) FROM journal_entries WHERE station_code = 'A')"
+            ).fetchone()
+        report = ctx.services.journal.verify()
+    finally:
+        ctx.close()
+    assert counts[0] >= info.sales == TINY.sales
+    assert report.intact, report.summary()
+
+
+@pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+def test_the_sale_screen_scenario_scans_onto_a_real_page(
+    data_dir: Path, dataset: tuple[Path, DatasetInfo]
+) -> None:
+    metrics = run_benchmarks(TINY, ["scan_to_sale_line_p95_ms"], data_dir)
+    assert metrics[0].value is not None and metrics[0].floor is not None, metrics[0]
