@@ -21,6 +21,7 @@ from desktop.services.database import (
     upgrade_needed,
 )
 from desktop.services.devices import DeviceService
+from desktop.services.invoices import InvoiceService
 from desktop.services.item_export import ItemExportService
 from desktop.services.item_import import ItemImportService
 from desktop.services.item_lists import ItemListService
@@ -28,7 +29,7 @@ from desktop.services.items import ItemService
 from desktop.services.journal import JournalService
 from desktop.services.message_sender import MessageSender
 from desktop.services.messages import MessageService
-from desktop.services.printing import PrintService
+from desktop.services.printing import DocumentKind, PrintService
 from desktop.services.purchasing import PurchaseOrderService
 from desktop.services.returns import ReturnService
 from desktop.services.sales import SaleService
@@ -81,6 +82,7 @@ class Services:
     sales: SaleService
     returns: ReturnService
     journal: JournalService
+    invoices: InvoiceService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -107,6 +109,7 @@ class Services:
         tickets = TicketService(ctx)
         items = ItemService(ctx)
         sales = SaleService(ctx, items)
+        printing = PrintService(ctx)
         return cls(
             ctx=ctx,
             path=path,
@@ -121,7 +124,7 @@ class Services:
             ticket_statuses=TicketStatusService(ctx),
             ticket_work=TicketWorkService(ctx, tickets),
             attachments=TicketAttachmentService(ctx, path.parent / "attachments"),
-            printing=PrintService(ctx),
+            printing=printing,
             scanner=ScannerSettingsService(ctx),
             scans=ScanRouter(tickets, items, sales),
             messages=MessageService(ctx),
@@ -138,6 +141,9 @@ class Services:
             sales=sales,
             returns=ReturnService(ctx),
             journal=JournalService(ctx),
+            invoices=InvoiceService(
+                ctx, lambda view: printing.sales_document_job(view, DocumentKind.INVOICE).pdf
+            ),
         )
 
     def close(self) -> None:

@@ -77,7 +77,7 @@ def write_lines(
     unit_costs: dict[uuid.UUID, int] | None = None,
 ) -> None:
     """Replace the document's lines with ``lines`` and store its totals."""
-    session.query(SalesLine).filter(SalesLine.document_id == document.id).delete()
+    delete_lines(session, document.id)
     costs = unit_costs or {}
     for position, (line, amounts) in enumerate(zip(lines, totals.lines, strict=True)):
         session.add(
@@ -139,6 +139,14 @@ def cart_of(view: DocumentView) -> Cart:
         notes=view.notes,
         ticket_id=view.ticket_id,
     )
+
+
+def delete_lines(session: Session, document_id: uuid.UUID) -> None:
+    """Delete the lines of a document still being made (a held sale, a draft), one by one
+    so that each deletion reaches the other stations."""
+    for line in session.scalars(select(SalesLine).where(SalesLine.document_id == document_id)):
+        session.delete(line)
+    session.flush()
 
 
 def existing_document(session: Session, document_id: uuid.UUID) -> SalesDocument:

@@ -46,9 +46,13 @@ def payment_status(
     """Paid, partly paid, unpaid, or (an invoice past ``due_date`` on ``today``) overdue."""
     if balance <= 0:
         return PaymentStatus.PAID
-    if kind is DocumentKind.INVOICE and due_date is not None and today is not None:
-        if today > due_date:
-            return PaymentStatus.DUE
+    if (
+        kind is DocumentKind.INVOICE
+        and due_date is not None
+        and today is not None
+        and today > due_date
+    ):
+        return PaymentStatus.DUE
     return PaymentStatus.PARTIAL if paid > 0 else PaymentStatus.UNPAID
 
 
