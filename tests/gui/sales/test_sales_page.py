@@ -23,7 +23,7 @@ def _page(qtbot, services, bus, tasks) -> SalesPage:
 
 def _stocked(services, name: str, price: int, code: str = "", units: int = 5):
     item = services.items.create(
-        ItemInput(name, sell_price=price, barcodes=[code] if code else [])
+        ItemInput(name, sell_price=price, cost_price=price // 4, barcodes=[code] if code else [])
     ).item
     services.stock.receive(item.id, units, price // 4)
     return item
@@ -93,6 +93,9 @@ def test_quantity_price_and_discounts_retotal_live(qtbot, shop_services, bus, ta
     assert not page.model.setData(page.model.index(0, 1), "0")
     assert not page.model.setData(page.model.index(0, 2), "-5")
     assert page.total_label.text() == "$30.00"
+    assert page.model.setData(page.model.index(0, 2), "1.00")
+    assert "below its cost ($2.50)" in page.errors.text()
+    assert page.model.setData(page.model.index(0, 2), "10.00")
     page.model.update_cart(discount=Discount("percent", 10001))
     assert page.total_label.text() == "—"
     assert "100 %" in page.errors.text()
