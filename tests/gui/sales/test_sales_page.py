@@ -134,3 +134,26 @@ def test_cart_model_passes_the_model_tester(qtbot, qtmodeltester, shop_services,
     page.take_scan(shop_services.scans.resolve(CASE_EAN))
     page.model.update_cart(discount=Discount("percent", 1000))
     qtmodeltester.check(page.model)
+
+
+def test_a_whole_sale_from_the_keyboard(qtbot, shop_services, bus, tasks):
+    _stocked(shop_services, "Tempered glass", 1200, CASE_EAN)
+    page = _page(qtbot, shop_services, bus, tasks)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    qtbot.keyClick(page, Qt.Key.Key_F2)
+    assert page.picker.search.hasFocus()
+    qtbot.keyClicks(page.picker.search, "Tempered")
+    page.picker.run_search()
+    qtbot.keyClick(page.picker.search, Qt.Key.Key_Return)
+    assert page.model.rowCount() == 1
+    qtbot.keyClick(page, Qt.Key.Key_F12)
+    dialog = page.payment_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(dialog.amount.hasFocus)
+    dialog.amount.setText("20")
+    with qtbot.waitSignal(page.sale_completed):
+        qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
+        if dialog.isVisible():
+            qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
+    assert "Change $8.00" in page.last_sale_label.text()
