@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 
 from desktop.demo_parts import create_demo_parts, create_demo_purchasing
+from desktop.demo_sales import create_demo_sales
 from desktop.models import Ticket, TicketAssignment, TicketNote, TicketStatusChange
 from desktop.services.container import Services
 from desktop.services.customers import CustomerInput, DuplicateCustomer, PhoneInput
@@ -169,6 +170,7 @@ def create_demo_shop(
     create_demo_parts(services, rng, parts)
     if parts is None:
         create_demo_purchasing(services)
+        create_demo_sales(services)
 
 
 def _add_staff(services: Services) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,7 @@ def render_all(app: QApplication, paths: AppPaths, temp: Path, out: Path) -> lis
                 dialog.close()
     _ticket_screens(services, window, out, written)
     _inventory_screens(services, window, out, written)
+    _sales_screens(services, window, out, written)
     settings = window.show_page("settings")
     if hasattr(settings, "pages") and hasattr(settings, "set_page"):
         for page in settings.pages():
@@ -231,3 +233,40 @@ def _purchasing_screens(
     if counts:
         page.counts.open_count(counts[0].id)
     _save(window, out, "inventory-stock-count", written)
+
+
+def _sales_screens(services: Services, window: QWidget, out: Path, written: list[Path]) -> None:
+    """A sale being rung up, its payment half taken, and a return from the first sale."""
+    from desktop.services.item_lists import ItemFilter
+    from desktop.services.pricing import Discount
+
+    page = window.show_page("sales")  # type: ignore[attr-defined]
+    rows = [
+        r
+        for r in services.item_lists.page(ItemFilter(), limit=60)
+        if r.on_hand > 2 and r.sell_price
+    ][:3]
+    for row in rows:
+        page.add_item(row.id)
+    if rows:
+        page.model.setData(page.model.index(0, 1), "2")
+        last = len(page.model.cart.lines) - 1
+        page.model.replace_line(
+            last, replace(page.model.cart.lines[last], discount=Discount("percent", 1000))
+        )
+    _save(window, out, "sales-counter", written)
+    payment = page.take_payment()
+    if payment is not None:
+        payment.method.setCurrentIndex(payment.method.findData("card"))
+        payment.amount.setText(page.money.show(page.model.totals.total // 2).strip())
+        payment.add_tender()
+        payment.method.setCurrentIndex(payment.method.findData("cash"))
+        payment.amount.setText(page.money.show(page.model.totals.total).strip())
+        _save(payment, out, "sales-payment", written)
+        payment.reject()
+    page.new_sale()
+    dialog = window.start_return("S-A-000001")  # type: ignore[attr-defined]
+    if dialog is not None:
+        dialog.quantities[0].setValue(1)
+        _save(dialog, out, "sales-return", written)
+        dialog.reject()

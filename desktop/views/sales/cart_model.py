@@ -23,6 +23,7 @@ class CartModel(QAbstractTableModel):
     totalled (``problem`` says why)."""
 
     cart_changed = Signal()
+    price_edited = Signal(int)  # row
 
     def __init__(self, money: ShopMoney, totalled: Callable[[Cart], Totals], cart: Cart) -> None:
         super().__init__()
@@ -122,6 +123,8 @@ class CartModel(QAbstractTableModel):
         except ValueError:
             return False
         self.replace_line(index.row(), changed)
+        if index.column() == PRICE:
+            self.price_edited.emit(index.row())
         return True
 
     def set_cart(self, cart: Cart) -> None:

@@ -75,6 +75,7 @@ class SalesPage(QWidget):
         self._build()
         self._build_shortcuts()
         self.model.cart_changed.connect(self._on_model_cart_changed)
+        self.model.price_edited.connect(self._on_model_price_edited)
         bus.data_changed.connect(self._on_bus_data_changed)
         self._on_model_cart_changed()
 
@@ -486,6 +487,20 @@ class SalesPage(QWidget):
             self.total_label.setText(self.money.show(totals.total))
         self.pay_button.setEnabled(has_lines and totals is not None)
         self.reprint_button.setEnabled(self.last_sale is not None)
+
+    def _on_model_price_edited(self, row: int) -> None:
+        """Warn at once when a price goes below cost; completing it needs a manager
+        unless the user is one."""
+        line = self.model.cart.lines[row]
+        if line.item_id is None:
+            return
+        cost = self._services.items.get(line.item_id).cost_price
+        if line.unit_price < cost:
+            self.errors.setText(
+                self.tr("{name} is now below its cost ({cost}).").format(
+                    name=line.description, cost=self.money.show(cost)
+                )
+            )
 
     def _report_problem(self) -> None:
         if self.model.problem:

@@ -142,6 +142,7 @@ class PaymentDialog(QDialog):
             shortcut = QShortcut(QKeySequence(f"Alt+{number}"), self)
             shortcut.activated.connect(lambda n=number: self.choose_method(n - 1))
         self.resize(460, 520)
+        self.amount.setFocus()
 
     # -- state --------------------------------------------------------------------------
 

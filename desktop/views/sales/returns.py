@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -51,8 +52,9 @@ class ReturnDialog(QDialog):
         self.table.setHorizontalHeaderLabels(
             [self.tr("Item"), self.tr("Sold"), self.tr("Back"), self.tr("To stock")]
         )
-        self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.setColumnWidth(ITEM, 300)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ITEM, QHeaderView.ResizeMode.Stretch)
         self.quantities: list[QSpinBox] = []
         self.restocks: list[QCheckBox] = []
         for row, line in enumerate(self.lines):

@@ -23,7 +23,7 @@ def _page(qtbot, services, bus, tasks) -> SalesPage:
 
 def _stocked(services, name: str, price: int, code: str = "", units: int = 5):
     item = services.items.create(
-        ItemInput(name, sell_price=price, barcodes=[code] if code else [])
+        ItemInput(name, sell_price=price, cost_price=price // 4, barcodes=[code] if code else [])
     ).item
     services.stock.receive(item.id, units, price // 4)
     return item
@@ -93,6 +93,9 @@ def test_quantity_price_and_discounts_retotal_live(qtbot, shop_services, bus, ta
     assert not page.model.setData(page.model.index(0, 1), "0")
     assert not page.model.setData(page.model.index(0, 2), "-5")
     assert page.total_label.text() == "$30.00"
+    assert page.model.setData(page.model.index(0, 2), "1.00")
+    assert "below its cost ($2.50)" in page.errors.text()
+    assert page.model.setData(page.model.index(0, 2), "10.00")
     page.model.update_cart(discount=Discount("percent", 10001))
     assert page.total_label.text() == "—"
     assert "100 %" in page.errors.text()
@@ -131,3 +134,26 @@ def test_cart_model_passes_the_model_tester(qtbot, qtmodeltester, shop_services,
     page.take_scan(shop_services.scans.resolve(CASE_EAN))
     page.model.update_cart(discount=Discount("percent", 1000))
     qtmodeltester.check(page.model)
+
+
+def test_a_whole_sale_from_the_keyboard(qtbot, shop_services, bus, tasks):
+    _stocked(shop_services, "Tempered glass", 1200, CASE_EAN)
+    page = _page(qtbot, shop_services, bus, tasks)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    qtbot.keyClick(page, Qt.Key.Key_F2)
+    assert page.picker.search.hasFocus()
+    qtbot.keyClicks(page.picker.search, "Tempered")
+    page.picker.run_search()
+    qtbot.keyClick(page.picker.search, Qt.Key.Key_Return)
+    assert page.model.rowCount() == 1
+    qtbot.keyClick(page, Qt.Key.Key_F12)
+    dialog = page.payment_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(dialog.amount.hasFocus)
+    dialog.amount.setText("20")
+    with qtbot.waitSignal(page.sale_completed):
+        qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
+        if dialog.isVisible():
+            qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
+    assert "Change $8.00" in page.last_sale_label.text()
