@@ -362,3 +362,7 @@ SCENARIOS.update(inventory_gui_scenarios.SCENARIOS)
 from benchmarks import sales_scenarios  # noqa: E402
 
 SCENARIOS.update(sales_scenarios.SCENARIOS)
+
+from benchmarks import invoice_scenarios  # noqa: E402
+
+SCENARIOS.update(invoice_scenarios.SCENARIOS)

@@ -20,13 +20,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from desktop.models import Customer, Payment, SalesDocument, SearchKey
+from desktop.models import Customer, Payment, SalesDocument, SearchKey, ShopProfile
 from desktop.services.customers import customer_match_sql, display_name
 from desktop.services.errors import NotFound, ValidationError
 from desktop.services.payments import store_credit_balance
-from desktop.services.sales_records import summaries
-from desktop.services.sales_types import DocumentSummary, PaymentStatus
-from desktop.services.shop import shop_profile
+from desktop.services.sales_records import SUMMARY_COLUMNS, SummaryFields, summaries
+from desktop.services.sales_types import (
+    DocumentKind,
+    DocumentSummary,
+    DocumentView,
+    PaymentStatus,
+)
 from desktop.services.text import clean_line
 
 MAX_PAGE = 500
@@ -87,7 +91,8 @@ class CustomerAccount:
     more_history: bool = False  # older documents left out of ``history``
 
 
-def status_of(summary: DocumentSummary, today: date) -> InvoiceStatus:
+def status_of(summary: DocumentSummary | DocumentView, today: date) -> InvoiceStatus:
+    """The one status the invoice list and the invoice screen show for a document."""
     if summary.status == "draft":
         return InvoiceStatus.DRAFT
     if summary.status in ("void", "voided"):
@@ -180,6 +185,11 @@ def _wants_issued(where: InvoiceFilter) -> bool:
     return where.status is not InvoiceStatus.DRAFT
 
 
+def _summary_select() -> Select[Any]:
+    columns: tuple[Any, ...] = SUMMARY_COLUMNS
+    return select(*columns)
+
+
 def invoice_page(
     session: Session,
     where: InvoiceFilter,
@@ -190,17 +200,21 @@ def invoice_page(
     """Drafts first (newest first), then issued and void invoices, newest issue first;
     ``after`` is the (issued_at, id) of the last row already shown."""
     limit = max(1, min(limit, MAX_PAGE))
-    documents: list[SalesDocument] = []
+    documents: list[SummaryFields] = []
     in_drafts = after is None or after[0] is None
     if _wants_drafts(where) and in_drafts:
-        statement = _dated(_filtered(select(SalesDocument), where, today), where, drafts=True)
+        statement = _dated(_filtered(_summary_select(), where, today), where, drafts=True)
         statement = statement.where(SalesDocument.status == "draft")
         if after is not None:
             statement = statement.where(SalesDocument.id < after[1])
-        statement = statement.order_by(SalesDocument.id.desc()).limit(limit)
-        documents.extend(session.scalars(statement))
+        # issued_at (NULL for every draft) first, so that the (kind, status, issued_at)
+        # index finds the drafts instead of a walk of every document in id order.
+        statement = statement.order_by(
+            SalesDocument.issued_at.desc(), SalesDocument.id.desc()
+        ).limit(limit)
+        documents.extend(session.execute(statement))
     if _wants_issued(where) and len(documents) < limit:
-        statement = _dated(_filtered(select(SalesDocument), where, today), where, drafts=False)
+        statement = _dated(_filtered(_summary_select(), where, today), where, drafts=False)
         statement = statement.where(SalesDocument.issued_at.is_not(None))
         if after is not None and after[0] is not None:
             issued_at, last_id = after
@@ -211,7 +225,7 @@ def invoice_page(
         statement = statement.order_by(
             SalesDocument.issued_at.desc(), SalesDocument.id.desc()
         ).limit(limit - len(documents))
-        documents.extend(session.scalars(statement))
+        documents.extend(session.execute(statement))
     return [InvoiceRow(s, status_of(s, today)) for s in summaries(session, documents)]
 
 
@@ -253,28 +267,39 @@ def owed_by(session: Session, customer_id: uuid.UUID) -> int:
 
 def customer_account(session: Session, customer_id: uuid.UUID, today: date) -> CustomerAccount:
     """Raises ``NotFound`` for a customer who is gone."""
-    customer = session.get(Customer, customer_id)
+    customer = session.execute(
+        select(Customer.first_name, Customer.last_name, Customer.company).where(
+            Customer.id == customer_id
+        )
+    ).first()
     if customer is None:
         raise NotFound("This customer no longer exists.")
     documents = _history(session, customer_id)
     more = len(documents) > HISTORY_LIMIT
-    rows = summaries(session, documents[:HISTORY_LIMIT])
+    documents = documents[:HISTORY_LIMIT]
+    rows = summaries(session, documents, {d.id: d.paid for d in documents})
+    if more:
+        owed = owed_by(session, customer_id)
+    else:  # every issued invoice is in the history: no need to ask the database again
+        owed = sum(
+            s.balance for s in rows if s.kind is DocumentKind.INVOICE and s.status == "issued"
+        )
     return CustomerAccount(
         customer_id=customer_id,
         name=display_name(customer.first_name, customer.last_name, customer.company),
-        currency=shop_profile(session).currency,
-        owed=owed_by(session, customer_id),
+        currency=session.scalar(select(ShopProfile.currency).limit(1)) or "",
+        owed=owed,
         store_credit=store_credit_balance(session, customer_id),
         history=tuple(InvoiceRow(s, status_of(s, today)) for s in rows),
         more_history=more,
     )
 
 
-def _history(session: Session, customer_id: uuid.UUID) -> Sequence[SalesDocument]:
-    """The customer's documents, drafts first then newest issue first; sales still on hold
-    or abandoned at the counter are no part of it."""
-    return session.scalars(
-        select(SalesDocument)
+def _history(session: Session, customer_id: uuid.UUID) -> Sequence[Any]:
+    """The customer's documents with what was paid on each, drafts first then newest
+    issue first; sales still on hold or abandoned at the counter are no part of it."""
+    return session.execute(
+        select(*SUMMARY_COLUMNS, _paid().label("paid"))
         .where(
             SalesDocument.customer_id == customer_id,
             SalesDocument.status.not_in(("held", "voided")),

@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -41,6 +40,7 @@ from desktop.views.inventory.money_input import ShopMoney
 from desktop.views.sales.approval import ApprovalDialog
 from desktop.views.sales.cart_model import AMOUNT, DESCRIPTION, QUANTITY, CartModel
 from desktop.views.sales.customer_picker import CustomerPickerDialog
+from desktop.views.sales.discount_input import parse_discount
 from desktop.views.sales.payment import PaymentDialog
 from desktop.views.tasks import TaskRunner
 
@@ -288,13 +288,8 @@ class SalesPage(QWidget):
         )
         if not ok:
             return False
-        text = text.strip()[:20]
-        if not text:
-            return None
         try:
-            if text.endswith("%"):
-                return Discount("percent", _percent_bp(text[:-1]))
-            return Discount("amount", self.money.parse(text))
+            return parse_discount(text, self.money)
         except ValueError:
             self.errors.setText(self.tr("Type a discount like 10% or 5.00."))
             return False
@@ -520,15 +515,3 @@ class SalesPage(QWidget):
     def _confirm(self, question: str) -> bool:
         answer = QMessageBox.question(self, self.tr("Sales"), question)
         return answer == QMessageBox.StandardButton.Yes
-
-
-def _percent_bp(text: str) -> int:
-    """``12.5`` → 1250 basis points; raises ``ValueError``."""
-    try:
-        value = Decimal(text.strip().replace(",", "."))
-    except InvalidOperation as error:
-        raise ValueError(text) from error
-    bp = value * 100
-    if bp != bp.to_integral_value() or bp < 0:
-        raise ValueError(text)
-    return int(bp)

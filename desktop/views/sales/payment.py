@@ -50,6 +50,7 @@ class PaymentDialog(QDialog):
         allow_on_account: bool = True,
         tips_allowed: bool = False,
         confirm_text: str = "",
+        allow_partial: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -66,6 +67,8 @@ class PaymentDialog(QDialog):
             and (m.kind != "store_credit" or store_credit > 0)
         }
         self.tips_allowed = tips_allowed
+        # An invoice may be paid in parts: less than is due is a part payment.
+        self.allow_partial = allow_partial
         self.can_keep_credit = customer_id is not None
         self._build(confirm_text or self.tr("Complete sale"), store_credit)
         self._refresh()
@@ -220,7 +223,10 @@ class PaymentDialog(QDialog):
         """Hand over the tenders (adding the typed one first if there is one)."""
         if self.remaining() > 0 and self.amount.text().strip() and not self.add_tender():
             return
-        if self.remaining() > 0:
+        if self.allow_partial and not self.tenders:
+            self.errors.setText(self.tr("Add a payment."))
+            return
+        if self.remaining() > 0 and not self.allow_partial:
             self.errors.setText(
                 self.tr("{amount} is still due.").format(amount=self.money.show(self.remaining()))
             )
@@ -257,7 +263,7 @@ class PaymentDialog(QDialog):
         )
         self.amount.setText(self.money.show(left).strip() if left > 0 else "")
         self.amount.selectAll()
-        self.confirm_button.setEnabled(left <= 0)
+        self.confirm_button.setEnabled(left <= 0 or self.allow_partial)
         self._on_method_current_index_changed()
 
     # -- slots --------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""The invoices screen: the invoice list, the invoice editor, payments and emails."""
