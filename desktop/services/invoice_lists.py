@@ -122,11 +122,11 @@ def _balance_conditions(status: InvoiceStatus, today: date) -> list[ColumnElemen
     paid = _paid()
     balance = SalesDocument.total + SalesDocument.rounding - paid
     not_due = or_(SalesDocument.due_date.is_(None), SalesDocument.due_date >= today)
-    if status is InvoiceStatus.PAID:
+    if status == InvoiceStatus.PAID:
         return [balance <= 0]
-    if status is InvoiceStatus.OVERDUE:
+    if status == InvoiceStatus.OVERDUE:
         return [SalesDocument.due_date < today, balance > 0]
-    if status is InvoiceStatus.PARTIAL:
+    if status == InvoiceStatus.PARTIAL:
         return [not_due, paid > 0, balance > 0]
     return [not_due, paid <= 0, balance > 0]
 
@@ -155,9 +155,9 @@ def _filtered(statement: Select[Any], where: InvoiceFilter, today: date) -> Sele
             matches.append(SalesDocument.customer_id.in_(customers))
         statement = statement.where(or_(*matches))
     status = where.status
-    if status is InvoiceStatus.DRAFT:
+    if status == InvoiceStatus.DRAFT:
         statement = statement.where(SalesDocument.status == "draft")
-    elif status is InvoiceStatus.VOID:
+    elif status == InvoiceStatus.VOID:
         statement = statement.where(SalesDocument.status == "void")
     elif status is not None:
         statement = statement.where(
@@ -182,7 +182,7 @@ def _wants_drafts(where: InvoiceFilter) -> bool:
 
 
 def _wants_issued(where: InvoiceFilter) -> bool:
-    return where.status is not InvoiceStatus.DRAFT
+    return where.status != InvoiceStatus.DRAFT
 
 
 def _summary_select() -> Select[Any]:

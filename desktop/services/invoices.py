@@ -17,7 +17,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.models import Customer, Message, Payment, SalesDocument, StockMovement
+from desktop.models import (
+    Customer,
+    Message,
+    Payment,
+    SalesDocument,
+    ShopProfile,
+    StockMovement,
+)
 from desktop.services import audit, journal
 from desktop.services.context import Actor, ServiceContext
 from desktop.services.errors import NotFound, ValidationError
@@ -428,6 +435,11 @@ class InvoiceService:
         return address.lower()
 
     # -- reading ------------------------------------------------------------------------
+
+    def payment_terms_days(self) -> int:
+        """Days from issue to the due date when a draft sets none."""
+        with self.ctx.uow() as tx:
+            return int(tx.session.scalar(select(ShopProfile.payment_terms_days).limit(1)) or 0)
 
     def document(self, document_id: uuid.UUID) -> DocumentView:
         with self.ctx.uow() as tx:

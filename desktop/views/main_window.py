@@ -201,6 +201,7 @@ class MainWindow(QMainWindow):
 
             customers = CustomersPage(self._services, self._bus, self._tasks, self.stack)
             customers.new_ticket_requested.connect(self.new_ticket)
+            customers.document_requested.connect(self.show_document)
             return customers
         if name == "tickets":
             from desktop.views.tickets.page import TicketsPage
@@ -227,6 +228,10 @@ class MainWindow(QMainWindow):
             sales = SalesPage(self._services, self._bus, self._tasks, self.stack)
             sales.return_requested.connect(self.start_return)
             return sales
+        if name == "invoices":
+            from desktop.views.invoices.page import InvoicesPage
+
+            return InvoicesPage(self._services, self._bus, self._tasks, self.stack)
         if name == "settings":
             from desktop.views.settings.page import SettingsPage
 
@@ -238,10 +243,6 @@ class MainWindow(QMainWindow):
             "sales": self.tr(
                 "Counter sales: scan items, discounts, split payments, receipts on the "
                 "thermal printer or as PDF, refunds and the cash drawer."
-            ),
-            "invoices": self.tr(
-                "Invoices and estimates as PDF with your logo and tax ids, payments, "
-                "balances and credit notes."
             ),
             "reports": self.tr(
                 "End-of-day report, sales by period and staff, technician workload, "
@@ -278,6 +279,11 @@ class MainWindow(QMainWindow):
         self.search_palette.raise_()
         self.search_palette.activateWindow()
         return self.search_palette
+
+    def show_document(self, document_id: uuid.UUID) -> None:
+        """A sale, invoice or credit note, on the invoices screen."""
+        page = self.show_page("invoices")
+        page.open_invoice(document_id)  # type: ignore[attr-defined]
 
     def _on_search_palette_customer_chosen(self, customer_id: object) -> None:
         page = self.show_page("customers")

@@ -158,3 +158,37 @@ def test_search_runs_off_the_gui_thread(qtbot, shop_services, bus) -> None:
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
     assert page.count_label.text()
     runner.wait()
+
+
+def test_the_account_shows_what_the_customer_owes_and_their_documents(
+    qtbot, shop_services, bus, tasks
+) -> None:
+    from desktop.services.invoices import InvoiceDraft
+    from desktop.services.sales_types import CartLine, PaymentInput
+
+    customer = shop_services.customers.create(CustomerInput(first_name="Rita", last_name="Sousa"))
+    invoices = shop_services.invoices
+    first = invoices.issue(
+        invoices.create_draft(InvoiceDraft(customer.id, (CartLine("Repair", 1, 8000),))).id
+    )
+    invoices.pay(first.id, [PaymentInput("card", 3000)])
+    page = _page(qtbot, shop_services, bus, tasks)
+    page.open_customer(customer.id)
+    account = page.detail.account
+    assert account.owed.text() == "$50.00"
+    assert account.store_credit.text() == "$0.00"
+    assert account.history.rowCount() == 1
+    assert account.history.item(0, 0).text() == "Invoice INV-A-000001"
+    assert account.history.item(0, 4).text() == "Partially paid"
+    with qtbot.waitSignal(account.document_requested) as opened:
+        account.history.cellDoubleClicked.emit(0, 0)
+    assert opened.args == [first.id]
+    dialog = page.give_store_credit()
+    assert dialog is not None
+    dialog.amount.setText("15")
+    dialog.give()
+    assert "Say why" in dialog.errors.message("reason")
+    dialog.reason.setText("Late repair")
+    dialog.give()
+    assert dialog.balance == 1500
+    assert account.store_credit.text() == "$15.00"

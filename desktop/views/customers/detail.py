@@ -1,4 +1,5 @@
-"""The right-hand pane of the customers screen: one customer and their devices."""
+"""The right-hand pane of the customers screen: one customer, their devices and their
+account."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from PySide6.QtWidgets import (
 
 from desktop.services.customers import CustomerDetail
 from desktop.services.devices import DeviceInfo
+from desktop.views.customers.account import CustomerAccountSection
 from desktop.views.formatting import local_time
+from desktop.views.inventory.money_input import ShopMoney
 
 
 class CustomerDetailPane(QWidget):
@@ -28,7 +31,7 @@ class CustomerDetailPane(QWidget):
     new_ticket_requested = Signal(object, object)  # customer id, device id or None
     edit_device_requested = Signal(object)  # device id
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, money: ShopMoney, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.customer: CustomerDetail | None = None
         self.title = QLabel()
@@ -78,6 +81,11 @@ class CustomerDetailPane(QWidget):
         body.addWidget(QLabel(self.tr("Devices")))
         body.addWidget(self.devices, 1)
         body.addLayout(buttons)
+        self.account = CustomerAccountSection(money)
+        account_title = QLabel(self.tr("Account"))
+        account_title.setStyleSheet("font-weight: 600;")
+        body.addWidget(account_title)
+        body.addWidget(self.account, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.placeholder)
         layout.addWidget(self.body)
@@ -91,6 +99,10 @@ class CustomerDetailPane(QWidget):
         self.placeholder.setVisible(customer is None)
         self.body.setVisible(customer is not None)
         self.devices.clear()
+        if customer is None or (
+            self.account.account and self.account.account.customer_id != customer.id
+        ):
+            self.account.show_account(None)
         if customer is None:
             return
         self.title.setText(customer.name)

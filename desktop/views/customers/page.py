@@ -24,12 +24,15 @@ from PySide6.QtWidgets import (
 from desktop.services.changes import Changes
 from desktop.services.container import Services
 from desktop.services.errors import BenchsideError, NotFound
+from desktop.services.invoice_lists import CustomerAccount
 from desktop.services.permissions import Permission
 from desktop.views.bus import DataBus
+from desktop.views.customers.account import StoreCreditDialog
 from desktop.views.customers.detail import CustomerDetailPane
 from desktop.views.customers.device_editor import DeviceEditor
 from desktop.views.customers.editor import CustomerEditor
 from desktop.views.customers.merge import MergeDialog
+from desktop.views.inventory.money_input import ShopMoney
 from desktop.views.itemmodels.customers import BLOCK_SIZE, CustomerTableModel
 from desktop.views.tasks import TaskRunner
 
@@ -39,6 +42,7 @@ DEBOUNCE_MS = 150
 class CustomersPage(QWidget):
     results_shown = Signal(int)  # number of customers in the list
     new_ticket_requested = Signal(object, object)  # customer id, device id or None
+    document_requested = Signal(object)  # a sales document of the customer's account
 
     def __init__(
         self,
@@ -78,7 +82,10 @@ class CustomersPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.table.doubleClicked.connect(lambda _index: self.edit_customer())
 
-        self.detail = CustomerDetailPane()
+        self.money = ShopMoney(services)
+        self.detail = CustomerDetailPane(self.money)
+        self.detail.account.document_requested.connect(self.document_requested)
+        self.detail.account.store_credit_requested.connect(lambda: self.give_store_credit())
         self.detail.add_device_requested.connect(lambda: self.edit_device(None))
         self.detail.edit_device_requested.connect(self.edit_device)
         self.detail.new_ticket_requested.connect(self.new_ticket_requested)
@@ -152,6 +159,8 @@ class CustomersPage(QWidget):
             changes.everything or changes.devices or self.current_id in changes.customers
         ):
             self.open_customer(self.current_id)
+        elif self.current_id is not None and changes.documents:
+            self.load_account(self.current_id)
 
     # -- the chosen customer ----------------------------------------------------------
 
@@ -174,10 +183,40 @@ class CustomersPage(QWidget):
             return
         self.current_id = customer_id
         self.detail.show_customer(customer, devices)
+        self.load_account(customer_id)
         row = self.model.row_of(customer_id)
         if row is not None and self.table.currentIndex().row() != row:
             self.table.selectRow(row)
         self._update_buttons()
+
+    def load_account(self, customer_id: uuid.UUID) -> None:
+        """Read what the customer owes and their documents off the GUI thread."""
+        invoices = self._services.invoices
+        self._tasks.run(
+            lambda: invoices.customer_account(customer_id),
+            self._on_account_loaded,
+            self._on_account_failed,
+            owner=self,
+        )
+
+    def _on_account_loaded(self, account: CustomerAccount) -> None:
+        if account.customer_id == self.current_id:
+            self.detail.account.show_account(account)
+
+    def _on_account_failed(self, problem: Exception) -> None:
+        if not isinstance(problem, NotFound):  # a customer deleted meanwhile shows nothing
+            self._show_error(problem)
+
+    def give_store_credit(self) -> StoreCreditDialog | None:
+        if self.current_id is None or not self._services.ctx.can(Permission.ISSUE_STORE_CREDIT):
+            return None
+        dialog = StoreCreditDialog(self._services, self.current_id, self.money, self)
+        customer_id = self.current_id
+        dialog.accepted.connect(
+            lambda: self._bus.publish(Changes(customers=frozenset({customer_id})))
+        )
+        self._open_dialog(dialog)
+        return dialog
 
     def scroll_to_end(self) -> None:
         """Scroll to the last customer, reading its rows (once the list is loaded)."""
@@ -195,6 +234,7 @@ class CustomersPage(QWidget):
         self.delete_button.setVisible(can(Permission.DELETE_CUSTOMERS))
         self.delete_button.setEnabled(chosen)
         self.detail.add_device_button.setEnabled(can(Permission.EDIT_CUSTOMERS))
+        self.detail.account.store_credit_button.setVisible(can(Permission.ISSUE_STORE_CREDIT))
 
     def _show_error(self, problem: Exception) -> None:
         if not isinstance(problem, BenchsideError):

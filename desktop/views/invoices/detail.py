@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.invoice_lists import InvoiceStatus, status_of
 from desktop.services.messages import MessageInfo
-from desktop.services.sales_types import DocumentView
+from desktop.services.sales_types import DocumentKind, DocumentView
 from desktop.views.formatting import local_date, local_time
 from desktop.views.forms import read_only_rows
 from desktop.views.inventory.money_input import ShopMoney
@@ -120,8 +120,13 @@ class InvoiceDetailPane(QWidget):
         if invoice is None:
             return
         status = status_of(invoice, today)
+        kinds = {
+            DocumentKind.SALE: self.tr("Sale {number}"),
+            DocumentKind.INVOICE: self.tr("Invoice {number}"),
+            DocumentKind.CREDIT_NOTE: self.tr("Credit note {number}"),
+        }
         self.title.setText(
-            self.tr("Invoice {number}").format(number=invoice.number)
+            kinds[invoice.kind].format(number=invoice.number)
             if invoice.number
             else self.tr("Draft invoice")
         )

@@ -4,9 +4,9 @@ discount, notes and due date, totalled as they change; saved as a draft or issue
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -68,7 +68,7 @@ class InvoiceEditor(QDialog):
         self.document_id = document_id
         self.money = ShopMoney(services)
         self.terms = services.sales.terms()
-        self.terms_days = services.shop.profile().payment_terms_days
+        self.terms_days = services.invoices.payment_terms_days()
         self.customer_id: uuid.UUID | None = None
         cart = Cart(id=document_id or uuid.uuid4())
         self.model = CartModel(self.money, lambda c: services.sales.totals(c, self.terms), cart)
@@ -114,14 +114,14 @@ class InvoiceEditor(QDialog):
         for button in (self.add_line_button, self.edit_line_button, self.remove_line_button):
             line_buttons.addWidget(button)
         line_buttons.addStretch(1)
-        self.layout_main = QVBoxLayout(self)
-        self.layout_main.addWidget(with_error(self.errors, "customer", row_widget(customer_row)))
-        self.layout_main.addWidget(self.picker)
-        self.layout_main.addWidget(self.table, 1)
-        self.layout_main.addWidget(with_error(self.errors, "lines", row_widget(line_buttons)))
-        self.layout_main.addLayout(self._footer())
-        self.layout_main.addWidget(self.errors.general)
-        self.layout_main.addLayout(self._buttons())
+        self.body = QVBoxLayout(self)
+        self.body.addWidget(with_error(self.errors, "customer", row_widget(customer_row)))
+        self.body.addWidget(self.picker)
+        self.body.addWidget(self.table, 1)
+        self.body.addWidget(with_error(self.errors, "lines", row_widget(line_buttons)))
+        self.body.addLayout(self._footer())
+        self.body.addWidget(self.errors.general)
+        self.body.addLayout(self._buttons())
         self.resize(820, 640)
 
     def _footer(self) -> QHBoxLayout:
@@ -194,12 +194,16 @@ class InvoiceEditor(QDialog):
             )
         )
         if draft.customer_id is not None:
-            self.set_customer(draft.customer_id, self._services.customers.get(draft.customer_id).name)
+            self.set_customer(
+                draft.customer_id, self._services.customers.get(draft.customer_id).name
+            )
         self.discount.setText(discount_text(draft.discount, self.money))
         self.notes.setPlainText(draft.notes)
         if draft.due_date is not None:
             self.own_due_date.setChecked(True)
-            self.due_date.setDate(QDate(draft.due_date.year, draft.due_date.month, draft.due_date.day))
+            self.due_date.setDate(
+                QDate(draft.due_date.year, draft.due_date.month, draft.due_date.day)
+            )
 
     # -- editing ------------------------------------------------------------------------
 
@@ -348,7 +352,3 @@ class InvoiceEditor(QDialog):
             self.errors.show(error.errors)
         else:
             self.errors.show_general(str(error))
-
-
-def default_due(terms_days: int) -> date:
-    return date.today() + timedelta(days=terms_days)

@@ -46,13 +46,17 @@ class LineDialog(QDialog):
         self.price.setMaxLength(20)
         self.tax_class = QComboBox(self)
         for code, rate in sorted(tax_rates.items(), key=lambda pair: pair[1], reverse=True):
-            self.tax_class.addItem(f"{code.replace('_', ' ').capitalize()} ({rate / 100:g} %)", code)
+            self.tax_class.addItem(
+                f"{code.replace('_', ' ').capitalize()} ({rate / 100:g} %)", code
+            )
         self.discount = QLineEdit(self)
         self.discount.setMaxLength(20)
         self.discount.setPlaceholderText(self.tr("10% or 5.00; empty for none"))
         self.errors = FieldErrors(error_label(self))
         form = QFormLayout()
-        form.addRow(self.tr("Description"), with_error(self.errors, "description", self.description))
+        form.addRow(
+            self.tr("Description"), with_error(self.errors, "description", self.description)
+        )
         form.addRow(self.tr("Quantity"), self.quantity)
         form.addRow(self.tr("Unit price"), with_error(self.errors, "price", self.price))
         form.addRow(self.tr("Tax"), self.tax_class)
@@ -103,12 +107,17 @@ class LineDialog(QDialog):
         if problems:
             self.errors.show(problems)
             return
-        changes = {
-            "description": description,
-            "quantity": self.quantity.value(),
-            "unit_price": price,
-            "tax_class": self.tax_class.currentData() or "standard",
-            "discount": discount,
-        }
-        self.line = replace(self.line, **changes) if self.line else CartLine(**changes)
+        tax_class = self.tax_class.currentData() or "standard"
+        quantity = self.quantity.value()
+        if self.line is None:
+            self.line = CartLine(description, quantity, price, tax_class, discount=discount)
+        else:
+            self.line = replace(
+                self.line,
+                description=description,
+                quantity=quantity,
+                unit_price=price,
+                tax_class=tax_class,
+                discount=discount,
+            )
         self.accept()

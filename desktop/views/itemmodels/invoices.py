@@ -99,6 +99,9 @@ class InvoiceTableModel(ReadOnlyTableModel):
         finally:
             self.endInsertRows()
 
+    def status_label(self, status: InvoiceStatus) -> str:
+        return self._statuses[status]
+
     def invoice(self, row: int) -> InvoiceRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
@@ -129,7 +132,7 @@ class InvoiceTableModel(ReadOnlyTableModel):
             return self._money(summary.paid) if summary.paid else ""
         if column == "balance":
             return self._money(summary.balance)
-        return self._statuses[row.status]
+        return self.status_label(row.status)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
