@@ -408,9 +408,11 @@ class InvoiceService:
             view = _emailable(tx.session, document_id)
             profile = shop_profile(tx.session)
             shop_name, locale, bank = profile.name, profile.locale, profile.bank_details
-        address = clean_line(to) or (view.customer.email if view.customer else "")
+        check = FieldChecker()
+        address = check.email("to", to[:1000] or (view.customer.email if view.customer else ""))
         if not address:
-            raise ValidationError({"to": "The customer has no email address: enter one."})
+            check.fail("to", "The customer has no email address: enter one.")
+        check.raise_if_any()
         pdf = self._render_pdf(view)  # outside the transaction: rendering takes a while
         with self.ctx.uow() as tx:
             session = tx.session
@@ -432,7 +434,7 @@ class InvoiceService:
                 attachments=[OutgoingAttachment(f"{view.number}.pdf", "application/pdf", pdf)],
             )
             tx.commit()
-        return address.lower()
+        return address
 
     # -- reading ------------------------------------------------------------------------
 

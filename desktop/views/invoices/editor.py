@@ -4,6 +4,7 @@ discount, notes and due date, totalled as they change; saved as a draft or issue
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -224,8 +226,27 @@ class InvoiceEditor(QDialog):
         except BenchsideError as error:
             self._show_error(error)
             return
+        if self._services.items.get(item.id).serialized:
+            serial = self._ask_serial(item.id, line.description)
+            if not serial:
+                return
+            line = replace(line, serial=serial)
         row = self.model.add_line(line)
         self.table.selectRow(row)
+
+    def _ask_serial(self, item_id: uuid.UUID, name: str) -> str:
+        """Which unit of a serialized item leaves with the invoice."""
+        taken = {line.serial for line in self.model.cart.lines if line.serial}
+        choices = [s for s in self._services.stock.serials_in_stock(item_id) if s not in taken]
+        if not choices:
+            self.errors.show_general(
+                self.tr("No unit of “{name}” with a serial is in stock.").format(name=name)
+            )
+            return ""
+        serial, ok = QInputDialog.getItem(
+            self, self.tr("Which unit?"), self.tr("Serial / IMEI"), choices, 0, False
+        )
+        return serial if ok else ""
 
     def add_line(self) -> LineDialog:
         dialog = LineDialog(self.money, self.terms.tax_rates, parent=self)

@@ -4,7 +4,9 @@ import uuid
 from dataclasses import replace
 from datetime import date, timedelta
 
+import pypdfium2 as pdfium
 import pytest
+import zxingcpp
 from sqlalchemy import select, update
 
 from desktop.models import JournalEntry, SalesDocument, ShopProfile, StockMovement
@@ -14,10 +16,12 @@ from desktop.services.errors import NotFound, PermissionDenied, ValidationError
 from desktop.services.invoice_lists import InvoiceFilter, InvoiceStatus
 from desktop.services.invoices import InvoiceDraft
 from desktop.services.items import ItemInput
+from desktop.services.message_sender import MessageSender
 from desktop.services.permissions import Permission
 from desktop.services.pricing import Discount
 from desktop.services.sales import ApprovalRequired
 from desktop.services.sales_types import CartLine, PaymentInput
+from tests.messaging_servers import SmsGateway, SmtpServer, local_config
 from tests.unit.conftest import OWNER_PASSWORD, STAFF_PASSWORD, add_staff, sign_in_as
 
 
@@ -437,3 +441,48 @@ def test_store_credit_by_hand_is_for_managers_audited_and_journaled(shop: Servic
     paid = shop.invoices.pay(invoice, [PaymentInput("store_credit", 2000)])
     assert paid.document.balance == 0
     assert shop.invoices.customer_account(customer).store_credit == 500
+
+
+def test_an_invoice_is_emailed_as_a_pdf_and_its_delivery_shows_on_it(
+    shop: Services, smtp: SmtpServer, gateway: SmsGateway
+):
+    shop.messages.save_settings(local_config(smtp, gateway))
+    customer = _customer(shop, email="rita@example.com")
+    invoice = _issued(shop, customer)
+    shop.invoices.pay(invoice, [PaymentInput("card", 2500)])
+    draft = shop.invoices.create_draft(InvoiceDraft(customer, (_labour(100),)))
+    with pytest.raises(ValidationError) as refused:
+        shop.invoices.email(draft.id)
+    assert "Issue the invoice" in refused.value.errors["invoice"]
+    assert shop.invoices.email(invoice) == "rita@example.com"
+    assert [m.status for m in shop.messages.for_subject("invoice", invoice)] == ["queued"]
+    shop.invoices.email(invoice, to="refused@example.com")
+    MessageSender(shop.ctx).send_due()
+    [received] = smtp.inbox
+    assert received.rcpt_tos == ["rita@example.com"]
+    assert received.message["Subject"] == "Invoice INV-A-000001 from Fix-It Corner"
+    body = received.message.get_body().get_content()
+    assert "Dear Rita Sousa" in body and "$75.00 still to pay" in body
+    [attachment] = list(received.message.iter_attachments())
+    assert attachment.get_filename() == "INV-A-000001.pdf"
+    assert "INV-A-000001" in _barcodes(attachment.get_content())
+    sent, failed = shop.messages.for_subject("invoice", invoice)
+    assert sent.status == "sent"
+    assert failed.status == "failed" and not failed.will_retry
+    assert "refused the address refused@example.com" in failed.last_error
+    silent = _customer(shop, "Ahmed", "Karim")
+    with pytest.raises(ValidationError) as refused:
+        shop.invoices.email(_issued(shop, silent))
+    assert set(refused.value.errors) == {"to"}
+    with pytest.raises(ValidationError) as refused:
+        shop.invoices.email(invoice, to="not an address")
+    assert set(refused.value.errors) == {"to"}
+
+
+def _barcodes(pdf: bytes) -> list[str]:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        picture = document[0].render(scale=300 / 72).to_pil()
+    finally:
+        document.close()
+    return [found.text for found in zxingcpp.read_barcodes(picture)]
