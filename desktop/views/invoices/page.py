@@ -40,6 +40,7 @@ from desktop.views.invoices.detail import InvoiceDetailPane
 from desktop.views.invoices.editor import InvoiceEditor
 from desktop.views.itemmodels.invoices import PAGE_SIZE, InvoiceTableModel
 from desktop.views.sales.approval import ApprovalDialog
+from desktop.views.sales.customer_picker import CustomerPickerDialog
 from desktop.views.sales.payment import PaymentDialog
 from desktop.views.tasks import TaskRunner
 
@@ -75,6 +76,11 @@ class InvoicesPage(QWidget):
         self.new_button = QPushButton(self.tr("New invoice"), self)
         self.new_button.setToolTip(self.tr("New invoice (Ctrl+N)"))
         self.new_button.clicked.connect(lambda: self.new_invoice())
+        self.from_held_button = QPushButton(self.tr("From a held sale…"), self)
+        self.from_held_button.setToolTip(
+            self.tr("Turn a sale on hold at the counter into a draft invoice")
+        )
+        self.from_held_button.clicked.connect(lambda: self.invoice_held_sale())
         self.status = QComboBox(self)
         self.status.addItem(self.tr("All invoices"), None)
         for status in InvoiceStatus:
@@ -111,6 +117,7 @@ class InvoicesPage(QWidget):
         )
         top = QHBoxLayout()
         top.addWidget(self.new_button)
+        top.addWidget(self.from_held_button)
         top.addWidget(self.status)
         top.addWidget(self.search, 1)
         top.addWidget(self.count_label)
@@ -236,6 +243,42 @@ class InvoicesPage(QWidget):
         editor.invoice_issued.connect(lambda view: self.open_invoice(view.id))
         self._open(editor)
         return editor
+
+    def invoice_held_sale(
+        self, sale_id: uuid.UUID | None = None, customer_id: uuid.UUID | None = None
+    ) -> InvoiceEditor | None:
+        """Make a held sale (chosen from a list when None) a draft invoice and open it;
+        a sale without a customer asks for one."""
+        if sale_id is None:
+            held = self._services.sales.held()
+            if not held:
+                self._tell(self.tr("No sale is on hold."))
+                return None
+            names = [
+                f"{self.money.show(h.total)}  {h.customer_name or self.tr('(no customer)')}"
+                for h in held
+            ]
+            choice, ok = QInputDialog.getItem(
+                self, self.tr("Held sales"), self.tr("Invoice which sale?"), names, 0, False
+            )
+            if not ok:
+                return None
+            chosen = held[names.index(choice)]
+            sale_id = chosen.id
+            if not chosen.customer_name and customer_id is None:
+                picker = CustomerPickerDialog(self._services, self)
+                picker.setWindowTitle(self.tr("Customer of the invoice"))
+                if not picker.exec() or picker.chosen is None:
+                    return None
+                customer_id = picker.chosen.id
+        try:
+            draft = self._services.invoices.from_held_sale(sale_id, customer_id)
+        except BenchsideError as error:
+            self._show_error(error)
+            return None
+        self._bus.publish(Changes(documents=frozenset({draft.id})))
+        self.open_invoice(draft.id)
+        return self.edit_invoice()
 
     def edit_invoice(self) -> InvoiceEditor | None:
         invoice = self.detail.invoice

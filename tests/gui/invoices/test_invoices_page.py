@@ -174,3 +174,22 @@ def test_void_and_delete_from_the_pane(qtbot, shop_services, bus, tasks):
     page.delete_draft(confirm=False)
     assert page.detail.invoice is None
     assert _numbers(page) == ["INV-A-000001"]
+
+
+def test_a_held_sale_opens_as_a_draft_invoice(qtbot, shop_services, bus, tasks):
+    from dataclasses import replace
+
+    customer = _customer(shop_services)
+    cart = replace(
+        shop_services.sales.new_cart(),
+        lines=(CartLine("Screen protector", 2, 1500),),
+        customer_id=customer,
+    )
+    shop_services.sales.hold(cart, "Fleet")
+    page = _page(qtbot, shop_services, bus, tasks)
+    editor = page.invoice_held_sale(cart.id)
+    assert isinstance(editor, InvoiceEditor)
+    assert editor.customer_label.text() == "Rita Sousa"
+    assert editor.total_label.text() == "$30.00"
+    assert _numbers(page) == ["(draft)"]
+    assert shop_services.sales.held() == []
