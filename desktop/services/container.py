@@ -25,10 +25,12 @@ from desktop.services.item_export import ItemExportService
 from desktop.services.item_import import ItemImportService
 from desktop.services.item_lists import ItemListService
 from desktop.services.items import ItemService
+from desktop.services.journal import JournalService
 from desktop.services.message_sender import MessageSender
 from desktop.services.messages import MessageService
 from desktop.services.printing import PrintService
 from desktop.services.purchasing import PurchaseOrderService
+from desktop.services.sales_settings import SalesSettingsService
 from desktop.services.scan_router import ScanRouter
 from desktop.services.scanner_settings import ScannerSettingsService
 from desktop.services.setup import STATION_KEY, SetupService
@@ -75,6 +77,8 @@ class Services:
     counts: StockCountService
     item_import: ItemImportService
     item_export: ItemExportService
+    sales_settings: SalesSettingsService
+    journal: JournalService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -128,6 +132,8 @@ class Services:
             counts=StockCountService(ctx),
             item_import=ItemImportService(ctx),
             item_export=ItemExportService(ctx),
+            sales_settings=SalesSettingsService(ctx),
+            journal=JournalService(ctx),
         )
 
     def close(self) -> None:
