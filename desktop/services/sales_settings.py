@@ -46,6 +46,7 @@ MAX_TAX_ID_LINES = 6
 TEXT_LIMITS = {"invoice_footer": 2000, "receipt_footer": 500, "bank_details": 1000}
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,10 @@ class TaxClassChange:
 
 
 @dataclass(frozen=True)
-class SettingsSaved(Generic[T]):
+class SettingsSaved(Generic[T_co]):
     """What a change saved, and what the open screens should reload."""
 
-    value: T
+    value: T_co
     changes: Changes
 
 
