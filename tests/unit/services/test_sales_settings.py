@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
 
+from desktop.models import PaymentMethod
 from desktop.services.changes import Changes
 from desktop.services.container import Services
 from desktop.services.errors import NotFound, PermissionDenied, ValidationError
 from desktop.services.ids import stable_id
 from desktop.services.numbering import next_number
 from desktop.services.sales_settings import (
+    PAYMENT_KINDS,
     SellingSettings,
     TaxClassChange,
     next_invoice_number,
@@ -120,6 +123,11 @@ def test_tax_class_mistakes_are_named_together_and_nothing_is_saved(shop: Servic
 
 
 # -- payment methods --------------------------------------------------------------------
+
+
+def test_the_kinds_offered_are_those_the_table_accepts() -> None:
+    (check,) = [c for c in PaymentMethod.__table__.constraints if str(c.name).endswith("_kind")]
+    assert re.findall(r"'(\w+)'", str(check.sqltext)) == list(PAYMENT_KINDS)
 
 
 def test_methods_are_listed_in_use_first_in_the_owners_order(shop: Services) -> None:
