@@ -1,5 +1,5 @@
 """`benchside` command line: run the app, make screenshots or sample documents, back up or
-restore."""
+restore, check the journal."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 
 from desktop.config import AppPaths, demo_data_dir
+
+# Every altered entry is one problem; past a thousand, more lines tell nothing new.
+JOURNAL_PROBLEMS_SHOWN = 1000
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
     restore.add_argument("--data-dir", type=Path, dest="sub_data_dir")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    journal = commands.add_parser(
+        "verify-journal",
+        help="check the money journal's hash chain; exit 0 intact, 1 tampered, 2 cannot open",
+    )
+    journal.add_argument("--data-dir", type=Path, dest="sub_data_dir")
     return parser
 
 
@@ -52,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         return backup_command(paths, args.file)
     if args.command == "restore":
         return restore_command(paths, args.file, args.yes)
+    if args.command == "verify-journal":
+        return verify_journal_command(paths)
     # The services (SQLAlchemy, the models) load before Qt: PySide6 reads the source of
     # every module imported after it, looking for its __feature__ switches.
     import desktop.services.container  # noqa: F401
@@ -106,3 +116,48 @@ def restore_command(paths: AppPaths, backup: Path, yes: bool) -> int:
         lock.unlock()
     print(f"Restored {paths.database} from {backup}. The previous database is in {safety}.")
     return 0
+
+
+def verify_journal_command(paths: AppPaths) -> int:
+    """Check the journal without changing the database: no upgrade, no sign-in (whoever
+    holds the file can read it anyway). Exit 0 intact, 1 tampered, 2 cannot open."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from desktop.services.database import (
+        HEAD_REVISION,
+        check_readable,
+        create_database_engine,
+        current_revision,
+        upgrade_needed,
+    )
+    from desktop.services.errors import DatabaseError
+    from desktop.services.journal import verify
+
+    if not paths.database.is_file():
+        print(f"No database at {paths.database}.", file=sys.stderr)
+        return 2
+    engine = create_database_engine(paths.database)
+    try:
+        check_readable(engine)
+        if upgrade_needed(engine):
+            print(
+                f"{paths.database} is at schema {current_revision(engine)}, not "
+                f"{HEAD_REVISION}: open it in Benchside once to update it, then check again.",
+                file=sys.stderr,
+            )
+            return 2
+        with Session(engine) as session:
+            report = verify(session, limit=JOURNAL_PROBLEMS_SHOWN)
+    except DatabaseError as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    except SQLAlchemyError as problem:  # damage found past the first page
+        print(f"{paths.database} cannot be read: {problem}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(report.summary())
+    for problem in report.problems:
+        print(f"  {problem.message}")
+    return 0 if report.intact else 1

@@ -33,6 +33,7 @@ from desktop.services.printing import DocumentKind, PrintService
 from desktop.services.purchasing import PurchaseOrderService
 from desktop.services.returns import ReturnService
 from desktop.services.sales import SaleService
+from desktop.services.sales_settings import SalesSettingsService
 from desktop.services.scan_router import ScanRouter
 from desktop.services.scanner_settings import ScannerSettingsService
 from desktop.services.setup import STATION_KEY, SetupService
@@ -81,6 +82,7 @@ class Services:
     item_export: ItemExportService
     sales: SaleService
     returns: ReturnService
+    sales_settings: SalesSettingsService
     journal: JournalService
     invoices: InvoiceService
 
@@ -140,6 +142,7 @@ class Services:
             item_export=ItemExportService(ctx),
             sales=sales,
             returns=ReturnService(ctx),
+            sales_settings=SalesSettingsService(ctx),
             journal=JournalService(ctx),
             invoices=InvoiceService(
                 ctx, lambda view: printing.sales_document_job(view, DocumentKind.INVOICE).pdf

@@ -180,11 +180,12 @@ def _chain_problems(session: Session, station: str) -> Iterator[JournalProblem]:
     for entry in rows:
         where = f"Station {station}, entry {entry.seq} ({entry.kind})"
         if entry.seq != expected_seq:
-            yield JournalProblem(
-                station,
-                expected_seq,
-                f"Station {station}: entries {expected_seq}–{entry.seq - 1} were removed.",
+            missing = (
+                f"entry {expected_seq} was"
+                if entry.seq - 1 == expected_seq
+                else f"entries {expected_seq}–{entry.seq - 1} were"
             )
+            yield JournalProblem(station, expected_seq, f"Station {station}: {missing} removed.")
         elif entry.prev_hash != prev:
             yield JournalProblem(
                 station, entry.seq, f"{where}: the entry before it was changed or removed."

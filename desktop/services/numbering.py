@@ -33,9 +33,12 @@ FORMATS: dict[str, NumberFormat] = {
 }
 
 
-def next_number(session: Session, station_code: str, kind: str, prefix: str = "") -> str:
-    """Take the next number of ``kind`` for this station inside the caller's transaction;
-    ``prefix`` replaces the kind's own (the shop's invoice prefix)."""
+def next_number(session: Session, station_code: str, kind: str, prefix: str | None = None) -> str:
+    """Take the next number of ``kind`` for this station inside the caller's transaction.
+
+    ``prefix`` replaces the kind's own (the shop's invoice prefix); the counter stays the
+    kind's, so a new prefix continues the series instead of starting it over.
+    """
     fmt = FORMATS[kind]
     statement = (
         update(DocumentSequence)

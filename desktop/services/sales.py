@@ -41,9 +41,9 @@ from desktop.services.sales_records import (
     document_view,
     existing_document,
     summaries,
-    tax_rates,
     write_lines,
 )
+from desktop.services.sales_settings import next_invoice_number
 from desktop.services.sales_types import (
     MAX_LINES,
     MAX_QUANTITY,
@@ -57,6 +57,7 @@ from desktop.services.sales_types import (
 )
 from desktop.services.shop import shop_profile
 from desktop.services.stock import DEFAULT_LOCATION_ID, StockReference, record_movement
+from desktop.services.tax_classes import tax_rates
 from desktop.services.text import clean_line
 from desktop.services.ticket_types import MAX_MONEY
 
@@ -217,9 +218,7 @@ class SaleService:
         now = datetime.now(UTC)
         if settlement.on_account:
             document.kind, document.status = "invoice", "issued"
-            document.number = next_number(
-                session, self.ctx.station_code, "invoice", prefix=profile.invoice_prefix
-            )
+            document.number = next_invoice_number(session, self.ctx.station_code)
             document.due_date = (now + timedelta(days=profile.payment_terms_days)).date()
         else:
             document.kind, document.status = "sale", "completed"

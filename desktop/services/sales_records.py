@@ -17,7 +17,6 @@ from desktop.models import (
     Payment,
     SalesDocument,
     SalesLine,
-    TaxClass,
     Ticket,
     User,
 )
@@ -29,19 +28,14 @@ from desktop.services.sales_types import (
     CartLine,
     DocumentKind,
     DocumentSummary,
+    DocumentView,
     LineView,
     PartyInfo,
     PaymentView,
 )
-from desktop.services.sales_types import DocumentView as DocumentView
 
 # A sale that never completed, or a document that no longer counts.
 NOT_OWING = ("held", "voided", "void", "draft")
-
-
-def tax_rates(session: Session) -> dict[str, int]:
-    """Tax class code → rate in basis points."""
-    return {code: rate for code, rate in session.execute(select(TaxClass.code, TaxClass.rate_bp))}
 
 
 def line_inputs(lines: Sequence[CartLine], rates: dict[str, int]) -> list[LineInput]:

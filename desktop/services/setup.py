@@ -19,6 +19,7 @@ from desktop.services.passwords import (
     password_problem,
 )
 from desktop.services.permissions import Role
+from desktop.services.tax_classes import set_standard_rate
 from desktop.services.text import FieldChecker
 
 STATION_KEY = "station_code"
@@ -128,6 +129,8 @@ class SetupService:
         self.ctx.set_station(code)
         with self.ctx.uow() as tx:
             tx.session.add(ShopProfile(**shop, ticket_terms=DEFAULT_TICKET_TERMS))
+            # The tax classes were seeded before there was a profile to take the rate from.
+            set_standard_rate(tx.session, setup.default_tax_rate_bp)
             tx.session.add(Station(code=code, name=station_name))
             tx.session.add(LocalSetting(key=STATION_KEY, value=code))
             owner = User(

@@ -14,6 +14,7 @@ from desktop.services.context import ServiceContext
 from desktop.services.errors import NotFound
 from desktop.services.permissions import Permission
 from desktop.services.setup import ShopSetup, check_shop_fields
+from desktop.services.tax_classes import set_standard_rate
 from desktop.services.text import FieldChecker
 
 
@@ -80,7 +81,8 @@ class ShopService:
             return _info(profile)
 
     def update_profile(self, data: ShopSetup, idle_lock_minutes: int) -> ShopInfo:
-        """Save the shop profile (owner). Raises ``ValidationError``, ``PermissionDenied``."""
+        """Save the shop profile (owner); the default tax rate is the standard class's
+        rate too. Raises ``ValidationError``, ``PermissionDenied``."""
         self.ctx.require(Permission.MANAGE_SHOP)
         check = FieldChecker()
         values = check_shop_fields(check, data)
@@ -92,6 +94,7 @@ class ShopService:
             for key, value in values.items():
                 setattr(profile, key, value)
             profile.idle_lock_minutes = idle_lock_minutes
+            set_standard_rate(tx.session, profile.default_tax_rate_bp)
             audit.record(tx.session, self.ctx, "shop_profile_changed", "shop", str(profile.id))
             tx.commit()
             return _info(profile)

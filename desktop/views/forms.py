@@ -1,5 +1,6 @@
 """Small form helpers shared by dialogs: a red message under a field, the set of them
-that a ``ValidationError`` fills in, and the read-only lists screens show."""
+that a ``ValidationError`` fills in, percent fields, and the read-only lists screens
+show."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Mapping
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
+    QDoubleSpinBox,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -96,6 +98,24 @@ def row_widget(layout: QBoxLayout) -> QWidget:
     layout.setContentsMargins(0, 0, 0, 0)
     widget.setLayout(layout)
     return widget
+
+
+def percent_field(parent: QWidget | None = None) -> QDoubleSpinBox:
+    """0.00 to 100.00 %: what the services keep as basis points (see ``basis_points``)."""
+    box = QDoubleSpinBox(parent)
+    box.setRange(0, 100)
+    box.setDecimals(2)
+    box.setSuffix(" %")
+    box.setMaximumWidth(120)
+    return box
+
+
+def basis_points(box: QDoubleSpinBox) -> int:
+    return round(box.value() * 100)
+
+
+def set_basis_points(box: QDoubleSpinBox, value: int) -> None:
+    box.setValue(value / 100)
 
 
 def read_only_rows(table: QTableView, single: bool = True) -> QTableView:

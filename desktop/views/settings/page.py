@@ -10,10 +10,13 @@ from desktop.views.bus import DataBus
 from desktop.views.settings.about import AboutSettings
 from desktop.views.settings.backups import AppPathsLike, BackupSettings
 from desktop.views.settings.messages import MessagesSettings
+from desktop.views.settings.payment_methods import PaymentMethodsSection
 from desktop.views.settings.printers import PrinterSettings
 from desktop.views.settings.scanner import ScannerPage
+from desktop.views.settings.selling import SellingSection
 from desktop.views.settings.shop import ShopSettings
 from desktop.views.settings.station import StationSettings
+from desktop.views.settings.tax_rates import TaxRatesSection
 from desktop.views.settings.tickets import TicketSettings
 from desktop.views.settings.users import UsersSettings
 from desktop.views.tasks import TaskRunner
@@ -32,6 +35,9 @@ class SettingsPage(QWidget):
         self.shop = ShopSettings(services, bus)
         self.users = UsersSettings(services, bus)
         self.tickets = TicketSettings(services, bus)
+        self.selling = SellingSection(services, bus, tasks)
+        self.tax_rates = TaxRatesSection(services, bus)
+        self.payment_methods = PaymentMethodsSection(services, bus)
         self.station = StationSettings(services)
         self.printers = PrinterSettings(services, tasks)
         self.scanner = ScannerPage(services, bus)
@@ -42,6 +48,9 @@ class SettingsPage(QWidget):
             ("shop", self.tr("Shop"), self.shop),
             ("users", self.tr("Staff"), self.users),
             ("tickets", self.tr("Tickets"), self.tickets),
+            ("selling", self.tr("Selling"), self.selling),
+            ("tax_rates", self.tr("Tax rates"), self.tax_rates),
+            ("payment_methods", self.tr("Payment methods"), self.payment_methods),
             ("station", self.tr("This station"), self.station),
             ("printers", self.tr("Printers"), self.printers),
             ("scanner", self.tr("Scanner"), self.scanner),
@@ -77,5 +86,8 @@ class SettingsPage(QWidget):
         if changes.everything or changes.shop:
             self.shop.reload()
             self.tickets.reload()
+            self.selling.reload()
+            self.tax_rates.reload()
+            self.payment_methods.reload()
         if changes.everything or changes.users or changes.shop:
             self.messages.reload()
