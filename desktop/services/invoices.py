@@ -22,7 +22,6 @@ from desktop.models import (
     Message,
     Payment,
     SalesDocument,
-    ShopProfile,
     StockMovement,
 )
 from desktop.services import audit, journal
@@ -39,7 +38,6 @@ from desktop.services.invoice_lists import (
 )
 from desktop.services.messages import OutgoingAttachment, enqueue_email
 from desktop.services.money import format_money
-from desktop.services.numbering import next_number
 from desktop.services.payments import settle, store_credit_balance, write_payments
 from desktop.services.permissions import Permission
 from desktop.services.pricing import Discount
@@ -50,12 +48,13 @@ from desktop.services.sales_records import (
     delete_lines,
     document_view,
     existing_document,
-    tax_rates,
     write_lines,
 )
+from desktop.services.sales_settings import next_invoice_number
 from desktop.services.sales_types import Cart, CartLine, DocumentView, PaymentInput
 from desktop.services.shop import shop_profile
 from desktop.services.stock import StockReference, record_movement
+from desktop.services.tax_classes import tax_rates
 from desktop.services.text import FieldChecker, clean_line
 from desktop.services.ticket_types import MAX_MONEY
 
@@ -197,9 +196,7 @@ class InvoiceService:
                 session, document, cart.lines, totals, rates, unit_costs(session, cart.lines)
             )
             now = datetime.now(UTC)
-            document.number = next_number(
-                session, self.ctx.station_code, "invoice", prefix=profile.invoice_prefix
-            )
+            document.number = next_invoice_number(session, self.ctx.station_code)
             document.status = "issued"
             document.issued_at = now
             document.due_date = (
@@ -437,11 +434,6 @@ class InvoiceService:
         return address
 
     # -- reading ------------------------------------------------------------------------
-
-    def payment_terms_days(self) -> int:
-        """Days from issue to the due date when a draft sets none."""
-        with self.ctx.uow() as tx:
-            return int(tx.session.scalar(select(ShopProfile.payment_terms_days).limit(1)) or 0)
 
     def document(self, document_id: uuid.UUID) -> DocumentView:
         with self.ctx.uow() as tx:

@@ -70,7 +70,8 @@ class InvoiceEditor(QDialog):
         self.document_id = document_id
         self.money = ShopMoney(services)
         self.terms = services.sales.terms()
-        self.terms_days = services.invoices.payment_terms_days()
+        self.terms_days = services.sales_settings.selling().payment_terms_days
+        self.tax_classes = services.sales_settings.tax_classes()
         self.customer_id: uuid.UUID | None = None
         cart = Cart(id=document_id or uuid.uuid4())
         self.model = CartModel(self.money, lambda c: services.sales.totals(c, self.terms), cart)
@@ -249,7 +250,7 @@ class InvoiceEditor(QDialog):
         return serial if ok else ""
 
     def add_line(self) -> LineDialog:
-        dialog = LineDialog(self.money, self.terms.tax_rates, parent=self)
+        dialog = LineDialog(self.money, self.tax_classes, parent=self)
         dialog.accepted.connect(lambda: self._on_line_dialog_accepted(dialog, None))
         dialog.open()
         return dialog
@@ -258,7 +259,7 @@ class InvoiceEditor(QDialog):
         if not 0 <= row < len(self.model.cart.lines):
             return None
         line = self.model.cart.lines[row]
-        dialog = LineDialog(self.money, self.terms.tax_rates, line, parent=self)
+        dialog = LineDialog(self.money, self.tax_classes, line, parent=self)
         dialog.accepted.connect(lambda: self._on_line_dialog_accepted(dialog, row))
         dialog.open()
         return dialog

@@ -3,6 +3,7 @@ line to change: description, quantity, price, tax class and its own discount."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.sales_types import MAX_QUANTITY, CartLine
+from desktop.services.sales_types import MAX_QUANTITY, CartLine, TaxRate
 from desktop.views.forms import FieldErrors, error_label, with_error
 from desktop.views.inventory.money_input import ShopMoney
 from desktop.views.sales.discount_input import discount_text, parse_discount
@@ -29,7 +30,7 @@ class LineDialog(QDialog):
     def __init__(
         self,
         money: ShopMoney,
-        tax_rates: dict[str, int],
+        tax_classes: Sequence[TaxRate],
         line: CartLine | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -45,10 +46,11 @@ class LineDialog(QDialog):
         self.price = QLineEdit(self)
         self.price.setMaxLength(20)
         self.tax_class = QComboBox(self)
-        for code, rate in sorted(tax_rates.items(), key=lambda pair: pair[1], reverse=True):
-            self.tax_class.addItem(
-                f"{code.replace('_', ' ').capitalize()} ({rate / 100:g} %)", code
-            )
+        for tax_class in tax_classes:
+            if tax_class.active or (line is not None and line.tax_class == tax_class.code):
+                self.tax_class.addItem(
+                    f"{tax_class.name} ({tax_class.rate_bp / 100:g} %)", tax_class.code
+                )
         self.discount = QLineEdit(self)
         self.discount.setMaxLength(20)
         self.discount.setPlaceholderText(self.tr("10% or 5.00; empty for none"))
