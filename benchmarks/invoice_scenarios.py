@@ -53,7 +53,8 @@ def _floor_page(connection: sqlite3.Connection, where: str, params: list[Any]) -
     connection.execute(f"SELECT count(*) {base} AND d.status = 'draft'", params).fetchone()
     connection.execute(f"SELECT count(*) {base} AND d.issued_at IS NOT NULL", params).fetchone()
     rows = connection.execute(
-        f"SELECT {SUMMARY} {base} AND d.status = 'draft' ORDER BY d.id DESC LIMIT ?",
+        f"SELECT {SUMMARY} {base} AND d.status = 'draft' "
+        "ORDER BY d.issued_at DESC, d.id DESC LIMIT ?",
         [*params, PAGE_SIZE],
     ).fetchall()
     rows += connection.execute(
