@@ -27,6 +27,8 @@ DATA_SCENARIOS = [
     "item_search_p95_ms",
     "reorder_suggestions_ms",
     "sale_complete_two_payments_p95_ms",
+    "customer_account_500_invoices_ms",
+    "invoice_list_first_page_ms",
 ]
 TINY = SCALES["tiny"]
 
