@@ -36,6 +36,10 @@ class Permission(Enum):
     RECEIVE_STOCK = "receive stock or move it between locations"
     ADJUST_STOCK = "adjust or write off stock"
     ORDER_STOCK = "manage suppliers and purchase orders"
+    SELL = "sell at the counter and take payments"
+    APPROVE_SALES = "approve discounts, refunds and prices above the limits"
+    VOID_INVOICES = "void invoices"
+    ISSUE_STORE_CREDIT = "give store credit by hand"
 
     @property
     def description(self) -> str:
@@ -44,7 +48,12 @@ class Permission(Enum):
 
 # Receiving a delivery or moving parts to the van is everyday work; prices, costs and
 # stock corrections (which change what the shop's stock is worth) are management's.
-_EVERYONE = {Permission.EDIT_CUSTOMERS, Permission.EDIT_TICKETS, Permission.RECEIVE_STOCK}
+_EVERYONE = {
+    Permission.EDIT_CUSTOMERS,
+    Permission.EDIT_TICKETS,
+    Permission.RECEIVE_STOCK,
+    Permission.SELL,
+}
 _MANAGER = _EVERYONE | {
     Permission.MANAGE_STAFF,
     Permission.RESET_PASSWORDS,
@@ -59,6 +68,9 @@ _MANAGER = _EVERYONE | {
     Permission.EDIT_ITEMS,
     Permission.ADJUST_STOCK,
     Permission.ORDER_STOCK,
+    Permission.APPROVE_SALES,
+    Permission.VOID_INVOICES,
+    Permission.ISSUE_STORE_CREDIT,
 }
 
 GRANTS: dict[Role, frozenset[Permission]] = {
