@@ -12,6 +12,7 @@ from pathlib import Path
 
 from desktop.services.container import Services
 from desktop.services.printing import DocumentKind, PrintJob
+from desktop.services.shift_types import ShiftReport
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("item-labels.pdf", DocumentKind.ITEM_LABELS, "57x32"),
     Sample("item-labels-a4.pdf", DocumentKind.ITEM_LABELS, "a4"),
     Sample("purchase-order.pdf", DocumentKind.PURCHASE_ORDER, "a4"),
+    Sample("z-report.pdf", DocumentKind.REPORT, "thermal_80"),
+    Sample("z-report.bin", DocumentKind.REPORT, "thermal_80", "escpos"),
 )
 # Items on the sample labels: three on the label roll, a full sheet of 3 x 8 on A4.
 LABELLED_ITEMS = {"57x32": (3, 1), "a4": (8, 3)}
@@ -172,7 +175,89 @@ class DemoRecords:
     purchase_order_id: uuid.UUID
 
 
+def sample_shift_report() -> ShiftReport:
+    """A closed day at the demo shop's counter, 5 cents short.
+
+    Built as the report itself rather than from a shift in the demo database: the day's
+    sales need the sale service, and the report's own figures are tested against real
+    shifts in the service tests. The drawer's expected and counted cash are added up
+    here from their parts, never typed."""
+    from datetime import UTC, datetime
+
+    from desktop.services.shift_types import (
+        CashMovementView,
+        CountedDenomination,
+        MethodTakings,
+        TaxLine,
+    )
+
+    opened = datetime(2030, 3, 14, 8, 55, tzinfo=UTC)
+    closed = datetime(2030, 3, 14, 18, 7, tzinfo=UTC)
+    takings = (
+        MethodTakings("Cash", "cash", 10, 36261),  # nine sales, one refund of 49.99
+        MethodTakings("Bank transfer", "bank", 1, 13000),
+        MethodTakings("Card", "card", 6, 74380),
+    )
+    movements = tuple(
+        CashMovementView(opened + timedelta(hours=hours), kind, amount, reason, who)
+        for hours, kind, amount, reason, who in (
+            (1, "pay_in", 5000, "Coins from the bank", "Dana Owner"),
+            (4, "pay_out", 1280, "Courier for a screen delivery", "Sam Front"),
+            (8, "pay_out", 20000, "Cash to the bank", "Dana Owner"),
+        )
+    )
+    counted = tuple(
+        CountedDenomination(value, count)
+        for value, count in (
+            (10000, 1), (5000, 2), (2000, 5), (1000, 3), (500, 2), (100, 8),
+            (25, 6), (10, 2), (5, 1), (1, 1),
+        )
+    )  # fmt: skip
+    opening_float = 15000
+    pay_ins = sum(m.amount for m in movements if m.kind == "pay_in")
+    pay_outs = sum(m.amount for m in movements if m.kind == "pay_out")
+    return ShiftReport(
+        shift_id=uuid.UUID("0190c8a2-7b1e-7c3a-9d4e-5f6a7b8c9d0e"),
+        shop_name="Benchside Demo Repairs",
+        shop_address="12 Harbour Street\nPortsmouth PO1 2AB",
+        shop_phone="+1 555 0100",
+        shop_tax_id="GB 123 4567 89",
+        station_code="A",
+        station_name="Front counter",
+        currency="USD",
+        locale="en_US",
+        opened_at=opened,
+        opened_by="Dana Owner",
+        taken_at=closed,
+        opening_float=opening_float,
+        sales_count=14,
+        sales_total=128640,
+        refunds_count=1,
+        refunds_total=4999,
+        voids_count=2,
+        discounts_total=3850,
+        tips_total=0,
+        taxes=(TaxLine(2000, 95534, 19107, 114641), TaxLine(0, 9000, 0, 9000)),
+        takings=takings,
+        cash_movements=movements,
+        cash_takings=takings[0].amount,
+        expected_cash=opening_float + takings[0].amount + pay_ins - pay_outs,
+        closed_at=closed,
+        closed_by="Dana Owner",
+        z_number="Z-A-00042",
+        counted_cash=sum(c.total for c in counted),
+        denominations=counted,
+        note="Short 5 cents: a nickel given as change twice, we think.",
+    )
+
+
 def sample_bytes(services: Services, demo: DemoRecords, sample: Sample) -> bytes:
+    if sample.kind is DocumentKind.REPORT:
+        job = services.printing.shift_report_job(sample_shift_report(), sample.paper)
+        if sample.part == "escpos":
+            assert job.escpos is not None
+            return job.escpos
+        return job.pdf
     if sample.kind is DocumentKind.ITEM_LABELS:
         from desktop.services.item_lists import ItemFilter
 

@@ -15,6 +15,7 @@ class Changes:
     shop: bool = False
     messages: bool = False  # the outbox sent or failed something
     station: bool = False  # this station's own settings (scanner, printers)
+    cash_shift: bool = False  # this station's drawer: opened, paid in or out, closed
     everything: bool = False  # after a restore
     items: frozenset[uuid.UUID] = field(default_factory=frozenset)
     stock: frozenset[uuid.UUID] = field(default_factory=frozenset)  # item ids whose stock moved

@@ -11,6 +11,7 @@ from desktop.models import LocalSetting, OutboxEntry
 from desktop.services.accounts import AccountService
 from desktop.services.audit import AuditService
 from desktop.services.backups import BackupService
+from desktop.services.cash_shifts import CashShiftService
 from desktop.services.context import ServiceContext
 from desktop.services.customers import CustomerService
 from desktop.services.database import (
@@ -67,6 +68,7 @@ class Services:
     ticket_work: TicketWorkService
     attachments: TicketAttachmentService
     printing: PrintService
+    cash_shifts: CashShiftService
     scanner: ScannerSettingsService
     scans: ScanRouter
     messages: MessageService
@@ -127,6 +129,7 @@ class Services:
             ticket_work=TicketWorkService(ctx, tickets),
             attachments=TicketAttachmentService(ctx, path.parent / "attachments"),
             printing=printing,
+            cash_shifts=CashShiftService(ctx),
             scanner=ScannerSettingsService(ctx),
             scans=ScanRouter(tickets, items, sales),
             messages=MessageService(ctx),

@@ -1,5 +1,6 @@
-"""Human document numbers per station: T-A-10042, S-A-000311, INV-A-000123, and the
-SKUs given to items entered without one (ITM-A-000123).
+"""Human document numbers per station: T-A-10042, S-A-000311, INV-A-000123, Z-A-00001
+(a closed drawer's Z report), and the SKUs given to items entered without one
+(ITM-A-000123).
 
 The counter lives in the same transaction as the document that takes the number, so a
 rolled-back sale gives its number back and a committed one never hands it out again.
@@ -30,6 +31,7 @@ FORMATS: dict[str, NumberFormat] = {
     "purchase_order": NumberFormat("PO", 1, 6),
     "item": NumberFormat("ITM", 1, 6),
     "stock_count": NumberFormat("CNT", 1, 5),
+    "z_report": NumberFormat("Z", 1, 5),
 }
 
 

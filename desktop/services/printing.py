@@ -24,6 +24,7 @@ from desktop.services.errors import BenchsideError
 from desktop.services.files import write_new_file
 from desktop.services.local_settings import read_local, write_local
 from desktop.services.permissions import Permission
+from desktop.services.shift_types import ShiftReport
 from desktop.services.text import FieldChecker, clean_line
 from desktop.services.ticket_documents import ticket_documents
 
@@ -66,7 +67,8 @@ class DocumentKind(StrEnum):
         sheets = (Paper.A4.value, Paper.LETTER.value)
         rolls = (Paper.THERMAL_80.value, Paper.THERMAL_58.value)
         labels = tuple(size.value for size in LabelSize)
-        if self is DocumentKind.CLAIM_RECEIPT:
+        # The drawer's X and Z reports come off the receipt printer in most shops.
+        if self in {DocumentKind.CLAIM_RECEIPT, DocumentKind.REPORT}:
             return sheets + rolls
         if self is DocumentKind.RECEIPT:
             return rolls
@@ -341,6 +343,30 @@ class PrintService:
             document = order_document(tx.session, order_id)
         pdf = purchase_order_pdf(document, Paper(chosen))
         return PrintJob(kind, f"purchase-order-{document.number}", pdf, None, chosen)
+
+    def shift_report_job(self, report: ShiftReport, paper: str | None = None) -> PrintJob:
+        """The X or Z report for this station's report target (or on ``paper``)."""
+        from desktop.services.documents.shift_report import (
+            shift_report_escpos,
+            shift_report_pdf,
+        )
+
+        kind = DocumentKind.REPORT
+        chosen = paper if paper in kind.papers else paper_of(kind, self.target(kind))
+        sheet = Paper(chosen)
+        roll = sheet.thermal
+        if report.is_z:
+            stem = f"z-report-{report.z_number}"
+        else:
+            taken = report.taken_at.astimezone().strftime("%Y%m%d-%H%M")
+            stem = f"x-report-{report.station_code}-{taken}"
+        return PrintJob(
+            kind,
+            stem,
+            shift_report_pdf(report, sheet),
+            shift_report_escpos(report, roll) if roll else None,
+            chosen,
+        )
 
     def test_job(self, kind: DocumentKind, target: PrintTarget) -> PrintJob:
         """A short test page for ``target`` on its paper."""

@@ -183,6 +183,7 @@ def build_pdf(
         rightPadding=0,
         topPadding=0,
         bottomPadding=0,
+        id="body",  # flowables that lay out columns ask for their frame by name
     )
     doc.addPageTemplates([PageTemplate("page", [frame], onPage=on_page or _no_decoration)])
     doc.build(story)

@@ -32,6 +32,9 @@ _CODE_PAGES = {
 # python-escpos sends any text containing a CJK ideograph as GB18030, which only Chinese
 # printers understand; such characters become "?" like every other unprintable one.
 _IDEOGRAPHS = re.compile(r"[\u4e00-\u9fa5]")
+# Babel writes times as "8:55\u202fAM": a narrow no-break space, which no receipt code
+# page has, would print as "?". The no-break spaces print as plain spaces.
+_SPACES = str.maketrans({"\u202f": " ", "\u00a0": " ", "\u2009": " "})
 
 
 def _profile(width: ThermalWidth) -> Any:
@@ -75,7 +78,7 @@ class Slip:
         self._printer.hw("INIT")
 
     def _text(self, value: str) -> None:
-        self._printer.text(_IDEOGRAPHS.sub("?", value))
+        self._printer.text(_IDEOGRAPHS.sub("?", value).translate(_SPACES))
 
     def style(
         self, *, align: str = "left", bold: bool = False, size: str = "normal", font: str = "a"
