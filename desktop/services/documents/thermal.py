@@ -11,6 +11,7 @@ import copy
 import io
 import re
 import textwrap
+from functools import cache
 from typing import Any
 
 from escpos.capabilities import Profile
@@ -32,6 +33,51 @@ _CODE_PAGES = {
 # python-escpos sends any text containing a CJK ideograph as GB18030, which only Chinese
 # printers understand; such characters become "?" like every other unprintable one.
 _IDEOGRAPHS = re.compile(r"[\u4e00-\u9fa5]")
+# Characters that Babel and shop texts use but no code page above has, as the nearest
+# printable text: French group separators, typographic minus and quotes, and the rupee
+# and taka signs (written Rs and Tk where the sign cannot be printed).
+_PLAIN = str.maketrans(
+    {
+        "\u2212": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u2007": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2026": "...",
+        "\u20b9": "Rs",
+        "\u09f3": "Tk",
+        "\uffe5": "\u00a5",
+    }
+)
+
+
+def printable(value: str) -> str:
+    """``value`` with typographic characters a receipt printer lacks made plain."""
+    return value.translate(_PLAIN)
+
+
+@cache
+def _in_a_code_page(character: str) -> bool:
+    for code_page in _CODE_PAGES.values():
+        try:
+            character.encode(code_page)
+        except UnicodeEncodeError:
+            continue
+        return True
+    return False
+
+
+def can_print(value: str) -> bool:
+    """Whether a receipt printer prints every character of ``value`` (after
+    ``printable``) rather than question marks."""
+    return all(_in_a_code_page(character) for character in printable(value))
 
 
 def _profile(width: ThermalWidth) -> Any:
@@ -90,16 +136,20 @@ class Slip:
             double_width=size == "big",
         )
 
-    def line(self, value: str = "", **style: Any) -> None:
-        """Wrapped text in the given style; the style is reset afterwards."""
-        if style:
-            self.style(**style)
+    def _columns(self, style: dict[str, Any]) -> int:
+        """Characters per line in ``style``: half in double width, a third more in font B."""
         columns = self.columns
         if style.get("size") == "big":
             columns //= 2
         if style.get("font") == "b":
             columns = columns * 4 // 3
-        for part in wrap(value, columns):
+        return columns
+
+    def line(self, value: str = "", **style: Any) -> None:
+        """Wrapped text in the given style; the style is reset afterwards."""
+        if style:
+            self.style(**style)
+        for part in wrap(printable(value), self._columns(style)):
             self._text(part + "\n")
         if style:
             self.style()
@@ -109,8 +159,27 @@ class Slip:
         if not value:
             return
         indent = min(len(label) + 2, self.columns // 3)
-        for part in wrap(f"{label}: {value}", self.columns, indent):
+        for part in wrap(printable(f"{label}: {value}"), self.columns, indent):
             self._text(part + "\n")
+
+    def pair(self, left: str, right: str = "", indent: int = 0, **style: Any) -> None:
+        """``left`` with ``right`` flush right on its last line (an amount beside its
+        label); when both do not fit, ``left`` wraps and ``right`` gets a line of its own.
+        Continuation lines of ``left`` are indented by ``indent`` spaces."""
+        if style:
+            self.style(**style)
+        columns = self._columns(style)
+        parts = wrap(printable(left), columns, indent)
+        shown = printable(right)[:columns]
+        room = columns - len(parts[-1]) - len(shown)
+        if shown and room >= 1:
+            parts[-1] += " " * room + shown
+        elif shown:
+            parts.append(shown.rjust(columns))
+        for part in parts:
+            self._text(part + "\n")
+        if style:
+            self.style()
 
     def rule(self) -> None:
         self._text("-" * self.columns + "\n")
@@ -151,6 +220,10 @@ class Slip:
         self._printer.image(picture.convert("1"), impl="bitImageRaster")
         self._printer.set(align="left")
         return True
+
+    def open_drawer(self) -> None:
+        """The pulse on pin 2 of the drawer port, where nearly every cash drawer is wired."""
+        self._printer.cashdraw(2)
 
     def finish(self) -> bytes:
         self._printer.cut()  # feeds the paper past the cutter first

@@ -39,12 +39,20 @@ TITLE = "Repair claim receipt"
 
 @dataclass(frozen=True)
 class ShopHeader:
+    """The shop as its documents print it. The selling fields (further tax ids, bank
+    details, footers) appear on sales documents only; ``locale`` formats their money."""
+
     name: str
     address: str = ""
     phone: str = ""
     email: str = ""
     tax_id: str = ""
     logo: bytes | None = None
+    tax_ids: tuple[str, ...] = ()
+    bank_details: str = ""
+    invoice_footer: str = ""
+    receipt_footer: str = ""
+    locale: str = "en_US"
 
     @property
     def contacts(self) -> str:
@@ -242,19 +250,16 @@ def _roll_story(data: ClaimReceipt, width: float, st: Styles) -> list[Flowable]:
 
 def _roll_pdf(data: ClaimReceipt, roll: ThermalWidth) -> bytes:
     """A one-page PDF as wide as the roll and as long as the receipt."""
-    page_width = float(roll) * MM
     margin = (float(roll) - roll.printable_mm) / 2 * MM
     st = pdfparts.styles(scale=0.8 if roll is ThermalWidth.MM58 else 0.9)
-    width = page_width - 2 * margin
-    story = _roll_story(data, width, st)
-    measure = Canvas(io.BytesIO())
-    height = sum(
-        f.wrapOn(measure, width, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in story
+    return pdfparts.roll_pdf(
+        lambda width: _roll_story(data, width, st),
+        float(roll) * MM,
+        margin,
+        f"{TITLE} {data.ticket_number}",
+        data.shop.name,
+        TITLE,
     )
-    top = 5 * MM
-    # A little slack: platypus adds spacing between flowables that wrap() does not report.
-    pagesize = (page_width, height + 2 * top + 6 * MM)
-    return _build(data, _roll_story(data, width, st), pagesize, (margin, top, top))
 
 
 def claim_receipt_pdf(data: ClaimReceipt, paper: Paper = Paper.A4) -> bytes:
