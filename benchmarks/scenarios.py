@@ -358,3 +358,7 @@ SCENARIOS.update(inventory_scenarios.SCENARIOS)
 from benchmarks import inventory_gui_scenarios  # noqa: E402
 
 SCENARIOS.update(inventory_gui_scenarios.SCENARIOS)
+
+from benchmarks import sales_document_scenarios  # noqa: E402
+
+SCENARIOS.update(sales_document_scenarios.SCENARIOS)
