@@ -37,7 +37,7 @@ from desktop.services.documents.fonts import document_fonts
 from desktop.services.documents.paper import MM, Paper, ThermalWidth
 from desktop.services.documents.pdfparts import PlainLines, Styles, TextRun, code128, text
 from desktop.services.documents.sales_wording import Row, Wording
-from desktop.services.documents.thermal import Slip, can_print
+from desktop.services.documents.thermal import DRAWER_PIN, Slip, can_print
 from desktop.services.documents.tickets import ShopHeader
 from desktop.services.sales_types import DocumentView, LineView
 
@@ -568,9 +568,9 @@ def drawer_kick_escpos() -> bytes:
     """The bytes that only open the cash drawer: the ESC p pulse on pin 2, no paper fed
     and nothing cut, so opening the drawer for change wastes no receipt.
 
-    Pin 2, because a drawer plugged into a receipt printer's drawer port (the RJ11/RJ12
-    "DK" socket) is wired to pin 2 almost everywhere; pin 5 is for a second drawer on
-    the same port."""
+    Pin 2 (``thermal.DRAWER_PIN``), because a drawer plugged into a receipt printer's
+    drawer port (the RJ11/RJ12 "DK" socket) is wired to pin 2 almost everywhere; pin 5
+    is for a second drawer on the same port."""
     printer = Dummy()
-    printer.cashdraw(2)
+    printer.cashdraw(DRAWER_PIN)
     return bytes(printer.output)

@@ -131,7 +131,7 @@ class Wording:
         if view.username:
             rows.append(("Served by", view.username))
         if view.credit_notes:
-            rows.append(("Refunded on", ", ".join(view.credit_notes)))
+            rows.append(("Credit notes", ", ".join(view.credit_notes)))
         return rows
 
     @property

@@ -30,6 +30,9 @@ _CODE_PAGES = {
     "18": "CP852",
     "19": "CP858",
 }
+# The drawer-kick pin: a drawer plugged into a receipt printer's drawer port (the RJ11/RJ12
+# "DK" socket) is wired to pin 2 almost everywhere; pin 5 is for a second drawer.
+DRAWER_PIN = 2
 # python-escpos sends any text containing a CJK ideograph as GB18030, which only Chinese
 # printers understand; such characters become "?" like every other unprintable one.
 _IDEOGRAPHS = re.compile(r"[\u4e00-\u9fa5]")
@@ -121,6 +124,11 @@ class Slip:
         self._printer.hw("INIT")
 
     def _text(self, value: str) -> None:
+        if value.isascii():
+            # The same bytes in every code page above: no need for python-escpos to
+            # look each character up (most of a receipt, and most of its time).
+            self._printer._raw(value.encode("ascii"))
+            return
         self._printer.text(_IDEOGRAPHS.sub("?", value))
 
     def style(
@@ -222,8 +230,8 @@ class Slip:
         return True
 
     def open_drawer(self) -> None:
-        """The pulse on pin 2 of the drawer port, where nearly every cash drawer is wired."""
-        self._printer.cashdraw(2)
+        """The pulse that opens the cash drawer on the printer's drawer port."""
+        self._printer.cashdraw(DRAWER_PIN)
 
     def finish(self) -> bytes:
         self._printer.cut()  # feeds the paper past the cutter first
