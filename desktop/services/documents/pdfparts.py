@@ -4,7 +4,7 @@ dates in the shop's language, and fitting text into a box."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -320,6 +320,30 @@ def roll_pdf(
 
 def _no_decoration(canvas: Canvas, doc: Any) -> None:
     return None
+
+
+def field_table(
+    rows: Sequence[tuple[str, str]], width: float, st: Styles, label_share: float = 0.32
+) -> Table:
+    """Labels beside their values, the labels' column ``label_share`` of ``width`` (at
+    most 26 mm)."""
+    label_width = min(26 * MM, width * label_share)
+    table = Table(
+        [[text(label, st.label), text(value, st.body)] for label, value in rows],
+        colWidths=[label_width, width - label_width],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
+    return table
 
 
 def plain_table(rows: list[list[object]], widths: list[float]) -> Table:

@@ -130,23 +130,8 @@ def _document_block(words: Wording, width: float, st: Styles) -> list[Flowable]:
 
 
 def _facts_table(facts: Sequence[tuple[str, str]], width: float, st: Styles) -> Table:
-    label_width = min(26 * MM, width * 0.4)
-    table = Table(
-        [[text(label.upper(), st.label), text(value, st.body)] for label, value in facts],
-        colWidths=[label_width, width - label_width],
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ]
-        )
-    )
-    return table
+    shouted = [(label.upper(), value) for label, value in facts]
+    return pdfparts.field_table(shouted, width, st, label_share=0.4)
 
 
 def _party_block(words: Wording, st: Styles) -> list[Flowable]:

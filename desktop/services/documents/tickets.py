@@ -18,7 +18,6 @@ from reportlab.platypus import (
     KeepTogether,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from desktop.services.documents import pdfparts
@@ -118,26 +117,6 @@ def _details(data: ClaimReceipt) -> list[tuple[str, str]]:
 # -- PDF ------------------------------------------------------------------------------
 
 
-def _field_table(rows: list[tuple[str, str]], width: float, st: Styles) -> Table:
-    label_width = min(26 * MM, width * 0.32)
-    table = Table(
-        [[text(label, st.label), text(value, st.body)] for label, value in rows],
-        colWidths=[label_width, width - label_width],
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-            ]
-        )
-    )
-    return table
-
-
 def _section(title: str, body: str, st: Styles) -> list[Flowable]:
     return [text(title, st.heading), text(body, st.body)]
 
@@ -158,7 +137,7 @@ def _signature(data: ClaimReceipt, width: float, st: Styles) -> list[Flowable]:
 
 def _body(data: ClaimReceipt, width: float, st: Styles, pages: bool = True) -> list[Flowable]:
     """Everything below the header: details, problem, condition, terms, signature."""
-    story: list[Flowable] = [_field_table(_details(data), width, st), _rule()]
+    story: list[Flowable] = [pdfparts.field_table(_details(data), width, st), _rule()]
     story += _section("Problem reported", data.problem or "—", st)
     if data.accessories:
         story += _section("Left with the device", ", ".join(data.accessories), st)
