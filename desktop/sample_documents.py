@@ -7,7 +7,7 @@ import io
 import tempfile
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -362,34 +362,32 @@ def sample_sales_documents(now: datetime | None = None) -> SalesSamples:
         case,
         CartLine("Tempered glass protector, iPhone 13", 2, 999, "standard", sku="GLS-IP13"),
     ]
-    unpaid = sales_view(SalesKind.SALE, "S-A-000311", lines, issued_at=at)
-    cash = unpaid.payable - 15000
-    tendered = -(-cash // 2000) * 2000  # the next $20 note up
     sale = sales_view(
         SalesKind.SALE,
         "S-A-000311",
         lines,
-        [
-            sample_payment("card", 15000, at, reference="**** 4242"),
-            sample_payment("cash", cash, at, tendered=tendered),
-        ],
         issued_at=at,
         customer=jane,
         ticket_number="T-A-10001",
         username="olivia",
     )
-    refunded = sales_view(SalesKind.CREDIT_NOTE, "CN-A-000007", [case], issued_at=at)
+    cash = sale.payable - 15000
+    tendered = -(-cash // 2000) * 2000  # the next $20 note up
+    card = sample_payment("card", 15000, at, reference="**** 4242")
+    sale = replace(sale, payments=(card, sample_payment("cash", cash, at, tendered=tendered)))
+    refunded_at = at + timedelta(hours=2)
     credit_note = sales_view(
         SalesKind.CREDIT_NOTE,
         "CN-A-000007",
         [case],
-        [sample_payment("cash", -refunded.payable, at + timedelta(hours=2))],
-        issued_at=at + timedelta(hours=2),
+        issued_at=refunded_at,
         customer=jane,
         original_number=sale.number,
         username="olivia",
         notes="Returned unopened within 14 days.",
     )
+    refund = sample_payment("cash", -credit_note.payable, refunded_at)
+    credit_note = replace(credit_note, payments=(refund,))
     school = PartyInfo(
         _sample_id("school"),
         "Springfield Elementary School District",
