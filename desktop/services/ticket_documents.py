@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 
 def shop_header(profile: ShopProfile) -> ShopHeader:
+    """The shop's header for every document, sales documents' fields included."""
     from desktop.services.documents.tickets import ShopHeader
 
     return ShopHeader(
@@ -36,6 +37,11 @@ def shop_header(profile: ShopProfile) -> ShopHeader:
         email=profile.email,
         tax_id=profile.tax_id,
         logo=profile.logo,
+        tax_ids=tuple(line.strip() for line in profile.tax_ids.splitlines() if line.strip()),
+        bank_details=profile.bank_details.strip(),
+        invoice_footer=profile.invoice_footer.strip(),
+        receipt_footer=profile.receipt_footer.strip(),
+        locale=profile.locale,
     )
 
 
