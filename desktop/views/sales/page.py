@@ -49,10 +49,11 @@ TOTAL_STYLE = "font-size: 28px; font-weight: 700;"
 
 
 class SalesPage(QWidget):
-    """``receipt_requested(document_id, open_drawer)`` after a sale, for the main window
-    to print; ``return_requested(number)`` to refund a scanned receipt."""
+    """``receipt_requested(document, open_drawer, automatic)`` after a sale (automatic)
+    or for a reprint, for the main window to print; ``return_requested(number)`` to refund
+    a scanned receipt."""
 
-    receipt_requested = Signal(object, bool)
+    receipt_requested = Signal(object, bool, bool)
     return_requested = Signal(str)
     sale_completed = Signal(object)
 
@@ -463,7 +464,7 @@ class SalesPage(QWidget):
         )
         self._bus.publish(changes)
         self.sale_completed.emit(done.document)
-        self.receipt_requested.emit(done.document.id, done.open_drawer)
+        self.receipt_requested.emit(done.document, done.open_drawer, True)
         self.focus_search()
 
     def show_drawer_menu(self) -> None:
@@ -475,7 +476,7 @@ class SalesPage(QWidget):
 
     def reprint_last(self) -> None:
         if self.last_sale is not None:
-            self.receipt_requested.emit(self.last_sale.id, False)
+            self.receipt_requested.emit(self.last_sale, False, False)
 
     # -- helpers ------------------------------------------------------------------------
 

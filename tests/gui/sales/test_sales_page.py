@@ -52,8 +52,9 @@ def test_cash_sale_shows_change_and_takes_stock(qtbot, shop_services, bus, tasks
         assert dialog.add_tender()
         assert dialog.change_label.text() == "Change $5.00"
         qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
-    document_id, open_drawer = printed.args
-    assert open_drawer
+    document, open_drawer, automatic = printed.args
+    assert open_drawer and automatic
+    document_id = document.id
     assert "S-A-000001" in page.last_sale_label.text()
     assert "Change $5.00" in page.last_sale_label.text()
     assert page.model.rowCount() == 0
