@@ -41,6 +41,7 @@ from desktop.services.stock_counts import StockCountService
 from desktop.services.suppliers import SupplierService
 from desktop.services.ticket_attachments import TicketAttachmentService
 from desktop.services.ticket_parts import TicketPartService
+from desktop.services.ticket_payments import TicketPaymentService
 from desktop.services.ticket_statuses import TicketStatusService
 from desktop.services.ticket_work import TicketWorkService
 from desktop.services.tickets import TicketService
@@ -81,6 +82,7 @@ class Services:
     sales: SaleService
     returns: ReturnService
     journal: JournalService
+    ticket_payments: TicketPaymentService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -138,6 +140,7 @@ class Services:
             sales=sales,
             returns=ReturnService(ctx),
             journal=JournalService(ctx),
+            ticket_payments=TicketPaymentService(ctx),
         )
 
     def close(self) -> None:
