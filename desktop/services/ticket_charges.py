@@ -21,11 +21,13 @@ from desktop.models import (
     Ticket,
     TicketLabourLine,
     TicketPart,
+    TicketStatus,
 )
 from desktop.services.pricing import Totals
 from desktop.services.sales_records import cart_totals, tax_rates
 from desktop.services.sales_types import CartLine
 from desktop.services.shop import shop_profile
+from desktop.services.ticket_types import StatusCategory
 
 # Where a checkout line came from (``SalesLine.source_kind``).
 LABOUR_SOURCE = "ticket_labour"
@@ -64,7 +66,8 @@ class TicketMoney:
 
 def charge_lines(session: Session, ticket: Ticket) -> list[CartLine]:
     """The lines a checkout of ``ticket`` bills: its labour and its parts (used or reserved),
-    or, when it has neither, its estimate as one line."""
+    or, when it has neither, its estimate as one line (not once the repair is cancelled:
+    only the work actually charged, a diagnosis say, is still owed)."""
     lines = [
         CartLine(
             description=line.description[:300],
@@ -100,7 +103,9 @@ def charge_lines(session: Session, ticket: Ticket) -> list[CartLine]:
         )
     ]
     estimate = ticket.estimate_labour + ticket.estimate_parts
-    if not lines and estimate > 0:
+    status = session.get(TicketStatus, ticket.status_id)
+    cancelled = status is not None and status.category == StatusCategory.CANCELLED.value
+    if not lines and estimate > 0 and not cancelled:
         lines.append(
             CartLine(
                 description=f"Repair {ticket.number} as estimated",

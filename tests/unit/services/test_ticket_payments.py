@@ -407,3 +407,25 @@ def test_the_claim_receipt_shows_the_deposit_paid(shop: Services, ticket: Ticket
     with shop.ctx.uow() as tx:
         claim, _label = ticket_documents(tx.session, ticket.id)
     assert claim.deposit == 2000
+
+
+def test_a_cancelled_repair_owes_only_the_work_charged_not_its_estimate(
+    shop: Services, ticket: TicketDetail
+) -> None:
+    shop.ticket_payments.take_deposit(ticket.id, [PaymentInput("cash", 2000)])
+    cancelled = next(s.id for s in shop.tickets.statuses() if s.category == "cancelled")
+    shop.tickets.change_status(ticket.id, cancelled)
+    assert _due(shop, ticket) == -2000  # the deposit is the customer's again
+    with pytest.raises(ValidationError) as error:
+        shop.ticket_payments.checkout_cart(ticket.id)
+    assert "charges nothing" in error.value.errors["ticket"]
+    other = shop.tickets.create(
+        TicketInput(ticket.customer_id, problem="No power", estimate_labour=9000)
+    )
+    _labour(shop, other, 1500, "Diagnosis")
+    shop.tickets.change_status(other.id, cancelled)
+    assert _due(shop, other) == 1500
+    done = _checkout(shop, other, PaymentInput("cash", 1500))
+    assert done.document.total == 1500
+    assert _category(shop, other) == "cancelled"  # it keeps its status; the history says so
+    assert shop.tickets.get(other.id).history[-1].text == "Paid and picked up (S-A-000001)"
