@@ -426,7 +426,11 @@ class TicketWindow(QDialog):
             text = self.tr("Owed to the customer {amount}").format(amount=self.money(-due))
         elif ticket.checkout_id is not None and due == 0:
             text = self.tr("Paid ({number})").format(number=ticket.checkout_number)
-        elif ticket.checkout_id is not None or ticket.labour or ticket.parts_total is not None:
+        elif ticket.checkout_id is not None:
+            text = self.tr("Due {amount} on {number}").format(
+                amount=self.money(due), number=ticket.checkout_number
+            )
+        elif ticket.labour or ticket.parts_total is not None:
             text = self.tr("Due {amount}").format(amount=self.money(due))
         elif ticket.deposits:
             text = self.tr("Due {amount} of the estimate").format(amount=self.money(due))

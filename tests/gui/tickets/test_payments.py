@@ -155,3 +155,18 @@ def test_a_ticket_that_charges_nothing_says_so(shop_services: Services, bus, tas
     window = _window(shop_services, bus, tasks, qtbot, ticket)
     assert window.payments_tab.check_out() is None
     assert "charges nothing" in window.payments_tab.errors.text()
+
+
+def test_a_ticket_left_on_account_shows_the_invoice_balance(
+    shop_services: Services, bus, tasks, qtbot, ticket: TicketDetail
+) -> None:
+    cart = shop_services.ticket_payments.checkout_cart(ticket.id)
+    shop_services.sales.complete(
+        cart, [PaymentInput("card", 2000), PaymentInput("on_account", 3000)]
+    )
+    window = _window(shop_services, bus, tasks, qtbot, ticket)
+    assert window.due.text() == "Due $30.00 on INV-A-000001"
+    assert window.status.currentText() == "Completed"
+    tab = window.payments_tab
+    assert tab.document_heading.text() == "Invoice INV-A-000001: total $50.00, paid $20.00"
+    assert "Due: $30.00" in tab.summary.text()
