@@ -96,9 +96,11 @@ def demo_signature() -> bytes:
 
 
 def open_demo_ticket(services: Services) -> uuid.UUID:
-    """Set up the demo shop (with a logo) and take in one device; returns the ticket id."""
+    """Set up the demo shop (with a logo) and take in one device with a deposit; returns
+    the ticket id."""
     from desktop.demo import create_demo_shop
     from desktop.models.base import utc_now
+    from desktop.services.sales_types import PaymentInput
     from desktop.services.setup import ShopSetup
     from desktop.services.tickets import TicketInput
 
@@ -147,6 +149,7 @@ def open_demo_ticket(services: Services) -> uuid.UUID:
             signer_name=customer.name,
         )
     )
+    services.ticket_payments.take_deposit(ticket.id, [PaymentInput("cash", 5000)])
     return ticket.id
 
 

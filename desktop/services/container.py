@@ -43,6 +43,7 @@ from desktop.services.stock_counts import StockCountService
 from desktop.services.suppliers import SupplierService
 from desktop.services.ticket_attachments import TicketAttachmentService
 from desktop.services.ticket_parts import TicketPartService
+from desktop.services.ticket_payments import TicketPaymentService
 from desktop.services.ticket_statuses import TicketStatusService
 from desktop.services.ticket_work import TicketWorkService
 from desktop.services.tickets import TicketService
@@ -85,6 +86,7 @@ class Services:
     returns: ReturnService
     sales_settings: SalesSettingsService
     journal: JournalService
+    ticket_payments: TicketPaymentService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -144,6 +146,7 @@ class Services:
             returns=ReturnService(ctx),
             sales_settings=SalesSettingsService(ctx),
             journal=JournalService(ctx),
+            ticket_payments=TicketPaymentService(ctx),
         )
 
     def close(self) -> None:

@@ -20,6 +20,7 @@ from desktop.models import (
 )
 from desktop.services.customers import display_name
 from desktop.services.shop import shop_profile
+from desktop.services.ticket_charges import deposits_paid
 from desktop.services.ticket_types import existing_ticket
 
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ def ticket_documents(session: Session, ticket_id: uuid.UUID) -> tuple[ClaimRecei
         terms=profile.ticket_terms,
         signature_png=signature.image_png if signature else None,
         signed_at=signature.at if signature else None,
+        deposit=deposits_paid(session, ticket.id),
     )
     label = DeviceLabel(
         ticket_number=ticket.number,

@@ -317,6 +317,7 @@ class MainWindow(QMainWindow):
         if window is None:
             window = TicketWindow(self._services, self._bus, self._tasks, ticket_id, self)
             window.open_ticket_requested.connect(self.open_ticket)
+            window.receipt_requested.connect(self.print_receipt)
             window.finished.connect(lambda _r, t=ticket_id: self._forget_ticket_window(t))
             self.ticket_windows[ticket_id] = window
         window.show()

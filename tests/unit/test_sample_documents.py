@@ -24,6 +24,7 @@ def test_sample_documents_writes_every_file(tmp_path: Path, capsys) -> None:
     number = barcodes["device-label.pdf"][0]
     assert barcodes == {"device-label.pdf": [number], "claim-receipt.pdf": [number]}
     assert number.startswith("T-A-1") and b"{B" + number.encode() in receipt
+    assert b"Deposit paid" in receipt
     assert "claim-receipt-a4.pdf" in capsys.readouterr().out
     assert _barcodes(tmp_path / "purchase-order.pdf") == ["PO-A-000001"]
     z_report = (tmp_path / "z-report.bin").read_bytes()

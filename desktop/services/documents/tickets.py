@@ -81,6 +81,7 @@ class ClaimReceipt:
     terms: str
     signature_png: bytes | None = None
     signed_at: datetime | None = None
+    deposit: int = 0  # paid ahead on the ticket, less refunds
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,10 @@ def _estimate(data: ClaimReceipt) -> str:
     return format_money(data.estimate_total, data.currency, data.locale)
 
 
+def _deposit(data: ClaimReceipt) -> str:
+    return format_money(data.deposit, data.currency, data.locale) if data.deposit > 0 else ""
+
+
 def _details(data: ClaimReceipt) -> list[tuple[str, str]]:
     """Label and value of every field the receipt shows, in order; empty ones left out."""
     rows = [
@@ -108,6 +113,7 @@ def _details(data: ClaimReceipt) -> list[tuple[str, str]]:
         ("Serial", data.serial),
         ("IMEI", data.imei),
         ("Estimate", _estimate(data)),
+        ("Deposit paid", _deposit(data)),
         ("Ready by", local_datetime(data.promised_at, data.locale) if data.promised_at else ""),
         ("Technician", data.technician),
     ]
