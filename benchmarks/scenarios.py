@@ -287,20 +287,13 @@ def sample_claim() -> Any:
     """A claim receipt as long as a busy counter writes them, with a logo."""
     from datetime import UTC, datetime, timedelta
 
-    from desktop.sample_documents import demo_logo
-    from desktop.services.documents.tickets import ClaimReceipt, ShopHeader
+    from desktop.sample_documents import sample_seller
+    from desktop.services.documents.tickets import ClaimReceipt
     from desktop.services.setup import DEFAULT_TICKET_TERMS
 
     received = datetime(2024, 6, 11, 13, 5, tzinfo=UTC)
     return ClaimReceipt(
-        shop=ShopHeader(
-            "Benchside Demo Repairs",
-            "12 Market Street\nSpringfield",
-            "+1 555 0100",
-            "hello@demo-repairs.example",
-            "US-12-3456789",
-            demo_logo(),
-        ),
+        shop=sample_seller(),
         ticket_number="T-A-10001",
         created_at=received,
         customer_name="Zoë Müller",
@@ -362,6 +355,10 @@ SCENARIOS.update(inventory_gui_scenarios.SCENARIOS)
 from benchmarks import sales_scenarios  # noqa: E402
 
 SCENARIOS.update(sales_scenarios.SCENARIOS)
+
+from benchmarks import sales_document_scenarios  # noqa: E402
+
+SCENARIOS.update(sales_document_scenarios.SCENARIOS)
 
 from benchmarks import invoice_scenarios  # noqa: E402
 

@@ -6,13 +6,27 @@ from __future__ import annotations
 import io
 import tempfile
 import uuid
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from desktop.services.container import Services
+from desktop.services.pricing import Discount, LineInput, cash_rounded, compute_totals
 from desktop.services.printing import DocumentKind, PrintJob
+from desktop.services.sales_types import (
+    CartLine,
+    DocumentView,
+    LineView,
+    PartyInfo,
+    PaymentView,
+)
+from desktop.services.sales_types import DocumentKind as SalesKind
 from desktop.services.shift_types import ShiftReport
+
+if TYPE_CHECKING:
+    from desktop.services.documents.tickets import ShopHeader
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,10 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("purchase-order.pdf", DocumentKind.PURCHASE_ORDER, "a4"),
     Sample("z-report.pdf", DocumentKind.REPORT, "thermal_80"),
     Sample("z-report.bin", DocumentKind.REPORT, "thermal_80", "escpos"),
+    Sample("invoice.pdf", DocumentKind.INVOICE, "a4"),
+    Sample("sale-receipt.bin", DocumentKind.RECEIPT, "thermal_80", "escpos"),
+    Sample("sale-receipt.pdf", DocumentKind.RECEIPT, "thermal_80"),
+    Sample("credit-note.pdf", DocumentKind.INVOICE, "a4"),
 )
 # Items on the sample labels: three on the label roll, a full sheet of 3 x 8 on A4.
 LABELLED_ITEMS = {"57x32": (3, 1), "a4": (8, 3)}
@@ -78,9 +96,11 @@ def demo_signature() -> bytes:
 
 
 def open_demo_ticket(services: Services) -> uuid.UUID:
-    """Set up the demo shop (with a logo) and take in one device; returns the ticket id."""
+    """Set up the demo shop (with a logo) and take in one device with a deposit; returns
+    the ticket id."""
     from desktop.demo import create_demo_shop
     from desktop.models.base import utc_now
+    from desktop.services.sales_types import PaymentInput
     from desktop.services.setup import ShopSetup
     from desktop.services.tickets import TicketInput
 
@@ -129,6 +149,7 @@ def open_demo_ticket(services: Services) -> uuid.UUID:
             signer_name=customer.name,
         )
     )
+    services.ticket_payments.take_deposit(ticket.id, [PaymentInput("cash", 5000)])
     return ticket.id
 
 
@@ -169,10 +190,277 @@ def open_demo_purchase_order(services: Services) -> uuid.UUID:
     return services.purchasing.mark_ordered(draft.id).id
 
 
+# -- sales documents --------------------------------------------------------------------
+
+# The demo shop charges its sales tax on parts and accessories; repair labour is not taxed.
+TAX_RATES = {"standard": 825, "zero": 0}
+METHODS = {
+    "cash": ("Cash", "cash"),
+    "card": ("Card", "card"),
+    "bank_transfer": ("Bank transfer", "bank"),
+}
+SELLING_SETTINGS = {
+    "tax_ids": "State sales tax permit SP-448-2291",
+    "bank_details": (
+        "Springfield Community Bank · Benchside Demo Repairs LLC\n"
+        "Routing 021000021 · Account 4410 2290 1187\n"
+        "Please quote the invoice number with your payment."
+    ),
+    "invoice_footer": (
+        "Payment is due within 30 days. Parts carry a 90-day warranty from the date of "
+        "the repair; labour is guaranteed for the same period."
+    ),
+    "receipt_footer": "Thank you! Keep this receipt: returns within 14 days with it.",
+}
+
+
+def _sample_id(name: str) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"benchside-sample:{name}")
+
+
+def sales_view(
+    kind: SalesKind,
+    number: str,
+    lines: Sequence[CartLine],
+    payments: Sequence[PaymentView] = (),
+    *,
+    issued_at: datetime,
+    discount: Discount | None = None,
+    prices_include_tax: bool = False,
+    cash_rounding: int = 0,
+    currency: str = "USD",
+    rates: dict[str, int] | None = None,
+    **fields: Any,
+) -> DocumentView:
+    """A document as the sale service shows one, its totals made by
+    ``pricing.compute_totals`` from ``lines`` (tax rates by class from ``rates``);
+    ``fields`` are further ``DocumentView`` fields (status, customer, due date…)."""
+    rate_of = TAX_RATES if rates is None else rates
+    totals = compute_totals(
+        [
+            LineInput(line.quantity, line.unit_price, rate_of[line.tax_class], line.discount)
+            for line in lines
+        ],
+        prices_include_tax=prices_include_tax,
+        discount=discount,
+    )
+    views = tuple(
+        LineView(
+            id=_sample_id(f"{number}/{position}"),
+            position=position,
+            description=line.description,
+            sku=line.sku,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            line_discount=figures.line_discount,
+            document_discount=figures.document_discount,
+            tax_rate_bp=rate_of[line.tax_class],
+            net=figures.net,
+            tax=figures.tax,
+            gross=figures.gross,
+            serial=line.serial,
+            discount_kind=line.discount.kind if line.discount else "",
+            discount_value=line.discount.value if line.discount else 0,
+            tax_class=line.tax_class,
+        )
+        for position, (line, figures) in enumerate(zip(lines, totals.lines, strict=True))
+    )
+    defaults: dict[str, Any] = {"status": "completed" if kind is SalesKind.SALE else "issued"}
+    return DocumentView(
+        id=_sample_id(number),
+        kind=kind,
+        number=number,
+        currency=currency,
+        prices_include_tax=prices_include_tax,
+        subtotal=totals.subtotal,
+        discount_total=totals.discount_total,
+        tax_total=totals.tax_total,
+        total=totals.total,
+        rounding=cash_rounded(totals.total, cash_rounding) - totals.total,
+        lines=views,
+        bands=totals.bands,
+        payments=tuple(payments),
+        issued_at=issued_at,
+        created_at=issued_at,
+        discount_kind=discount.kind if discount else "",
+        discount_value=discount.value if discount else 0,
+        **(defaults | fields),
+    )
+
+
+def sample_payment(
+    method_code: str,
+    amount: int,
+    at: datetime,
+    tendered: int | None = None,
+    reference: str = "",
+) -> PaymentView:
+    """A payment (negative ``amount``: a refund) in one of the demo shop's methods."""
+    name, kind = METHODS[method_code]
+    return PaymentView(
+        id=_sample_id(f"{method_code}/{amount}/{at.isoformat()}"),
+        at=at,
+        method_code=method_code,
+        method_name=name,
+        method_kind=kind,
+        amount=amount,
+        tendered=tendered,
+        change=tendered - amount if tendered is not None else 0,
+        reference=reference,
+        username="olivia",
+    )
+
+
+@dataclass(frozen=True)
+class SalesSamples:
+    sale: DocumentView
+    credit_note: DocumentView
+    invoice: DocumentView
+
+
+def school_invoice_lines() -> list[CartLine]:
+    """A school's tablets and laptops back from repair: 34 lines."""
+    lines: list[CartLine] = []
+    for unit in range(1, 14):
+        model = "iPad 9th gen" if unit % 3 else "Chromebook 11 G9"
+        lines.append(
+            CartLine(
+                f"{model} screen assembly, asset SES-{unit:03d}",
+                1,
+                8900 if unit % 3 else 6400,
+                "standard",
+                sku="SCR-IPAD9" if unit % 3 else "SCR-CB11G9",
+                serial=f"DMPX{unit:02d}Q7K{unit * 37 % 100:02d}",
+            )
+        )
+        asset = f"asset SES-{unit:03d}"
+        lines.append(CartLine(f"Screen replacement, labour, {asset}", 1, 3500, "zero"))
+        if unit % 4 == 1:
+            lines.append(CartLine(f"Battery, {asset}", 1, 5900, "standard", sku="BAT-IPAD9"))
+    lines += [
+        CartLine("Rugged case for iPad 9th gen", 8, 2499, "standard", sku="CASE-IPAD9"),
+        CartLine("Tempered glass protector, iPad 10.2", 8, 1299, "standard", sku="GLS-IPAD9"),
+        CartLine("Diagnostics of two units not repairable", 2, 2500, "zero"),
+        CartLine("Collection and delivery, school campus", 1, 3000, "zero"),
+    ]
+    return lines
+
+
+def sample_sales_documents(now: datetime | None = None) -> SalesSamples:
+    """A counter sale paid by card and cash with change, the refund of its discounted
+    case, and a long invoice to a school with a bulk discount and a part payment."""
+    from desktop.models.base import utc_now
+
+    at = now or utc_now()
+    jane = PartyInfo(_sample_id("jane"), "Jane Smith", "+1 555 201 4432", "jane@example.com")
+    case = CartLine(
+        "Rugged case for iPhone 13, black",
+        1,
+        2499,
+        "standard",
+        sku="CASE-IP13-BLK",
+        discount=Discount("percent", 1000),
+    )
+    lines = [
+        CartLine("iPhone 13 screen (OLED), fitted", 1, 12900, "standard", sku="SCR-IP13-OLED"),
+        CartLine("iPhone 13 battery, 3240 mAh", 1, 4900, "standard", sku="BAT-IP13"),
+        CartLine("Screen and battery replacement, labour", 1, 4500, "zero"),
+        case,
+        CartLine("Tempered glass protector, iPhone 13", 2, 999, "standard", sku="GLS-IP13"),
+    ]
+    sale = sales_view(
+        SalesKind.SALE,
+        "S-A-000311",
+        lines,
+        issued_at=at,
+        customer=jane,
+        ticket_number="T-A-10001",
+        username="olivia",
+    )
+    cash = sale.payable - 15000
+    tendered = -(-cash // 2000) * 2000  # the next $20 note up
+    card = sample_payment("card", 15000, at, reference="**** 4242")
+    sale = replace(sale, payments=(card, sample_payment("cash", cash, at, tendered=tendered)))
+    refunded_at = at + timedelta(hours=2)
+    credit_note = sales_view(
+        SalesKind.CREDIT_NOTE,
+        "CN-A-000007",
+        [case],
+        issued_at=refunded_at,
+        customer=jane,
+        original_number=sale.number,
+        username="olivia",
+        notes="Returned unopened within 14 days.",
+    )
+    refund = sample_payment("cash", -credit_note.payable, refunded_at)
+    credit_note = replace(credit_note, payments=(refund,))
+    school = PartyInfo(
+        _sample_id("school"),
+        "Springfield Elementary School District",
+        "+1 555 0190",
+        "accounts@springfield-schools.example",
+        "Attn. IT Department\n19 Plympton Street\nSpringfield 49007",
+        "EIN 38-6004512",
+    )
+    issued = at - timedelta(days=3)
+    invoice = sales_view(
+        SalesKind.INVOICE,
+        "INV-A-000042",
+        school_invoice_lines(),
+        [sample_payment("bank_transfer", 50000, at - timedelta(days=1), reference="TRF 88213")],
+        issued_at=issued,
+        discount=Discount("percent", 500),
+        customer=school,
+        due_date=(issued + timedelta(days=30)).date(),
+        username="olivia",
+        notes="Purchase order SES-2024-117. Units returned to the school office.",
+    )
+    return SalesSamples(sale, credit_note, invoice)
+
+
+def sample_seller() -> ShopHeader:
+    """The demo shop's header with its selling settings, without a database."""
+    from desktop.services.documents.tickets import ShopHeader
+
+    return ShopHeader(
+        "Benchside Demo Repairs",
+        "12 Market Street\nSpringfield",
+        "+1 555 0100",
+        "hello@demo-repairs.example",
+        "US-12-3456789",
+        demo_logo(),
+        tax_ids=(SELLING_SETTINGS["tax_ids"],),
+        bank_details=SELLING_SETTINGS["bank_details"],
+        invoice_footer=SELLING_SETTINGS["invoice_footer"],
+        receipt_footer=SELLING_SETTINGS["receipt_footer"],
+    )
+
+
+def use_sample_selling_settings(services: Services) -> None:
+    """Give the demo shop the further tax id, bank details and footers sales documents
+    print, straight in its profile."""
+    from sqlalchemy import update
+
+    from desktop.models import ShopProfile
+
+    with services.ctx.uow() as tx:
+        tx.session.execute(update(ShopProfile).values(**SELLING_SETTINGS))
+        tx.commit()
+
+
 @dataclass(frozen=True)
 class DemoRecords:
     ticket_id: uuid.UUID
     purchase_order_id: uuid.UUID
+    sales: SalesSamples
+
+
+SALES_SAMPLES = {
+    "invoice.pdf": "invoice",
+    "sale-receipt.bin": "sale",
+    "sale-receipt.pdf": "sale",
+    "credit-note.pdf": "credit_note",
+}
 
 
 def sample_shift_report() -> ShiftReport:
@@ -258,6 +546,10 @@ def sample_bytes(services: Services, demo: DemoRecords, sample: Sample) -> bytes
             assert job.escpos is not None
             return job.escpos
         return job.pdf
+    if sample.file_name in SALES_SAMPLES:
+        document: DocumentView = getattr(demo.sales, SALES_SAMPLES[sample.file_name])
+        job = services.printing.sales_document_job(document, sample.kind, paper=sample.paper)
+        return _part(job, sample)
     if sample.kind is DocumentKind.ITEM_LABELS:
         from desktop.services.item_lists import ItemFilter
 
@@ -267,7 +559,10 @@ def sample_bytes(services: Services, demo: DemoRecords, sample: Sample) -> bytes
         return services.printing.item_labels_job(requests, paper=sample.paper).pdf
     if sample.kind is DocumentKind.PURCHASE_ORDER:
         return services.printing.purchase_order_job(demo.purchase_order_id, sample.paper).pdf
-    job: PrintJob = services.printing.ticket_job(sample.kind, demo.ticket_id, paper=sample.paper)
+    return _part(services.printing.ticket_job(sample.kind, demo.ticket_id, sample.paper), sample)
+
+
+def _part(job: PrintJob, sample: Sample) -> bytes:
     if sample.part == "escpos":
         if job.escpos is None:
             raise ValueError(f"{sample.file_name}: {sample.paper} has no ESC/POS form")
@@ -282,7 +577,12 @@ def write_samples(directory: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="benchside-samples-") as temp:
         services = Services.open(Path(temp) / "benchside.db")
         try:
-            demo = DemoRecords(open_demo_ticket(services), open_demo_purchase_order(services))
+            demo = DemoRecords(
+                open_demo_ticket(services),
+                open_demo_purchase_order(services),
+                sample_sales_documents(),
+            )
+            use_sample_selling_settings(services)
             for sample in SAMPLES:
                 target = directory / sample.file_name
                 target.write_bytes(sample_bytes(services, demo, sample))

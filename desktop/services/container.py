@@ -44,6 +44,7 @@ from desktop.services.stock_counts import StockCountService
 from desktop.services.suppliers import SupplierService
 from desktop.services.ticket_attachments import TicketAttachmentService
 from desktop.services.ticket_parts import TicketPartService
+from desktop.services.ticket_payments import TicketPaymentService
 from desktop.services.ticket_statuses import TicketStatusService
 from desktop.services.ticket_work import TicketWorkService
 from desktop.services.tickets import TicketService
@@ -87,6 +88,7 @@ class Services:
     sales_settings: SalesSettingsService
     journal: JournalService
     invoices: InvoiceService
+    ticket_payments: TicketPaymentService
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -150,6 +152,7 @@ class Services:
             invoices=InvoiceService(
                 ctx, lambda view: printing.sales_document_job(view, DocumentKind.INVOICE).pdf
             ),
+            ticket_payments=TicketPaymentService(ctx),
         )
 
     def close(self) -> None:

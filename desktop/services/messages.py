@@ -27,7 +27,6 @@ from desktop.models import (
     MessagingSettings,
     ShopProfile,
     Ticket,
-    TicketLabourLine,
     TicketStatus,
     TicketStatusChange,
 )
@@ -57,7 +56,7 @@ from desktop.services.message_transport import (
 from desktop.services.money import format_money
 from desktop.services.permissions import Permission
 from desktop.services.text import FieldChecker, is_email, is_phone
-from desktop.services.ticket_parts import parts_amount
+from desktop.services.ticket_charges import ticket_money
 
 CHANNELS = ("email", "sms")
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -141,21 +140,11 @@ def load_settings(session: Session) -> MessagingConfig:
 
 
 def ticket_amount_due(session: Session, ticket: Ticket) -> int:
-    """What the customer owes for the ticket, in minor units.
-
-    Until payments exist this is what the ticket charges: the labour lines (or the labour
-    estimate while there are none) plus the parts on it (or the parts estimate while there
-    are none). The sales work replaces it with the ticket's balance (charges minus
-    payments).
-    """
-    lines = list(
-        session.scalars(
-            select(TicketLabourLine.amount).where(TicketLabourLine.ticket_id == ticket.id)
-        )
-    )
-    labour = sum(lines) if lines else ticket.estimate_labour
-    parts = parts_amount(session, ticket.id)
-    return labour + (ticket.estimate_parts if parts is None else parts)
+    """What the customer owes for the ticket, in minor units: before checkout what it
+    charges (labour and parts, or the estimate while it has neither) less the deposits
+    paid; after checkout the balance of its sale or invoice. Negative when the shop owes
+    the customer (a deposit larger than the bill)."""
+    return ticket_money(session, ticket).balance
 
 
 def _placeholder_values(session: Session, ticket: Ticket, status: TicketStatus) -> dict[str, str]:

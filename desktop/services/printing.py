@@ -14,19 +14,24 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.services.context import ServiceContext
 from desktop.services.documents.paper import DEFAULT_LABEL_SIZE, LabelSize, Paper
-from desktop.services.errors import BenchsideError
+from desktop.services.errors import BenchsideError, PermissionDenied
 from desktop.services.files import write_new_file
 from desktop.services.local_settings import read_local, write_local
 from desktop.services.permissions import Permission
 from desktop.services.shift_types import ShiftReport
+from desktop.services.shop import shop_profile
 from desktop.services.text import FieldChecker, clean_line
-from desktop.services.ticket_documents import ticket_documents
+from desktop.services.ticket_documents import shop_header, ticket_documents
+
+if TYPE_CHECKING:
+    from desktop.services.sales_types import DocumentView
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +39,9 @@ SETTING_PREFIX = "printer."
 DEFAULT_TIMEOUT = 5.0
 BAUD_RATES = (9600, 19200, 38400, 57600, 115200)
 _HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.\-]*[A-Za-z0-9])?$|^[0-9A-Fa-f:]+$")
+DRAWER_NEEDS_ESCPOS = (
+    "The cash drawer opens through an ESC/POS receipt printer; set one in Settings → Printers."
+)
 
 
 class PrintError(BenchsideError):
@@ -367,6 +375,65 @@ class PrintService:
             shift_report_escpos(report, roll) if roll else None,
             chosen,
         )
+
+    def sales_document_job(
+        self,
+        document: DocumentView,
+        kind: DocumentKind | None = None,
+        paper: str | None = None,
+        open_drawer: bool = False,
+    ) -> PrintJob:
+        """A sale, invoice or credit note rendered for this station's target of ``kind``
+        (or on ``paper``): a receipt (roll PDF and ESC/POS bytes) for RECEIPT, a sheet
+        for INVOICE. Without ``kind``, invoices go to the INVOICE target and sales and
+        credit notes to the RECEIPT one (a refund prints where the sale did).
+
+        ``open_drawer`` puts the drawer's pulse at the start of the ESC/POS bytes, so
+        the drawer opens only when the job goes to an ESC/POS receipt printer; for other
+        targets call ``open_drawer()``, which says why it cannot. Raises ``NotFound``
+        before the shop is set up and ``ValueError`` for another kind of document."""
+        from desktop.services.documents import sales
+        from desktop.services.sales_types import DocumentKind as SalesKind
+
+        if kind is None:
+            invoice = document.kind is SalesKind.INVOICE
+            kind = DocumentKind.INVOICE if invoice else DocumentKind.RECEIPT
+        if kind not in {DocumentKind.RECEIPT, DocumentKind.INVOICE}:
+            raise ValueError(f"{kind} is not a sales document")
+        chosen = paper if paper in kind.papers else paper_of(kind, self.target(kind))
+        with self.ctx.uow() as tx:
+            seller = shop_header(shop_profile(tx.session))
+        stem = f"{document.kind.label.lower().replace(' ', '-')}-{document.number or 'draft'}"
+        sheet = Paper(chosen)
+        roll = sheet.thermal
+        if roll is None:
+            pdf = sales.sales_document_pdf(document, seller, sheet, today=date.today())
+            return PrintJob(kind, stem, pdf, None, chosen)
+        return PrintJob(
+            kind,
+            stem,
+            sales.sales_receipt_pdf(document, seller, roll),
+            sales.sales_receipt_escpos(document, seller, roll, open_drawer),
+            chosen,
+        )
+
+    def open_drawer(self, timeout: float | None = None) -> PrintResult:
+        """Open the cash drawer through this station's receipt printer.
+
+        Blocking (run it off the GUI thread). Saying who opened the drawer and why is
+        the caller's part (the cash shift records it). Raises ``PermissionDenied`` when
+        nobody is signed in, and ``PrintError`` when the receipt printer is not an
+        ESC/POS printer or cannot be reached."""
+        from desktop.services.documents.sales import drawer_kick_escpos
+        from desktop.services.escpos_output import write_escpos
+
+        if self.ctx.actor is None:
+            raise PermissionDenied("Please sign in first.")
+        target = self.target(DocumentKind.RECEIPT)
+        if not target.type.escpos:
+            raise PrintError(DRAWER_NEEDS_ESCPOS)
+        write_escpos(target, drawer_kick_escpos(), self.timeout if timeout is None else timeout)
+        return PrintResult(target)
 
     def test_job(self, kind: DocumentKind, target: PrintTarget) -> PrintJob:
         """A short test page for ``target`` on its paper."""

@@ -59,6 +59,8 @@ from desktop.services.shop import shop_profile
 from desktop.services.stock import DEFAULT_LOCATION_ID, StockReference, record_movement
 from desktop.services.tax_classes import tax_rates
 from desktop.services.text import clean_line
+from desktop.services.ticket_charges import DEPOSIT_KIND
+from desktop.services.ticket_checkout import checkout_deposit, finish_checkout
 from desktop.services.ticket_types import MAX_MONEY
 
 
@@ -153,7 +155,9 @@ class SaleService:
         """Complete the sale: document, lines, stock, payments and journal, at once.
 
         A tender "on account" leaves that part owing: the sale is then issued as an
-        invoice (``INV-…``) due after the shop's payment terms. Raises
+        invoice (``INV-…``) due after the shop's payment terms. A repair ticket's cart
+        (``TicketPaymentService.checkout_cart``) counts the ticket's deposits as paid and
+        closes the ticket (see ``ticket_checkout``); a ticket is checked out once. Raises
         ``ValidationError`` (empty cart, bad lines, tenders that do not settle it),
         ``ApprovalRequired`` (a discount or price the role may not give, unless
         ``approved_by`` is a manager), ``NotFound``."""
@@ -172,7 +176,10 @@ class SaleService:
             rates = tax_rates(session)
             totals = cart_totals(cart.lines, rates, document)
             overrides = price_overrides(session, profile, actor, cart, totals, approved_by)
-            settlement = settle(session, profile, totals.total, payments, cart.customer_id)
+            deposit = checkout_deposit(session, cart, totals.total)
+            settlement = settle(
+                session, profile, totals.total - deposit, payments, cart.customer_id
+            )
             if existing is None:
                 session.add(document)
             session.flush()
@@ -188,11 +195,13 @@ class SaleService:
                 document_id=document.id,
                 customer_id=cart.customer_id,
             )
+            if cart.ticket_id is not None:
+                finish_checkout(session, self.ctx, actor, cart.ticket_id, document, deposit)
             journal.append(
                 session,
                 self.ctx,
                 document.kind,
-                _journal_payload(document, cart.lines, totals, settlement),
+                _journal_payload(document, cart.lines, totals, settlement, deposit),
                 document.id,
             )
             for action, details in overrides:
@@ -484,6 +493,7 @@ def _journal_payload(
     lines: Sequence[CartLine],
     totals: Totals,
     settlement: Settlement,
+    deposit: int,
 ) -> dict[str, object]:
     return {
         "number": document.number,
@@ -497,5 +507,6 @@ def _journal_payload(
         ],
         "payments": [
             [t.method.code, t.amount, t.change, t.tip, t.credit] for t in settlement.tenders
-        ],
+        ]
+        + ([[DEPOSIT_KIND, deposit, 0, 0, 0]] if deposit else []),
     }

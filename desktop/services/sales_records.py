@@ -227,7 +227,7 @@ def document_view(session: Session, document_id: uuid.UUID) -> DocumentView:
         rounding=document.rounding,
         lines=line_views,
         bands=bands_of(line_views),
-        payments=tuple(_payment_view(p, name or "") for p, name in payments),
+        payments=tuple(payment_view(p, name or "") for p, name in payments),
         issued_at=document.issued_at,
         created_at=document.created_at,
         due_date=document.due_date,
@@ -367,7 +367,7 @@ def _line_view(line: SalesLine) -> LineView:
     )
 
 
-def _payment_view(payment: Payment, username: str) -> PaymentView:
+def payment_view(payment: Payment, username: str) -> PaymentView:
     return PaymentView(
         id=payment.id,
         at=payment.at,

@@ -20,6 +20,7 @@ from desktop.models import (
 )
 from desktop.services.customers import display_name
 from desktop.services.shop import shop_profile
+from desktop.services.ticket_charges import deposits_paid
 from desktop.services.ticket_types import existing_ticket
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 
 def shop_header(profile: ShopProfile) -> ShopHeader:
+    """The shop's header for every document, sales documents' fields included."""
     from desktop.services.documents.tickets import ShopHeader
 
     return ShopHeader(
@@ -36,6 +38,11 @@ def shop_header(profile: ShopProfile) -> ShopHeader:
         email=profile.email,
         tax_id=profile.tax_id,
         logo=profile.logo,
+        tax_ids=tuple(line.strip() for line in profile.tax_ids.splitlines() if line.strip()),
+        bank_details=profile.bank_details.strip(),
+        invoice_footer=profile.invoice_footer.strip(),
+        receipt_footer=profile.receipt_footer.strip(),
+        locale=profile.locale,
     )
 
 
@@ -97,6 +104,7 @@ def ticket_documents(session: Session, ticket_id: uuid.UUID) -> tuple[ClaimRecei
         terms=profile.ticket_terms,
         signature_png=signature.image_png if signature else None,
         signed_at=signature.at if signature else None,
+        deposit=deposits_paid(session, ticket.id),
     )
     label = DeviceLabel(
         ticket_number=ticket.number,

@@ -204,17 +204,29 @@ def settle_reserved_parts(
 ) -> None:
     """On a status change: a finished repair uses its reserved parts, a cancelled one
     releases them. Runs in the status change's transaction."""
-    if category not in USES_RESERVED and category != StatusCategory.CANCELLED.value:
-        return
-    reserved = session.scalars(
-        select(TicketPart).where(TicketPart.ticket_id == ticket.id, TicketPart.status == "reserved")
-    )
-    for part in reserved:
-        if category == StatusCategory.CANCELLED.value:
+    if category == StatusCategory.CANCELLED.value:
+        for part in _reserved(session, ticket.id):
             part.status = "removed"
-            continue
+    elif category in USES_RESERVED:
+        use_reserved_parts(session, ctx, actor, ticket)
+
+
+def use_reserved_parts(session: Session, ctx: ServiceContext, actor: Actor, ticket: Ticket) -> None:
+    """Take the ticket's reserved parts out of stock (the repair is done, or the customer
+    takes the device away). Runs in the caller's transaction."""
+    for part in _reserved(session, ticket.id):
         _take(session, ctx, actor, part)
         part.status = "used"
+
+
+def _reserved(session: Session, ticket_id: uuid.UUID) -> list[TicketPart]:
+    return list(
+        session.scalars(
+            select(TicketPart).where(
+                TicketPart.ticket_id == ticket_id, TicketPart.status == "reserved"
+            )
+        )
+    )
 
 
 def _take(session: Session, ctx: ServiceContext, actor: Actor, part: TicketPart) -> None:

@@ -154,9 +154,13 @@ class TicketDetail:
     labour: tuple[LabourLine, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     signatures: tuple[SignatureInfo, ...] = ()
-    # What the customer owes for the ticket (labour, or the estimate until work is charged).
+    # What the customer owes (``messages.ticket_amount_due``): the charges less the
+    # deposits before checkout, the balance of the sale or invoice after it.
     amount_due: int = 0
     parts_total: int | None = None  # None: no parts on the ticket yet
+    deposits: int = 0  # paid ahead and not yet applied to a sale or invoice
+    checkout_id: uuid.UUID | None = None  # the sale or invoice it was checked out on
+    checkout_number: str = ""
 
     @property
     def estimate_total(self) -> int:

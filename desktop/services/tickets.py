@@ -26,13 +26,14 @@ from desktop.models import (
     User,
 )
 from desktop.models.base import utc_now
-from desktop.services.context import ServiceContext
+from desktop.services.context import Actor, ServiceContext
 from desktop.services.customers import display_name
 from desktop.services.errors import PermissionDenied, ValidationError
-from desktop.services.messages import enqueue_status_messages, ticket_amount_due
+from desktop.services.messages import enqueue_status_messages
 from desktop.services.numbering import next_number
 from desktop.services.permissions import Permission, Role
 from desktop.services.text import FieldChecker, clean_line
+from desktop.services.ticket_charges import ticket_money
 from desktop.services.ticket_parts import parts_amount, settle_reserved_parts
 from desktop.services.ticket_types import (
     DONE,
@@ -210,22 +211,7 @@ class TicketService:
             current = tx.session.get(TicketStatus, ticket.status_id)
             assert current is not None
             self._check_status_move(current.category, status.category)
-            if status.category == StatusCategory.CANCELLED.value:
-                ticket.completed_at = None  # no repair, no warranty
-            elif status.category in DONE and current.category not in DONE | SHUT:
-                ticket.completed_at = utc_now()
-            change = TicketStatusChange(
-                ticket_id=ticket.id,
-                from_status_id=ticket.status_id,
-                to_status_id=status.id,
-                user_id=actor.user_id,
-                note=cleaned,
-            )
-            tx.session.add(change)
-            ticket.status_id = status.id
-            settle_reserved_parts(tx.session, self.ctx, actor, ticket, status.category)
-            if status.notify_customer:
-                enqueue_status_messages(tx.session, self.ctx, ticket, status, change)
+            move_ticket(tx.session, self.ctx, actor, ticket, status, cleaned)
             tx.commit()
 
     def _check_status_move(self, current: str, target: str) -> None:
@@ -428,6 +414,7 @@ class TicketService:
         customer = session.get(Customer, ticket.customer_id)
         assert status is not None and customer is not None
         condition = json.loads(ticket.condition or "{}")
+        money = ticket_money(session, ticket)
         return TicketDetail(
             id=ticket.id,
             number=ticket.number,
@@ -451,8 +438,11 @@ class TicketService:
             diagnosis=ticket.diagnosis,
             work_done=ticket.work_done,
             updated_at=ticket.updated_at,
-            amount_due=ticket_amount_due(session, ticket),
+            amount_due=money.balance,
             parts_total=parts_amount(session, ticket.id),
+            deposits=money.deposits,
+            checkout_id=money.document_id,
+            checkout_number=money.document_number,
             warranty_days=ticket.warranty_days,
             warranty_until=_warranty_until(ticket, _shop_warranty_days(session)),
             completed_at=ticket.completed_at,
@@ -528,6 +518,37 @@ class TicketService:
         return tuple(sorted(entries, key=lambda e: e.at))
 
 
+def move_ticket(
+    session: Session,
+    ctx: ServiceContext,
+    actor: Actor,
+    ticket: Ticket,
+    status: TicketStatus,
+    note: str = "",
+) -> None:
+    """Put ``ticket`` in ``status`` inside the caller's transaction: the history entry,
+    the start of the warranty, the reserved parts, and the customer's messages when the
+    status notifies. The caller has checked that the actor may make this move."""
+    current = session.get(TicketStatus, ticket.status_id)
+    assert current is not None  # a foreign key
+    if status.category == StatusCategory.CANCELLED.value:
+        ticket.completed_at = None  # no repair, no warranty
+    elif status.category in DONE and current.category not in DONE | SHUT:
+        ticket.completed_at = utc_now()
+    change = TicketStatusChange(
+        ticket_id=ticket.id,
+        from_status_id=ticket.status_id,
+        to_status_id=status.id,
+        user_id=actor.user_id,
+        note=note,
+    )
+    session.add(change)
+    ticket.status_id = status.id
+    settle_reserved_parts(session, ctx, actor, ticket, status.category)
+    if status.notify_customer:
+        enqueue_status_messages(session, ctx, ticket, status, change)
+
+
 MAX_SIGNATURE_BYTES = 512 * 1024
 
 
@@ -600,6 +621,7 @@ __all__ = [
     "existing_ticket",
     "is_overdue",
     "is_png",
+    "move_ticket",
     "normalized_number",
     "status_info",
 ]

@@ -227,6 +227,7 @@ class MainWindow(QMainWindow):
 
             sales = SalesPage(self._services, self._bus, self._tasks, self.stack)
             sales.return_requested.connect(self.start_return)
+            sales.receipt_requested.connect(self.print_receipt)
             return sales
         if name == "invoices":
             from desktop.views.invoices.page import InvoicesPage
@@ -322,6 +323,7 @@ class MainWindow(QMainWindow):
         if window is None:
             window = TicketWindow(self._services, self._bus, self._tasks, ticket_id, self)
             window.open_ticket_requested.connect(self.open_ticket)
+            window.receipt_requested.connect(self.print_receipt)
             window.finished.connect(lambda _r, t=ticket_id: self._forget_ticket_window(t))
             self.ticket_windows[ticket_id] = window
         window.show()
@@ -380,6 +382,24 @@ class MainWindow(QMainWindow):
         )
         items = frozenset(line.item_id for line in note.lines if line.item_id)
         self._bus.publish(Changes(stock=items))
+        refunded_cash = any(p.method_kind == "cash" and p.amount < 0 for p in note.payments)
+        self.print_receipt(note, refunded_cash, automatic=True)
+
+    def print_receipt(self, document: Any, open_drawer: bool, automatic: bool = False) -> None:
+        """Print a sale's, invoice's or credit note's receipt at this station (opening the
+        drawer for cash). Printed right after a sale only when the station has a receipt
+        printer; without one a reprint shows it on screen instead of a window per sale."""
+        from desktop.services.printing import DocumentKind as PrintKind
+        from desktop.services.printing import TargetType
+
+        if automatic and self._services.printing.target(PrintKind.RECEIPT).type is TargetType.NONE:
+            self._show_status_message(
+                self.tr("{number} done. No receipt printer is set; Reprint shows it.").format(
+                    number=document.number
+                )
+            )
+            return
+        self.document_printer.print_sales_document(document, open_drawer)
 
     def offer_new_item(self, code: str) -> QMessageBox:
         """Ask, without blocking the counter, whether an unknown code is a new item."""

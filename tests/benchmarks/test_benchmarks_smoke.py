@@ -122,7 +122,12 @@ def test_run_writes_one_json_object_per_metric(
 def test_document_scenarios_measure_rendering(
     data_dir: Path, dataset: tuple[Path, DatasetInfo]
 ) -> None:
-    names = ["claim_receipt_pdf_ms", "claim_receipt_escpos_ms"]
+    names = [
+        "claim_receipt_pdf_ms",
+        "claim_receipt_escpos_ms",
+        "invoice_pdf_30_lines_ms",
+        "sale_receipt_escpos_ms",
+    ]
     metrics = run_benchmarks(TINY, names, data_dir)
     assert [m.name for m in metrics] == names
     assert all(m.value is not None and m.value > 0 and m.unit == "ms" for m in metrics)

@@ -11,8 +11,10 @@ import zxingcpp
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
+from desktop.sample_documents import sample_sales_documents
 from desktop.services.customers import CustomerInput
 from desktop.services.devices import DeviceInput
+from desktop.services.documents.sales import drawer_kick_escpos
 from desktop.services.printing import DocumentKind, PrintTarget, TargetType
 from desktop.services.tickets import TicketInput
 from desktop.views.printing.preview import PdfPreviewDialog
@@ -170,3 +172,63 @@ def _parent(qtbot):
 
 def _job(services):
     return services.printing.test_job(DocumentKind.CLAIM_RECEIPT, PrintTarget())
+
+
+# -- sales documents and the cash drawer -------------------------------------------------
+
+
+def test_a_sale_prints_its_receipt_into_the_folder(qtbot, shop_services, tasks, tmp_path) -> None:
+    shop_services.printing.set_target(
+        DocumentKind.RECEIPT,
+        PrintTarget(TargetType.PDF_FOLDER, paper="thermal_58", folder=str(tmp_path)),
+    )
+    sale = sample_sales_documents().sale
+    printer = DocumentPrinter(shop_services, tasks, _parent(qtbot))
+    with qtbot.waitSignal(printer.printed) as printed:
+        printer.print_sales_document(sale, open_drawer=True)
+    assert printed.args[0].startswith("Saved sale-S-A-000311.pdf")
+    assert _barcodes((tmp_path / "sale-S-A-000311.pdf").read_bytes()) == ["S-A-000311"]
+
+
+def test_an_invoice_previews_on_its_sheets(qtbot, shop_services, tasks) -> None:
+    printer = DocumentPrinter(shop_services, tasks, _parent(qtbot))
+    printer.preview_sales_document(sample_sales_documents().invoice)
+    assert printer.last_preview is not None
+    assert printer.last_preview.windowTitle() == "Invoice"
+    assert printer.last_preview.page_count() == 2
+    printer.last_preview.close()
+
+
+def test_the_drawer_without_a_receipt_printer_says_how_to_set_one(
+    qtbot, shop_services, tasks
+) -> None:
+    printer = DocumentPrinter(shop_services, tasks, _parent(qtbot))
+    with qtbot.waitSignal(printer.failed) as failed:
+        printer.open_drawer()
+    assert failed.args[0] == (
+        "The cash drawer opens through an ESC/POS receipt printer; set one in Settings → Printers."
+    )
+
+
+def test_the_drawer_opens_through_the_network_receipt_printer(qtbot, shop_services, tasks) -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    shop_services.printing.set_target(
+        DocumentKind.RECEIPT,
+        PrintTarget(
+            TargetType.ESCPOS_NETWORK,
+            paper="thermal_80",
+            host="127.0.0.1",
+            port=listener.getsockname()[1],
+        ),
+    )
+    printer = DocumentPrinter(shop_services, tasks, _parent(qtbot))
+    try:
+        with qtbot.waitSignal(printer.printed) as printed:
+            printer.open_drawer()
+        connection, _address = listener.accept()
+        with connection:
+            received = connection.recv(64)
+    finally:
+        listener.close()
+    assert printed.args[0] == "The cash drawer is open."
+    assert received == drawer_kick_escpos()

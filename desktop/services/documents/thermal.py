@@ -11,6 +11,7 @@ import copy
 import io
 import re
 import textwrap
+from functools import cache
 from typing import Any
 
 from escpos.capabilities import Profile
@@ -29,12 +30,58 @@ _CODE_PAGES = {
     "18": "CP852",
     "19": "CP858",
 }
+# The drawer-kick pin: a drawer plugged into a receipt printer's drawer port (the RJ11/RJ12
+# "DK" socket) is wired to pin 2 almost everywhere; pin 5 is for a second drawer.
+DRAWER_PIN = 2
 # python-escpos sends any text containing a CJK ideograph as GB18030, which only Chinese
 # printers understand; such characters become "?" like every other unprintable one.
 _IDEOGRAPHS = re.compile(r"[\u4e00-\u9fa5]")
-# Babel writes times as "8:55\u202fAM": a narrow no-break space, which no receipt code
-# page has, would print as "?". The no-break spaces print as plain spaces.
-_SPACES = str.maketrans({"\u202f": " ", "\u00a0": " ", "\u2009": " "})
+# Characters that Babel and shop texts use but no code page above has, as the nearest
+# printable text: French group separators, typographic minus and quotes, and the rupee
+# and taka signs (written Rs and Tk where the sign cannot be printed).
+_PLAIN = str.maketrans(
+    {
+        "\u2212": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u202f": " ",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u2007": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2026": "...",
+        "\u20b9": "Rs",
+        "\u09f3": "Tk",
+        "\uffe5": "\u00a5",
+    }
+)
+
+
+def printable(value: str) -> str:
+    """``value`` with typographic characters a receipt printer lacks made plain."""
+    return value.translate(_PLAIN)
+
+
+@cache
+def _in_a_code_page(character: str) -> bool:
+    for code_page in _CODE_PAGES.values():
+        try:
+            character.encode(code_page)
+        except UnicodeEncodeError:
+            continue
+        return True
+    return False
+
+
+def can_print(value: str) -> bool:
+    """Whether a receipt printer prints every character of ``value`` (after
+    ``printable``) rather than question marks."""
+    return all(_in_a_code_page(character) for character in printable(value))
 
 
 def _profile(width: ThermalWidth) -> Any:
@@ -78,7 +125,12 @@ class Slip:
         self._printer.hw("INIT")
 
     def _text(self, value: str) -> None:
-        self._printer.text(_IDEOGRAPHS.sub("?", value).translate(_SPACES))
+        if value.isascii():
+            # The same bytes in every code page above: no need for python-escpos to
+            # look each character up (most of a receipt, and most of its time).
+            self._printer._raw(value.encode("ascii"))
+            return
+        self._printer.text(_IDEOGRAPHS.sub("?", value))
 
     def style(
         self, *, align: str = "left", bold: bool = False, size: str = "normal", font: str = "a"
@@ -93,16 +145,20 @@ class Slip:
             double_width=size == "big",
         )
 
-    def line(self, value: str = "", **style: Any) -> None:
-        """Wrapped text in the given style; the style is reset afterwards."""
-        if style:
-            self.style(**style)
+    def _columns(self, style: dict[str, Any]) -> int:
+        """Characters per line in ``style``: half in double width, a third more in font B."""
         columns = self.columns
         if style.get("size") == "big":
             columns //= 2
         if style.get("font") == "b":
             columns = columns * 4 // 3
-        for part in wrap(value, columns):
+        return columns
+
+    def line(self, value: str = "", **style: Any) -> None:
+        """Wrapped text in the given style; the style is reset afterwards."""
+        if style:
+            self.style(**style)
+        for part in wrap(printable(value), self._columns(style)):
             self._text(part + "\n")
         if style:
             self.style()
@@ -112,8 +168,27 @@ class Slip:
         if not value:
             return
         indent = min(len(label) + 2, self.columns // 3)
-        for part in wrap(f"{label}: {value}", self.columns, indent):
+        for part in wrap(printable(f"{label}: {value}"), self.columns, indent):
             self._text(part + "\n")
+
+    def pair(self, left: str, right: str = "", indent: int = 0, **style: Any) -> None:
+        """``left`` with ``right`` flush right on its last line (an amount beside its
+        label); when both do not fit, ``left`` wraps and ``right`` gets a line of its own.
+        Continuation lines of ``left`` are indented by ``indent`` spaces."""
+        if style:
+            self.style(**style)
+        columns = self._columns(style)
+        parts = wrap(printable(left), columns, indent)
+        shown = printable(right)[:columns]
+        room = columns - len(parts[-1]) - len(shown)
+        if shown and room >= 1:
+            parts[-1] += " " * room + shown
+        elif shown:
+            parts.append(shown.rjust(columns))
+        for part in parts:
+            self._text(part + "\n")
+        if style:
+            self.style()
 
     def rule(self) -> None:
         self._text("-" * self.columns + "\n")
@@ -154,6 +229,10 @@ class Slip:
         self._printer.image(picture.convert("1"), impl="bitImageRaster")
         self._printer.set(align="left")
         return True
+
+    def open_drawer(self) -> None:
+        """The pulse that opens the cash drawer on the printer's drawer port."""
+        self._printer.cashdraw(DRAWER_PIN)
 
     def finish(self) -> bytes:
         self._printer.cut()  # feeds the paper past the cutter first

@@ -18,7 +18,6 @@ from reportlab.platypus import (
     KeepTogether,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from desktop.services.documents import pdfparts
@@ -39,12 +38,20 @@ TITLE = "Repair claim receipt"
 
 @dataclass(frozen=True)
 class ShopHeader:
+    """The shop as its documents print it. The selling fields (further tax ids, bank
+    details, footers) appear on sales documents only; ``locale`` formats their money."""
+
     name: str
     address: str = ""
     phone: str = ""
     email: str = ""
     tax_id: str = ""
     logo: bytes | None = None
+    tax_ids: tuple[str, ...] = ()
+    bank_details: str = ""
+    invoice_footer: str = ""
+    receipt_footer: str = ""
+    locale: str = "en_US"
 
     @property
     def contacts(self) -> str:
@@ -74,6 +81,7 @@ class ClaimReceipt:
     terms: str
     signature_png: bytes | None = None
     signed_at: datetime | None = None
+    deposit: int = 0  # paid ahead on the ticket, less refunds
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,10 @@ def _estimate(data: ClaimReceipt) -> str:
     return format_money(data.estimate_total, data.currency, data.locale)
 
 
+def _deposit(data: ClaimReceipt) -> str:
+    return format_money(data.deposit, data.currency, data.locale) if data.deposit > 0 else ""
+
+
 def _details(data: ClaimReceipt) -> list[tuple[str, str]]:
     """Label and value of every field the receipt shows, in order; empty ones left out."""
     rows = [
@@ -101,6 +113,7 @@ def _details(data: ClaimReceipt) -> list[tuple[str, str]]:
         ("Serial", data.serial),
         ("IMEI", data.imei),
         ("Estimate", _estimate(data)),
+        ("Deposit paid", _deposit(data)),
         ("Ready by", local_datetime(data.promised_at, data.locale) if data.promised_at else ""),
         ("Technician", data.technician),
     ]
@@ -108,26 +121,6 @@ def _details(data: ClaimReceipt) -> list[tuple[str, str]]:
 
 
 # -- PDF ------------------------------------------------------------------------------
-
-
-def _field_table(rows: list[tuple[str, str]], width: float, st: Styles) -> Table:
-    label_width = min(26 * MM, width * 0.32)
-    table = Table(
-        [[text(label, st.label), text(value, st.body)] for label, value in rows],
-        colWidths=[label_width, width - label_width],
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-            ]
-        )
-    )
-    return table
 
 
 def _section(title: str, body: str, st: Styles) -> list[Flowable]:
@@ -150,7 +143,7 @@ def _signature(data: ClaimReceipt, width: float, st: Styles) -> list[Flowable]:
 
 def _body(data: ClaimReceipt, width: float, st: Styles, pages: bool = True) -> list[Flowable]:
     """Everything below the header: details, problem, condition, terms, signature."""
-    story: list[Flowable] = [_field_table(_details(data), width, st), _rule()]
+    story: list[Flowable] = [pdfparts.field_table(_details(data), width, st), _rule()]
     story += _section("Problem reported", data.problem or "—", st)
     if data.accessories:
         story += _section("Left with the device", ", ".join(data.accessories), st)
@@ -242,19 +235,16 @@ def _roll_story(data: ClaimReceipt, width: float, st: Styles) -> list[Flowable]:
 
 def _roll_pdf(data: ClaimReceipt, roll: ThermalWidth) -> bytes:
     """A one-page PDF as wide as the roll and as long as the receipt."""
-    page_width = float(roll) * MM
     margin = (float(roll) - roll.printable_mm) / 2 * MM
     st = pdfparts.styles(scale=0.8 if roll is ThermalWidth.MM58 else 0.9)
-    width = page_width - 2 * margin
-    story = _roll_story(data, width, st)
-    measure = Canvas(io.BytesIO())
-    height = sum(
-        f.wrapOn(measure, width, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in story
+    return pdfparts.roll_pdf(
+        lambda width: _roll_story(data, width, st),
+        float(roll) * MM,
+        margin,
+        f"{TITLE} {data.ticket_number}",
+        data.shop.name,
+        TITLE,
     )
-    top = 5 * MM
-    # A little slack: platypus adds spacing between flowables that wrap() does not report.
-    pagesize = (page_width, height + 2 * top + 6 * MM)
-    return _build(data, _roll_story(data, width, st), pagesize, (margin, top, top))
 
 
 def claim_receipt_pdf(data: ClaimReceipt, paper: Paper = Paper.A4) -> bytes:

@@ -25,6 +25,7 @@ from desktop.services.printing import (
 from desktop.views.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from desktop.services.sales_types import DocumentView
     from desktop.views.printing.preview import PdfPreviewDialog
 
 
@@ -78,6 +79,37 @@ class DocumentPrinter(QObject):
         self._tasks.run(
             lambda: self._services.printing.purchase_order_job(order_id),
             self.preview,
+            self._on_render_failed,
+            owner=self,
+        )
+
+    def print_sales_document(self, document: DocumentView, open_drawer: bool = False) -> None:
+        """Render the sale, invoice or credit note for this station's printer and print
+        it; with ``open_drawer`` an ESC/POS receipt opens the cash drawer as it prints."""
+        self._tasks.run(
+            lambda: self._services.printing.sales_document_job(document, open_drawer=open_drawer),
+            self.print_job,
+            self._on_render_failed,
+            owner=self,
+        )
+
+    def preview_sales_document(
+        self, document: DocumentView, kind: DocumentKind | None = None
+    ) -> None:
+        """Render the document on this station's paper for ``kind`` (receipt or invoice;
+        by default the one it prints on) and show it on screen."""
+        self._tasks.run(
+            lambda: self._services.printing.sales_document_job(document, kind),
+            self.preview,
+            self._on_render_failed,
+            owner=self,
+        )
+
+    def open_drawer(self) -> None:
+        """Open the cash drawer through the receipt printer, off the GUI thread."""
+        self._tasks.run(
+            self._services.printing.open_drawer,
+            lambda _result: self.printed.emit(self.tr("The cash drawer is open.")),
             self._on_render_failed,
             owner=self,
         )

@@ -41,6 +41,7 @@ from desktop.views.sales.approval import ApprovalDialog
 from desktop.views.sales.cart_model import AMOUNT, DESCRIPTION, QUANTITY, CartModel
 from desktop.views.sales.customer_picker import CustomerPickerDialog
 from desktop.views.sales.discount_input import parse_discount
+from desktop.views.sales.drawer import DrawerMenu
 from desktop.views.sales.payment import PaymentDialog
 from desktop.views.tasks import TaskRunner
 
@@ -48,10 +49,11 @@ TOTAL_STYLE = "font-size: 28px; font-weight: 700;"
 
 
 class SalesPage(QWidget):
-    """``receipt_requested(document_id, open_drawer)`` after a sale, for the main window
-    to print; ``return_requested(number)`` to refund a scanned receipt."""
+    """``receipt_requested(document, open_drawer, automatic)`` after a sale (automatic)
+    or for a reprint, for the main window to print; ``return_requested(number)`` to refund
+    a scanned receipt."""
 
-    receipt_requested = Signal(object, bool)
+    receipt_requested = Signal(object, bool, bool)
     return_requested = Signal(str)
     sale_completed = Signal(object)
 
@@ -146,6 +148,12 @@ class SalesPage(QWidget):
             self.action_buttons.append(button)
             grid.addWidget(button, index // 2, index % 2)
         self.reprint_button = self._button(self.tr("Reprint last receipt"), self.reprint_last)
+        self.drawer_menu = DrawerMenu(self._services, self._bus, self._tasks, self)
+        self.drawer_button = self._button(self.tr("Drawer (F11)"), self.show_drawer_menu)
+        self.drawer_button.setMenu(self.drawer_menu)
+        self.drawer_label = QLabel(self)
+        self.drawer_label.setWordWrap(True)
+        self.drawer_menu.aboutToShow.connect(self._show_drawer_state)
         side = QVBoxLayout()
         side.addLayout(totals)
         side.addWidget(self.pay_button)
@@ -153,6 +161,9 @@ class SalesPage(QWidget):
         side.addStretch(1)
         side.addWidget(self.last_sale_label)
         side.addWidget(self.reprint_button)
+        side.addWidget(self.drawer_label)
+        side.addWidget(self.drawer_button)
+        self._show_drawer_state()
         return side
 
     def _button(self, text: str, slot: Callable[[], object]) -> QPushButton:
@@ -172,6 +183,7 @@ class SalesPage(QWidget):
             ("F8", self.resume_held),
             ("F9", self.void_sale),
             ("F10", self.ask_return),
+            ("F11", self.show_drawer_menu),
             ("F12", self.take_payment),
             ("Delete", self.remove_line),
         ]
@@ -447,12 +459,19 @@ class SalesPage(QWidget):
         )
         self._bus.publish(changes)
         self.sale_completed.emit(done.document)
-        self.receipt_requested.emit(done.document.id, done.open_drawer)
+        self.receipt_requested.emit(done.document, done.open_drawer, True)
         self.focus_search()
+
+    def show_drawer_menu(self) -> None:
+        self.drawer_menu.popup(self.drawer_button.mapToGlobal(self.drawer_button.rect().topLeft()))
+
+    def _show_drawer_state(self) -> None:
+        self.drawer_menu.refresh()
+        self.drawer_label.setText(self.drawer_menu.describe())
 
     def reprint_last(self) -> None:
         if self.last_sale is not None:
-            self.receipt_requested.emit(self.last_sale.id, False)
+            self.receipt_requested.emit(self.last_sale, False, False)
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -502,6 +521,7 @@ class SalesPage(QWidget):
             self.errors.setText(self.model.problem)
 
     def _on_bus_data_changed(self, changes: Changes) -> None:
+        self._show_drawer_state()
         if changes.shop or changes.everything:
             self.terms = self._services.sales.terms()
             self.model.set_cart(self.model.cart)

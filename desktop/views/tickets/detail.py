@@ -52,6 +52,7 @@ from desktop.views.tickets.detail_tabs import (
     PhotosTab,
     SignaturesTab,
 )
+from desktop.views.tickets.payments_tab import PaymentsTab
 
 FIELD_TITLES = {
     "diagnosis": "Diagnosis",
@@ -66,9 +67,11 @@ FIELD_TITLES = {
 
 class TicketWindow(QDialog):
     """A ticket, kept up to date while open. ``open_ticket_requested(uuid)`` asks the main
-    window to open another ticket (from the device history)."""
+    window to open another ticket (from the device history); ``receipt_requested(document,
+    open_drawer, automatic)`` asks for the receipt of its checkout, as the sale screen does."""
 
     open_ticket_requested = Signal(object)
+    receipt_requested = Signal(object, bool, bool)
 
     def __init__(
         self,
@@ -157,8 +160,11 @@ class TicketWindow(QDialog):
         self.messages_tab = MessagesTab(self)
         self.history_tab.open_ticket_requested.connect(self.open_ticket_requested)
         self.parts_tab = PartsTab(self)
+        self.payments_tab = PaymentsTab(self)
+        self.payments_tab.receipt_requested.connect(self.receipt_requested)
         self.tabs.addTab(self.labour_tab, self.tr("Labour"))
         self.tabs.addTab(self.parts_tab, self.tr("Parts"))
+        self.tabs.addTab(self.payments_tab, self.tr("Payments"))
         self.tabs.addTab(self.notes_tab, self.tr("Notes and history"))
         self.tabs.addTab(self.photos_tab, self.tr("Photos"))
         self.tabs.addTab(self.signatures_tab, self.tr("Signatures and approval"))
@@ -319,6 +325,7 @@ class TicketWindow(QDialog):
             self._show_work(ticket)
         self.labour_tab.show_ticket(ticket)
         self.parts_tab.show_ticket(ticket)
+        self.payments_tab.show_ticket(ticket)
         self.notes_tab.show_ticket(ticket)
         self.photos_tab.show_ticket(ticket)
         self.signatures_tab.show_ticket(ticket)
@@ -414,9 +421,26 @@ class TicketWindow(QDialog):
         return True
 
     def _due_text(self, ticket: TicketDetail) -> str:
-        if ticket.labour or ticket.parts_total is not None:
-            return self.tr("Due {amount}").format(amount=self.money(ticket.amount_due))
-        return self.tr("Estimate {amount}").format(amount=self.money(ticket.amount_due))
+        due = ticket.amount_due
+        if due < 0:
+            text = self.tr("Owed to the customer {amount}").format(amount=self.money(-due))
+        elif ticket.checkout_id is not None and due == 0:
+            text = self.tr("Paid ({number})").format(number=ticket.checkout_number)
+        elif ticket.checkout_id is not None:
+            text = self.tr("Due {amount} on {number}").format(
+                amount=self.money(due), number=ticket.checkout_number
+            )
+        elif ticket.labour or ticket.parts_total is not None:
+            text = self.tr("Due {amount}").format(amount=self.money(due))
+        elif ticket.deposits:
+            text = self.tr("Due {amount} of the estimate").format(amount=self.money(due))
+        else:
+            return self.tr("Estimate {amount}").format(amount=self.money(due))
+        if ticket.deposits and ticket.checkout_id is None:
+            text += "\n" + self.tr("Deposit paid {amount}").format(
+                amount=self.money(ticket.deposits)
+            )
+        return text
 
     def reload(self) -> None:
         try:
@@ -430,12 +454,18 @@ class TicketWindow(QDialog):
     def _mark_dirty(self) -> None:
         self._dirty = True
 
-    def published(self, stock: frozenset[uuid.UUID] = frozenset()) -> None:
+    def published(
+        self,
+        stock: frozenset[uuid.UUID] = frozenset(),
+        customers: frozenset[uuid.UUID] = frozenset(),
+    ) -> None:
         """Tell every view this ticket changed (and the stock of ``stock`` items, when parts
-        moved)."""
+        moved, and ``customers`` whose store credit or account moved with a payment)."""
         self._publishing = True
         try:
-            self._bus.publish(Changes(tickets=frozenset({self.ticket_id}), stock=stock))
+            self._bus.publish(
+                Changes(tickets=frozenset({self.ticket_id}), stock=stock, customers=customers)
+            )
         finally:
             self._publishing = False
 

@@ -1,4 +1,5 @@
-"""New ticket at the counter: customer, device, problem, condition, estimate, signature."""
+"""New ticket at the counter: customer, device, problem, condition, estimate, deposit,
+signature."""
 
 from __future__ import annotations
 
@@ -36,11 +37,15 @@ from desktop.services.container import Services
 from desktop.services.errors import BenchsideError, ValidationError
 from desktop.services.money import format_money, parse_money
 from desktop.services.printing import DocumentKind, TargetType
+from desktop.services.sales_types import PaymentInput
+from desktop.services.ticket_payments import DepositTaken
 from desktop.services.tickets import TicketDetail, TicketInput
 from desktop.views.bus import DataBus
 from desktop.views.formatting import local_date
 from desktop.views.forms import FieldErrors, error_label, row_widget, with_error
+from desktop.views.inventory.money_input import ShopMoney
 from desktop.views.tickets.choices import add_priorities, add_technicians
+from desktop.views.tickets.deposit import DepositFields, deposit_methods
 from desktop.views.tickets.detail_tabs import PHOTO_FILTER
 from desktop.views.tickets.signature_pad import SignaturePad
 
@@ -93,6 +98,8 @@ class IntakeDialog(QDialog):
         self.warranty_offered = False
         self.photo_files: list[Path] = []
         self.created: TicketDetail | None = None
+        self.deposit_taken: DepositTaken | None = None
+        self.deposit_problem: QMessageBox | None = None
         self.setWindowTitle(self.tr("New repair ticket"))
         self.errors = FieldErrors(error_label())
         self._search_timer = QTimer(self)
@@ -115,6 +122,7 @@ class IntakeDialog(QDialog):
         left.addWidget(self._problem_box(), 1)
         right.addWidget(self._condition_box())
         right.addWidget(self._estimate_box())
+        right.addWidget(self._deposit_box())
         right.addWidget(self._terms_box(), 1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
@@ -292,6 +300,14 @@ class IntakeDialog(QDialog):
         form.addRow(self.tr("Priority"), self.priority)
         form.addRow(self.tr("Technician"), with_error(self.errors, "assigned_to", self.technician))
         self._update_total()
+        return box
+
+    def _deposit_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Deposit (optional)"))
+        methods = deposit_methods(self._services.sales.payment_methods())
+        self.deposit = DepositFields(ShopMoney(self._services), methods, self.errors)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.deposit)
         return box
 
     def _terms_box(self) -> QGroupBox:
@@ -506,12 +522,26 @@ class IntakeDialog(QDialog):
             signer_name=self.signer_name.text(),
         )
 
+    def deposit_input(self) -> PaymentInput | None:
+        """The deposit to take once the ticket exists, if one was entered. Raises
+        ``ValidationError``."""
+        return None if self.deposit.is_empty() else self.deposit.payment()
+
     def save(self, confirm_past: bool = True) -> TicketDetail | None:
         self.errors.clear()
+        problems: dict[str, str] = {}
+        data: TicketInput | None = None
+        deposit: PaymentInput | None = None
         try:
             data = self.ticket_input()
         except ValidationError as error:
-            self.errors.show(error.errors)
+            problems.update(error.errors)
+        try:
+            deposit = self.deposit_input()
+        except ValidationError as error:
+            problems.update(error.errors)
+        if problems or data is None:
+            self.errors.show(problems)
             return None
         promised = data.promised_at
         if (
@@ -535,6 +565,8 @@ class IntakeDialog(QDialog):
             self.errors.show_general(str(error))
             return None
         self.created = created
+        if deposit is not None:
+            self._take_deposit(created, deposit)
         if self._bus is not None:
             self._bus.publish(
                 Changes(tickets=frozenset({created.id}), customers=frozenset({created.customer_id}))
@@ -542,6 +574,31 @@ class IntakeDialog(QDialog):
         self.ticket_created.emit(created)
         self.accept()
         return created
+
+    def _take_deposit(self, ticket: TicketDetail, deposit: PaymentInput) -> None:
+        """The ticket is written first and stays whatever happens to the deposit: a
+        deposit refused now (its method retired meanwhile, say) is reported, and can be
+        taken on the ticket's Payments tab. Taken before the claim receipt is printed,
+        so the receipt shows it."""
+        try:
+            self.deposit_taken = self._services.ticket_payments.take_deposit(ticket.id, [deposit])
+        except BenchsideError as error:
+            reason = str(error)
+            if isinstance(error, ValidationError):
+                reason = " ".join(error.errors.values())
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                self.tr("Deposit not taken"),
+                self.tr(
+                    "Ticket {number} was created, but the deposit was not taken: {reason}\n"
+                    "Take it on the ticket's Payments tab."
+                ).format(number=ticket.number, reason=reason),
+                QMessageBox.StandardButton.Ok,
+                self.parentWidget(),
+            )
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.deposit_problem = box
+            box.open()
 
 
 def _uuid(value: object) -> uuid.UUID | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+from desktop.services.changes import Changes
 from desktop.services.items import ItemInput
 from desktop.services.pricing import Discount
 from desktop.views.sales.page import SalesPage
@@ -51,8 +52,9 @@ def test_cash_sale_shows_change_and_takes_stock(qtbot, shop_services, bus, tasks
         assert dialog.add_tender()
         assert dialog.change_label.text() == "Change $5.00"
         qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
-    document_id, open_drawer = printed.args
-    assert open_drawer
+    document, open_drawer, automatic = printed.args
+    assert open_drawer and automatic
+    document_id = document.id
     assert "S-A-000001" in page.last_sale_label.text()
     assert "Change $5.00" in page.last_sale_label.text()
     assert page.model.rowCount() == 0
@@ -157,3 +159,18 @@ def test_a_whole_sale_from_the_keyboard(qtbot, shop_services, bus, tasks):
         if dialog.isVisible():
             qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
     assert "Change $8.00" in page.last_sale_label.text()
+
+
+def test_the_drawer_state_follows_the_shift_and_the_cash_taken(qtbot, shop_services, bus, tasks):
+    _stocked(shop_services, "Cable", 1000, CASE_EAN)
+    page = _page(qtbot, shop_services, bus, tasks)
+    assert "Drawer closed" in page.drawer_label.text()
+    shop_services.cash_shifts.open_shift(5000)
+    bus.publish(Changes(shop=True))
+    assert "should hold $50.00" in page.drawer_label.text()
+    page.take_scan(shop_services.scans.resolve(CASE_EAN))
+    dialog = page.take_payment()
+    assert dialog is not None
+    with qtbot.waitSignal(page.sale_completed):
+        dialog.confirm()
+    assert "should hold $60.00" in page.drawer_label.text()

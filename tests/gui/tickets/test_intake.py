@@ -130,3 +130,56 @@ def test_signature_pad_crops_to_the_ink(qtbot) -> None:
         assert image.getextrema()[0] < 100  # there is dark ink
     pad.clear()
     assert pad.is_empty()
+
+
+def test_a_deposit_entered_at_intake_is_taken_once_the_ticket_exists(
+    shop_services: Services, bus, qtbot
+) -> None:
+    customer, _device = _returning_customer(shop_services)
+    dialog = IntakeDialog(shop_services, bus, customer.id)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    assert dialog.deposit.method.findData("on_account") < 0
+    dialog.estimate_labour.setText("sixty")
+    dialog.deposit.amount.setText("a lot")
+    assert dialog.save() is None  # both problems at once, and no ticket yet
+    assert dialog.errors.message("estimate_labour") == "Enter an amount like $25.00."
+    assert dialog.errors.message("deposit_amount") == "Enter an amount like $25.00."
+    assert shop_services.tickets.count() == 0
+    dialog.problem.setPlainText("Battery")
+    dialog.estimate_labour.setText("60")
+    dialog.deposit.amount.setText("25")
+    dialog.deposit.method.setCurrentIndex(dialog.deposit.method.findData("card"))
+    created = dialog.save()
+    assert created is not None and dialog.deposit_taken is not None
+    assert dialog.deposit_taken.deposits == 2500
+    assert shop_services.tickets.get(created.id).amount_due == 3500
+
+
+def test_a_deposit_refused_after_the_ticket_is_created_keeps_the_ticket(
+    shop_services: Services, bus, qtbot
+) -> None:
+    from sqlalchemy import update
+
+    from desktop.models import PaymentMethod
+
+    customer, _device = _returning_customer(shop_services)
+    dialog = IntakeDialog(shop_services, bus, customer.id)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    dialog.problem.setPlainText("Battery")
+    dialog.deposit.amount.setText("25")
+    dialog.deposit.method.setCurrentIndex(dialog.deposit.method.findData("card"))
+    with shop_services.ctx.uow() as tx:  # another counter retires card payments meanwhile
+        tx.session.execute(
+            update(PaymentMethod).where(PaymentMethod.code == "card").values(active=False)
+        )
+        tx.commit()
+    with qtbot.waitSignal(dialog.ticket_created):
+        created = dialog.save()
+    assert created is not None and dialog.deposit_taken is None
+    problem = dialog.deposit_problem
+    assert problem is not None
+    qtbot.addWidget(problem)
+    assert problem.text().startswith("Ticket T-A-10001 was created, but the deposit was not")
+    assert "Payments tab" in problem.text()
+    assert shop_services.tickets.count() == 1
+    assert shop_services.ticket_payments.deposits(created.id) == []

@@ -82,3 +82,28 @@ def test_a_printer_that_does_not_answer_offers_the_pdf_and_keeps_the_ticket(
     assert created is not None and shop_services.tickets.get(created.id).number == "T-A-10001"
     silent.close()
     assert offered and "127.0.0.1" in offered[0]
+
+
+def test_a_deposit_taken_at_intake_is_on_the_claim_receipt(
+    qtbot, shop_services: Services, bus, tasks, gui_paths
+) -> None:
+    server = FakePrinterServer()
+    shop_services.printing.set_target(
+        DocumentKind.CLAIM_RECEIPT,
+        PrintTarget(
+            TargetType.ESCPOS_NETWORK, paper="thermal_80", host="127.0.0.1", port=server.port
+        ),
+    )
+    customer = shop_services.customers.create(CustomerInput(first_name="Ivo", last_name="Petrov"))
+    shop_services.devices.save(DeviceInput(customer.id, "Phone", "Apple", "iPhone 13"))
+    window = MainWindow(shop_services, bus, tasks, gui_paths)
+    qtbot.addWidget(window)
+    intake = window.new_ticket(customer.id)
+    assert isinstance(intake, IntakeDialog)
+    intake.print_label.setChecked(False)
+    intake.problem.setPlainText("Screen")
+    intake.deposit.amount.setText("40")
+    intake.save()
+    server.close()
+    receipt = bytes(server.received)
+    assert b"Deposit paid" in receipt and b"$40.00" in receipt

@@ -127,17 +127,19 @@ def test_send_due_delivers_the_email_and_the_sms_once(
     assert (len(smtp.inbox), len(gateway.requests)) == (1, 1)
 
 
-def test_amount_due_is_the_labour_charged_plus_the_expected_parts(
+def test_amount_due_is_what_the_checkout_bills_less_the_deposit(
     messaging: Services, gateway: SmsGateway
 ) -> None:
+    from desktop.services.sales_types import PaymentInput
     from desktop.services.ticket_work import LabourInput
 
     ticket = new_ticket(messaging)
     messaging.ticket_work.add_labour(ticket.id, LabourInput("Screen swap", flat_amount=8000))
+    messaging.ticket_payments.take_deposit(ticket.id, [PaymentInput("cash", 3000)])
     ready(messaging, ticket)
     sender(messaging).send_due()
-    # $80.00 of labour lines replace the $25.00 labour estimate; $99.00 of parts stay.
-    assert "Amount due: $179.00" in gateway.requests[0].json()["message"]
+    # $80.00 of labour replace the $124.00 estimate (no part was needed); $30.00 is paid.
+    assert "Amount due: $50.00" in gateway.requests[0].json()["message"]
 
 
 def test_server_down_fails_with_the_reason_then_delivers_once_when_back(

@@ -11,12 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from desktop.models import LocalSetting, OutboxEntry, User
+from desktop.models import LocalSetting, OutboxEntry, ShopProfile, User
+from desktop.sample_documents import sample_sales_documents
 from desktop.services.container import Services
 from desktop.services.customers import CustomerInput, PhoneInput
 from desktop.services.devices import DeviceInput
+from desktop.services.documents.sales import drawer_kick_escpos
 from desktop.services.errors import NotFound, PermissionDenied, ValidationError
 from desktop.services.printing import (
     DocumentKind,
@@ -25,7 +27,10 @@ from desktop.services.printing import (
     PrintTarget,
     TargetType,
 )
-from desktop.services.ticket_documents import ticket_documents
+from desktop.services.sales_types import DocumentKind as SalesKind
+from desktop.services.sales_types import DocumentView
+from desktop.services.shop import shop_profile
+from desktop.services.ticket_documents import shop_header, ticket_documents
 from desktop.services.tickets import TicketInput
 from tests.unit.conftest import add_staff, sign_in_as
 
@@ -337,3 +342,115 @@ def test_missing_devices_are_print_errors(
 ) -> None:
     with pytest.raises(PrintError, match=message):
         shop.printing.send(DocumentKind.CLAIM_RECEIPT, _job(), target, timeout=0.5)
+
+
+# -- sales documents and the cash drawer -------------------------------------------------
+
+
+@pytest.fixture
+def sale() -> DocumentView:
+    return sample_sales_documents(datetime(2030, 1, 1, 10, 0, tzinfo=UTC)).sale
+
+
+def _selling_settings(shop: Services, **values: str) -> None:
+    with shop.ctx.uow() as tx:
+        tx.session.execute(update(ShopProfile).values(**values))
+        tx.commit()
+
+
+def test_the_shop_header_carries_the_selling_settings(shop: Services) -> None:
+    _selling_settings(
+        shop,
+        tax_ids="VAT GB 123 4567 89\n\n  EORI GB123456789000  \n",
+        bank_details="Sort code 12-34-56",
+        receipt_footer="Thanks!",
+    )
+    with shop.ctx.uow() as tx:
+        header = shop_header(shop_profile(tx.session))
+    assert header.tax_ids == ("VAT GB 123 4567 89", "EORI GB123456789000")
+    assert (header.bank_details, header.receipt_footer, header.locale) == (
+        "Sort code 12-34-56",
+        "Thanks!",
+        "en_US",
+    )
+
+
+def test_a_sale_prints_as_a_receipt_and_an_invoice_on_a_sheet(
+    shop: Services, sale: DocumentView
+) -> None:
+    _selling_settings(shop, receipt_footer="Returns within 14 days.")
+    receipt = shop.printing.sales_document_job(sale)
+    assert (receipt.kind, receipt.paper, receipt.stem) == (
+        DocumentKind.RECEIPT,
+        "thermal_80",
+        "sale-S-A-000311",
+    )
+    assert receipt.pdf.startswith(b"%PDF") and receipt.escpos is not None
+    assert b"Returns within 14 days." in receipt.escpos and b"Fix-It Corner" in receipt.escpos
+    invoice = replace(sale, kind=SalesKind.INVOICE, number="INV-A-000001")
+    sheet = shop.printing.sales_document_job(invoice)
+    assert (sheet.kind, sheet.paper, sheet.escpos) == (DocumentKind.INVOICE, "a4", None)
+    assert sheet.stem == "invoice-INV-A-000001"
+
+
+def test_sales_jobs_follow_the_paper_of_the_station_target(
+    shop: Services, sale: DocumentView
+) -> None:
+    shop.printing.set_target(DocumentKind.RECEIPT, replace(NETWORK, paper="thermal_58"))
+    shop.printing.set_target(DocumentKind.INVOICE, PrintTarget(TargetType.SYSTEM, paper="letter"))
+    assert shop.printing.sales_document_job(sale).paper == "thermal_58"
+    assert shop.printing.sales_document_job(sale, DocumentKind.INVOICE).paper == "letter"
+    on_a4 = shop.printing.sales_document_job(sale, DocumentKind.INVOICE, paper="a4")
+    assert on_a4.paper == "a4"
+    with pytest.raises(ValueError):
+        shop.printing.sales_document_job(sale, DocumentKind.CLAIM_RECEIPT)
+
+
+def test_a_receipt_that_opens_the_drawer_reaches_the_printer_with_the_pulse_first(
+    shop: Services, sale: DocumentView, server: FakePrinterServer
+) -> None:
+    target = replace(NETWORK, port=server.port)
+    job = shop.printing.sales_document_job(sale, open_drawer=True)
+    shop.printing.send(DocumentKind.RECEIPT, job, target)
+    server.close()
+    assert bytes(server.received).startswith(b"\x1b@" + drawer_kick_escpos())
+    assert b"{BS-A-000311" in server.received
+
+
+def test_open_drawer_sends_only_the_pulse_to_the_receipt_printer(
+    shop: Services, server: FakePrinterServer
+) -> None:
+    shop.printing.set_target(DocumentKind.RECEIPT, replace(NETWORK, port=server.port))
+    result = shop.printing.open_drawer()
+    server.close()
+    assert bytes(server.received) == drawer_kick_escpos()
+    assert result.message == f"Sent to the receipt printer at 127.0.0.1:{server.port}."
+
+
+@pytest.mark.parametrize("kind", [TargetType.NONE, TargetType.SYSTEM, TargetType.PDF_FOLDER])
+def test_open_drawer_refuses_a_receipt_printer_that_is_not_escpos(
+    shop: Services, kind: TargetType, tmp_path: Path
+) -> None:
+    if kind is not TargetType.NONE:
+        target = PrintTarget(kind, paper="thermal_80", folder=str(tmp_path))
+        shop.printing.set_target(DocumentKind.RECEIPT, target)
+    with pytest.raises(PrintError) as refused:
+        shop.printing.open_drawer()
+    assert str(refused.value) == (
+        "The cash drawer opens through an ESC/POS receipt printer; set one in Settings → Printers."
+    )
+
+
+def test_open_drawer_needs_someone_signed_in(shop: Services) -> None:
+    shop.accounts.logout()
+    with pytest.raises(PermissionDenied):
+        shop.printing.open_drawer()
+
+
+def test_an_unreachable_drawer_printer_is_a_print_error(shop: Services) -> None:
+    closed = socket.create_server(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    shop.printing.set_target(DocumentKind.RECEIPT, replace(NETWORK, port=port))
+    with pytest.raises(PrintError, match="refused the connection"):
+        shop.printing.open_drawer(timeout=0.5)

@@ -254,3 +254,13 @@ def test_wrap_keeps_paragraphs_and_breaks_long_words() -> None:
         "       beta",
         "       gamma",
     ]
+
+
+def test_a_deposit_is_printed_on_the_claim_receipt_only_when_one_was_paid() -> None:
+    paid = _claim(deposit=5000)
+    assert "Deposit paid" in _text(claim_receipt_pdf(paid, Paper.A4))
+    assert "Deposit paid" in _text(claim_receipt_pdf(paid, Paper.THERMAL_80))
+    slip = claim_receipt_escpos(paid)
+    assert b"Deposit paid" in slip and b"$50.00" in slip
+    assert "Deposit" not in _text(claim_receipt_pdf(_claim(), Paper.A4))
+    assert b"Deposit" not in claim_receipt_escpos(_claim())
