@@ -232,7 +232,10 @@ class MainWindow(QMainWindow):
         if name == "invoices":
             from desktop.views.invoices.page import InvoicesPage
 
-            return InvoicesPage(self._services, self._bus, self._tasks, self.stack)
+            invoices = InvoicesPage(self._services, self._bus, self._tasks, self.stack)
+            invoices.print_requested.connect(self.document_printer.print_sales_document)
+            invoices.preview_requested.connect(self.document_printer.preview_sales_document)
+            return invoices
         if name == "settings":
             from desktop.views.settings.page import SettingsPage
 

@@ -193,3 +193,29 @@ def test_a_held_sale_opens_as_a_draft_invoice(qtbot, shop_services, bus, tasks):
     assert editor.total_label.text() == "$30.00"
     assert _numbers(page) == ["(draft)"]
     assert shop_services.sales.held() == []
+
+
+def test_in_the_main_window_an_invoice_previews_and_a_customer_opens_their_invoice(
+    qtbot, shop_services, bus, tasks, gui_paths
+):
+    from desktop.views.main_window import MainWindow
+
+    customer = _customer(shop_services)
+    invoice = _issued(shop_services, customer)
+    window = MainWindow(shop_services, bus, tasks, gui_paths)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("invoices")
+    assert isinstance(page, InvoicesPage)
+    page.open_invoice(invoice)
+    qtbot.mouseClick(page.detail.preview_button, Qt.MouseButton.LeftButton)
+    preview = window.document_printer.last_preview
+    assert preview is not None and preview.windowTitle() == "Invoice"
+    assert preview.page_count() == 1
+    preview.close()
+    page.current_id = None
+    customers = window.show_page("customers")
+    customers.open_customer(customer)
+    customers.detail.account.history.cellDoubleClicked.emit(0, 0)
+    assert window.current_page_name() == "invoices"
+    assert page.current_id == invoice
