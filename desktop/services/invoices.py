@@ -40,7 +40,7 @@ from desktop.services.messages import OutgoingAttachment, enqueue_email
 from desktop.services.money import format_money
 from desktop.services.payments import settle, store_credit_balance, write_payments
 from desktop.services.permissions import Permission
-from desktop.services.pricing import Discount
+from desktop.services.pricing import Discount, Totals
 from desktop.services.sales import apply_terms, check_cart, price_overrides, take_stock, unit_costs
 from desktop.services.sales_records import (
     cart_of,
@@ -204,21 +204,7 @@ class InvoiceService:
             )
             take_stock(session, self.ctx, actor, StockReference("invoice", document.id), cart.lines)
             journal.append(
-                session,
-                self.ctx,
-                "invoice",
-                {
-                    "number": document.number,
-                    "total": document.total,
-                    "tax": totals.tax_total,
-                    "customer": str(document.customer_id),
-                    "due": document.due_date.isoformat(),
-                    "lines": [
-                        [line.sku or line.description, line.quantity, amounts.gross]
-                        for line, amounts in zip(cart.lines, totals.lines, strict=True)
-                    ],
-                },
-                document.id,
+                session, self.ctx, "invoice", _issue_payload(document, cart, totals), document.id
             )
             audit.record(
                 session, self.ctx, "invoice_issued", "invoice", document.number,
@@ -467,6 +453,22 @@ class InvoiceService:
         newest first. Raises ``NotFound``."""
         with self.ctx.uow() as tx:
             return customer_account(tx.session, customer_id, date.today())
+
+
+def _issue_payload(document: SalesDocument, cart: Cart, totals: Totals) -> dict[str, Any]:
+    """What the journal keeps of an issued invoice: its total (which ``journal.verify``
+    checks against the document), tax, customer, due date and lines."""
+    return {
+        "number": document.number,
+        "total": document.total,
+        "tax": totals.tax_total,
+        "customer": str(document.customer_id),
+        "due": document.due_date.isoformat() if document.due_date else None,
+        "lines": [
+            [line.sku or line.description, line.quantity, amounts.gross]
+            for line, amounts in zip(cart.lines, totals.lines, strict=True)
+        ],
+    }
 
 
 def _draft(session: Session, document_id: uuid.UUID) -> SalesDocument:

@@ -7,7 +7,6 @@ import uuid
 from datetime import date
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -74,7 +73,6 @@ class InvoicesPage(QWidget):
 
     def _build(self) -> None:
         self.new_button = QPushButton(self.tr("New invoice"), self)
-        self.new_button.setToolTip(self.tr("New invoice (Ctrl+N)"))
         self.new_button.clicked.connect(lambda: self.new_invoice())
         self.from_held_button = QPushButton(self.tr("From a held sale…"), self)
         self.from_held_button.setToolTip(
@@ -109,12 +107,6 @@ class InvoicesPage(QWidget):
         self.table.doubleClicked.connect(lambda _index: self._on_table_double_clicked())
         self.detail = InvoiceDetailPane(self.money, self)
         self._connect_detail()
-        QShortcut(
-            QKeySequence.StandardKey.New,
-            self,
-            self.new_invoice,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-        )
         top = QHBoxLayout()
         top.addWidget(self.new_button)
         top.addWidget(self.from_held_button)
