@@ -98,8 +98,16 @@ class SalesDocument(Syncable, Timestamped, Base):
         CheckConstraint("discount_value >= 0", name="discount_value"),
         Index("ix_sales_documents_customer_id_issued_at", "customer_id", "issued_at"),
         Index("ix_sales_documents_kind_status_issued_at", "kind", "status", "issued_at"),
-        Index("ix_sales_documents_ticket_id", "ticket_id"),
-        Index("ix_sales_documents_original_id", "original_id"),
+        # Few documents have a ticket or an original: partial indexes keep their
+        # statistics about those few, so SQLite uses them (migration 0013).
+        Index(
+            "ix_sales_documents_ticket_id", "ticket_id", sqlite_where=text("ticket_id IS NOT NULL")
+        ),
+        Index(
+            "ix_sales_documents_original_id",
+            "original_id",
+            sqlite_where=text("original_id IS NOT NULL"),
+        ),
         Index("ix_sales_documents_issued_at", "issued_at"),
     )
 
@@ -140,7 +148,7 @@ class SalesLine(Syncable, Base):
         CheckConstraint("quantity > 0", name="quantity"),
         CheckConstraint("unit_price >= 0", name="unit_price"),
         Index("ix_sales_lines_document_id", "document_id"),
-        Index("ix_sales_lines_source_id", "source_id"),
+        Index("ix_sales_lines_source_id", "source_id", sqlite_where=text("source_id IS NOT NULL")),
         Index("ix_sales_lines_item_id", "item_id"),
     )
 
@@ -173,8 +181,8 @@ class Payment(Syncable, Base):
     __table_args__ = (
         CheckConstraint("amount <> 0", name="amount"),
         Index("ix_payments_document_id", "document_id"),
-        Index("ix_payments_ticket_id", "ticket_id"),
-        Index("ix_payments_shift_id", "shift_id"),
+        Index("ix_payments_ticket_id", "ticket_id", sqlite_where=text("ticket_id IS NOT NULL")),
+        Index("ix_payments_shift_id", "shift_id", sqlite_where=text("shift_id IS NOT NULL")),
         Index("ix_payments_at", "at"),
     )
 
