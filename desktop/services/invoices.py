@@ -56,6 +56,7 @@ from desktop.services.shop import shop_profile
 from desktop.services.stock import StockReference, record_movement
 from desktop.services.tax_classes import tax_rates
 from desktop.services.text import FieldChecker, clean_line
+from desktop.services.ticket_checkout import close_when_paid
 from desktop.services.ticket_types import MAX_MONEY
 
 # Far enough for any real terms, near enough to catch a year typed wrong.
@@ -268,6 +269,7 @@ class InvoiceService:
                 },
                 document.id,
             )
+            close_when_paid(session, self.ctx, actor, document, view.balance)
             tx.commit()
         return InvoicePaid(view, settlement.change, settlement.takes_cash)
 

@@ -86,6 +86,16 @@ def finish_checkout(
     _record_pickup(session, ctx, actor, ticket, document.number or "", owing)
 
 
+def close_when_paid(
+    session: Session, ctx: ServiceContext, actor: Actor, document: SalesDocument, balance: int
+) -> None:
+    """A ticket checked out with the rest on account closes when that rest is paid."""
+    if document.ticket_id is None or balance > 0:
+        return
+    ticket = existing_ticket(session, document.ticket_id)
+    _record_pickup(session, ctx, actor, ticket, document.number or "", owing=False)
+
+
 def _ticket_lines(lines: Sequence[CartLine]) -> list[tuple[str, str, str, int, int, str]]:
     """What must match between a cart and its ticket: the ticket's own lines as billed."""
     return sorted(

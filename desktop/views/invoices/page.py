@@ -426,6 +426,7 @@ class InvoicesPage(QWidget):
                 documents=frozenset({view.id}),
                 stock=frozenset(line.item_id for line in view.lines if line.item_id),
                 customers=frozenset({view.customer.id}) if view.customer else frozenset(),
+                tickets=frozenset({view.ticket_id}) if view.ticket_id else frozenset(),
             )
         )
         self.open_invoice(view.id)

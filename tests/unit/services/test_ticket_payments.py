@@ -290,6 +290,12 @@ def test_on_account_leaves_the_ticket_completed_with_the_invoice_balance(
     assert detail.status.category == "completed"
     assert detail.history[-1].text.endswith("Picked up, the rest on account (INV-A-000001)")
     assert detail.amount_due == 5000 == shop.ticket_payments.overview(ticket.id).amount_due
+    shop.invoices.pay(invoice.id, [PaymentInput("card", 2000)])
+    assert shop.tickets.get(ticket.id).status.category == "completed"
+    shop.invoices.pay(invoice.id, [PaymentInput("card", 3000)])
+    paid = shop.tickets.get(ticket.id)
+    assert paid.status.category == "closed" and paid.amount_due == 0
+    assert paid.history[-1].text.endswith("Paid and picked up (INV-A-000001)")
 
 
 def test_amount_due_at_every_step(shop: Services, ticket: TicketDetail) -> None:
