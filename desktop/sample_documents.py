@@ -438,14 +438,9 @@ def sample_seller() -> ShopHeader:
 
 def use_sample_selling_settings(services: Services) -> None:
     """Give the demo shop the further tax id, bank details and footers sales documents
-    print, straight in its profile."""
-    from sqlalchemy import update
-
-    from desktop.models import ShopProfile
-
-    with services.ctx.uow() as tx:
-        tx.session.execute(update(ShopProfile).values(**SELLING_SETTINGS))
-        tx.commit()
+    print, through the Selling settings (needs the owner signed in)."""
+    settings = services.sales_settings
+    settings.update_selling(replace(settings.selling(), **SELLING_SETTINGS))
 
 
 @dataclass(frozen=True)
@@ -453,6 +448,33 @@ class DemoRecords:
     ticket_id: uuid.UUID
     purchase_order_id: uuid.UUID
     sales: SalesSamples
+    shift_report: ShiftReport
+
+
+def close_demo_shift(services: Services) -> ShiftReport:
+    """A real day at the demo counter: the drawer opened with a float, sales in cash, by
+    card and by bKash, a courier paid out, and the count five cents short."""
+    from desktop.services.denominations import denominations
+    from desktop.services.item_lists import ItemFilter
+    from desktop.services.sales_types import PaymentInput
+
+    shifts, sales = services.cash_shifts, services.sales
+    shifts.open_shift(15000)
+    rows = [r for r in services.item_lists.page(ItemFilter(), limit=40) if r.on_hand > 1]
+    for n, tender in enumerate(("cash", "card", "bkash", "cash")):
+        cart = replace(sales.new_cart(), lines=(sales.line_for_item(rows[n % len(rows)].id),))
+        total = sales.totals(cart).total
+        reference = "8HX77Q2K" if tender == "bkash" else ""
+        sales.complete(cart, [PaymentInput(tender, total, reference=reference)])
+    shifts.pay_out(1280, "Courier for a screen delivery")
+    left = shifts.x_report().expected_cash - 5
+    counted: dict[int, int] = {}
+    table = denominations(services.shop.profile().currency)
+    for value in table.values:
+        counted[value], left = divmod(left, value)
+    return shifts.close_shift(
+        {v: n for v, n in counted.items() if n}, "Short 5 cents: change given twice, we think."
+    )
 
 
 SALES_SAMPLES = {
@@ -541,7 +563,7 @@ def sample_shift_report() -> ShiftReport:
 
 def sample_bytes(services: Services, demo: DemoRecords, sample: Sample) -> bytes:
     if sample.kind is DocumentKind.REPORT:
-        job = services.printing.shift_report_job(sample_shift_report(), sample.paper)
+        job = services.printing.shift_report_job(demo.shift_report, sample.paper)
         if sample.part == "escpos":
             assert job.escpos is not None
             return job.escpos
@@ -581,6 +603,7 @@ def write_samples(directory: Path) -> list[Path]:
                 open_demo_ticket(services),
                 open_demo_purchase_order(services),
                 sample_sales_documents(),
+                close_demo_shift(services),
             )
             use_sample_selling_settings(services)
             for sample in SAMPLES:

@@ -28,7 +28,9 @@ def test_sample_documents_writes_every_file(tmp_path: Path, capsys) -> None:
     assert "claim-receipt-a4.pdf" in capsys.readouterr().out
     assert _barcodes(tmp_path / "purchase-order.pdf") == ["PO-A-000001"]
     z_report = (tmp_path / "z-report.bin").read_bytes()
-    assert z_report.startswith(b"\x1b@") and b"Z report Z-A-00042" in z_report
+    assert (
+        z_report.startswith(b"\x1b@") and b"Z report Z-A-00001" in z_report and b"Short" in z_report
+    )
     assert (tmp_path / "z-report.pdf").read_bytes().startswith(b"%PDF")
 
 
