@@ -62,9 +62,13 @@ def main(argv: list[str] | None = None) -> int:
         return restore_command(paths, args.file, args.yes)
     if args.command == "verify-journal":
         return verify_journal_command(paths)
-    # The services (SQLAlchemy, the models) load before Qt: PySide6 reads the source of
-    # every module imported after it, looking for its __feature__ switches.
-    import desktop.services.container  # noqa: F401
+    # What the sign-in needs (SQLAlchemy, the models, these services) loads before Qt:
+    # PySide6 reads the source of every module imported after it, looking for its
+    # __feature__ switches. The other services load on first use, after sign-in.
+    import desktop.services.accounts
+    import desktop.services.backups
+    import desktop.services.container
+    import desktop.services.shop  # noqa: F401
     from desktop.app import run
 
     return run(paths, demo=args.demo)

@@ -1,19 +1,20 @@
-"""Builds the service graph on a database file: the same for the app, the CLI and tests."""
+"""Builds the service graph on a database file: the same for the app, the CLI and tests.
+
+Each service is built, and its module imported, on first use: the sign-in window needs a
+handful of them, and importing all of selling, inventory and messaging before it shows
+would cost start-up time (ARCHITECTURE §2).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
 from desktop.models import LocalSetting, OutboxEntry
-from desktop.services.accounts import AccountService
-from desktop.services.audit import AuditService
-from desktop.services.backups import BackupService
-from desktop.services.cash_shifts import CashShiftService
 from desktop.services.context import ServiceContext
-from desktop.services.customers import CustomerService
 from desktop.services.database import (
     check_readable,
     create_database_engine,
@@ -21,74 +22,50 @@ from desktop.services.database import (
     upgrade,
     upgrade_needed,
 )
-from desktop.services.devices import DeviceService
-from desktop.services.invoices import InvoiceService
-from desktop.services.item_export import ItemExportService
-from desktop.services.item_import import ItemImportService
-from desktop.services.item_lists import ItemListService
-from desktop.services.items import ItemService
-from desktop.services.journal import JournalService
-from desktop.services.message_sender import MessageSender
-from desktop.services.messages import MessageService
-from desktop.services.printing import DocumentKind, PrintService
-from desktop.services.purchasing import PurchaseOrderService
-from desktop.services.returns import ReturnService
-from desktop.services.sales import SaleService
-from desktop.services.sales_settings import SalesSettingsService
-from desktop.services.scan_router import ScanRouter
-from desktop.services.scanner_settings import ScannerSettingsService
-from desktop.services.setup import STATION_KEY, SetupService
-from desktop.services.shop import ShopService
-from desktop.services.stock import StockService
-from desktop.services.stock_counts import StockCountService
-from desktop.services.suppliers import SupplierService
-from desktop.services.ticket_attachments import TicketAttachmentService
-from desktop.services.ticket_parts import TicketPartService
-from desktop.services.ticket_payments import TicketPaymentService
-from desktop.services.ticket_statuses import TicketStatusService
-from desktop.services.ticket_work import TicketWorkService
-from desktop.services.tickets import TicketService
+from desktop.services.setup import STATION_KEY
 from desktop.sync.hlc import HybridLogicalClock
+
+if TYPE_CHECKING:
+    from desktop.services.accounts import AccountService
+    from desktop.services.audit import AuditService
+    from desktop.services.backups import BackupService
+    from desktop.services.cash_shifts import CashShiftService
+    from desktop.services.customers import CustomerService
+    from desktop.services.devices import DeviceService
+    from desktop.services.invoices import InvoiceService
+    from desktop.services.item_export import ItemExportService
+    from desktop.services.item_import import ItemImportService
+    from desktop.services.item_lists import ItemListService
+    from desktop.services.items import ItemService
+    from desktop.services.journal import JournalService
+    from desktop.services.message_sender import MessageSender
+    from desktop.services.messages import MessageService
+    from desktop.services.printing import PrintService
+    from desktop.services.purchasing import PurchaseOrderService
+    from desktop.services.returns import ReturnService
+    from desktop.services.sales import SaleService
+    from desktop.services.sales_settings import SalesSettingsService
+    from desktop.services.scan_router import ScanRouter
+    from desktop.services.scanner_settings import ScannerSettingsService
+    from desktop.services.setup import SetupService
+    from desktop.services.shop import ShopService
+    from desktop.services.stock import StockService
+    from desktop.services.stock_counts import StockCountService
+    from desktop.services.suppliers import SupplierService
+    from desktop.services.ticket_attachments import TicketAttachmentService
+    from desktop.services.ticket_parts import TicketPartService
+    from desktop.services.ticket_payments import TicketPaymentService
+    from desktop.services.ticket_statuses import TicketStatusService
+    from desktop.services.ticket_work import TicketWorkService
+    from desktop.services.tickets import TicketService
 
 DEFAULT_STATION = "A"
 
 
-@dataclass
 class Services:
-    ctx: ServiceContext
-    path: Path
-    setup: SetupService
-    accounts: AccountService
-    shop: ShopService
-    customers: CustomerService
-    devices: DeviceService
-    audit: AuditService
-    backups: BackupService
-    tickets: TicketService
-    ticket_statuses: TicketStatusService
-    ticket_work: TicketWorkService
-    attachments: TicketAttachmentService
-    printing: PrintService
-    cash_shifts: CashShiftService
-    scanner: ScannerSettingsService
-    scans: ScanRouter
-    messages: MessageService
-    message_sender: MessageSender
-    items: ItemService
-    item_lists: ItemListService
-    stock: StockService
-    ticket_parts: TicketPartService
-    suppliers: SupplierService
-    purchasing: PurchaseOrderService
-    counts: StockCountService
-    item_import: ItemImportService
-    item_export: ItemExportService
-    sales: SaleService
-    returns: ReturnService
-    sales_settings: SalesSettingsService
-    journal: JournalService
-    invoices: InvoiceService
-    ticket_payments: TicketPaymentService
+    def __init__(self, ctx: ServiceContext, path: Path) -> None:
+        self.ctx = ctx
+        self.path = path
 
     @classmethod
     def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
@@ -112,48 +89,203 @@ class Services:
     def on_engine(cls, engine: Engine, path: Path) -> Services:
         station, last_hlc = _station_state(engine)
         ctx = ServiceContext(engine, station, HybridLogicalClock(station, last=last_hlc))
-        tickets = TicketService(ctx)
-        items = ItemService(ctx)
-        sales = SaleService(ctx, items)
-        printing = PrintService(ctx)
-        return cls(
-            ctx=ctx,
-            path=path,
-            setup=SetupService(ctx),
-            accounts=AccountService(ctx),
-            shop=ShopService(ctx),
-            customers=CustomerService(ctx),
-            devices=DeviceService(ctx),
-            audit=AuditService(ctx),
-            backups=BackupService(ctx, path),
-            tickets=tickets,
-            ticket_statuses=TicketStatusService(ctx),
-            ticket_work=TicketWorkService(ctx, tickets),
-            attachments=TicketAttachmentService(ctx, path.parent / "attachments"),
-            printing=printing,
-            cash_shifts=CashShiftService(ctx),
-            scanner=ScannerSettingsService(ctx),
-            scans=ScanRouter(tickets, items, sales),
-            messages=MessageService(ctx),
-            message_sender=MessageSender(ctx),
-            items=items,
-            item_lists=ItemListService(ctx),
-            stock=StockService(ctx),
-            ticket_parts=TicketPartService(ctx),
-            suppliers=SupplierService(ctx),
-            purchasing=PurchaseOrderService(ctx, items),
-            counts=StockCountService(ctx),
-            item_import=ItemImportService(ctx),
-            item_export=ItemExportService(ctx),
-            sales=sales,
-            returns=ReturnService(ctx),
-            sales_settings=SalesSettingsService(ctx),
-            journal=JournalService(ctx),
-            invoices=InvoiceService(
-                ctx, lambda view: printing.sales_document_job(view, DocumentKind.INVOICE).pdf
-            ),
-            ticket_payments=TicketPaymentService(ctx),
+        return cls(ctx, path)
+
+    @cached_property
+    def setup(self) -> SetupService:
+        from desktop.services.setup import SetupService
+
+        return SetupService(self.ctx)
+
+    @cached_property
+    def accounts(self) -> AccountService:
+        from desktop.services.accounts import AccountService
+
+        return AccountService(self.ctx)
+
+    @cached_property
+    def shop(self) -> ShopService:
+        from desktop.services.shop import ShopService
+
+        return ShopService(self.ctx)
+
+    @cached_property
+    def customers(self) -> CustomerService:
+        from desktop.services.customers import CustomerService
+
+        return CustomerService(self.ctx)
+
+    @cached_property
+    def devices(self) -> DeviceService:
+        from desktop.services.devices import DeviceService
+
+        return DeviceService(self.ctx)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from desktop.services.audit import AuditService
+
+        return AuditService(self.ctx)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        from desktop.services.backups import BackupService
+
+        return BackupService(self.ctx, self.path)
+
+    @cached_property
+    def tickets(self) -> TicketService:
+        from desktop.services.tickets import TicketService
+
+        return TicketService(self.ctx)
+
+    @cached_property
+    def ticket_statuses(self) -> TicketStatusService:
+        from desktop.services.ticket_statuses import TicketStatusService
+
+        return TicketStatusService(self.ctx)
+
+    @cached_property
+    def ticket_work(self) -> TicketWorkService:
+        from desktop.services.ticket_work import TicketWorkService
+
+        return TicketWorkService(self.ctx, self.tickets)
+
+    @cached_property
+    def attachments(self) -> TicketAttachmentService:
+        from desktop.services.ticket_attachments import TicketAttachmentService
+
+        return TicketAttachmentService(self.ctx, self.path.parent / "attachments")
+
+    @cached_property
+    def printing(self) -> PrintService:
+        from desktop.services.printing import PrintService
+
+        return PrintService(self.ctx)
+
+    @cached_property
+    def cash_shifts(self) -> CashShiftService:
+        from desktop.services.cash_shifts import CashShiftService
+
+        return CashShiftService(self.ctx)
+
+    @cached_property
+    def scanner(self) -> ScannerSettingsService:
+        from desktop.services.scanner_settings import ScannerSettingsService
+
+        return ScannerSettingsService(self.ctx)
+
+    @cached_property
+    def scans(self) -> ScanRouter:
+        from desktop.services.scan_router import ScanRouter
+
+        return ScanRouter(self.tickets, self.items, self.sales)
+
+    @cached_property
+    def messages(self) -> MessageService:
+        from desktop.services.messages import MessageService
+
+        return MessageService(self.ctx)
+
+    @cached_property
+    def message_sender(self) -> MessageSender:
+        from desktop.services.message_sender import MessageSender
+
+        return MessageSender(self.ctx)
+
+    @cached_property
+    def items(self) -> ItemService:
+        from desktop.services.items import ItemService
+
+        return ItemService(self.ctx)
+
+    @cached_property
+    def item_lists(self) -> ItemListService:
+        from desktop.services.item_lists import ItemListService
+
+        return ItemListService(self.ctx)
+
+    @cached_property
+    def stock(self) -> StockService:
+        from desktop.services.stock import StockService
+
+        return StockService(self.ctx)
+
+    @cached_property
+    def ticket_parts(self) -> TicketPartService:
+        from desktop.services.ticket_parts import TicketPartService
+
+        return TicketPartService(self.ctx)
+
+    @cached_property
+    def suppliers(self) -> SupplierService:
+        from desktop.services.suppliers import SupplierService
+
+        return SupplierService(self.ctx)
+
+    @cached_property
+    def purchasing(self) -> PurchaseOrderService:
+        from desktop.services.purchasing import PurchaseOrderService
+
+        return PurchaseOrderService(self.ctx, self.items)
+
+    @cached_property
+    def counts(self) -> StockCountService:
+        from desktop.services.stock_counts import StockCountService
+
+        return StockCountService(self.ctx)
+
+    @cached_property
+    def item_import(self) -> ItemImportService:
+        from desktop.services.item_import import ItemImportService
+
+        return ItemImportService(self.ctx)
+
+    @cached_property
+    def item_export(self) -> ItemExportService:
+        from desktop.services.item_export import ItemExportService
+
+        return ItemExportService(self.ctx)
+
+    @cached_property
+    def sales(self) -> SaleService:
+        from desktop.services.sales import SaleService
+
+        return SaleService(self.ctx, self.items)
+
+    @cached_property
+    def returns(self) -> ReturnService:
+        from desktop.services.returns import ReturnService
+
+        return ReturnService(self.ctx)
+
+    @cached_property
+    def sales_settings(self) -> SalesSettingsService:
+        from desktop.services.sales_settings import SalesSettingsService
+
+        return SalesSettingsService(self.ctx)
+
+    @cached_property
+    def journal(self) -> JournalService:
+        from desktop.services.journal import JournalService
+
+        return JournalService(self.ctx)
+
+    @cached_property
+    def invoices(self) -> InvoiceService:
+        from desktop.services.invoices import InvoiceService
+        from desktop.services.printing import DocumentKind
+
+        printing = self.printing
+        return InvoiceService(
+            self.ctx, lambda view: printing.sales_document_job(view, DocumentKind.INVOICE).pdf
         )
+
+    @cached_property
+    def ticket_payments(self) -> TicketPaymentService:
+        from desktop.services.ticket_payments import TicketPaymentService
+
+        return TicketPaymentService(self.ctx)
 
     def close(self) -> None:
         self.ctx.engine.dispose()
