@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.container import Services
 from desktop.services.customers import CustomerSummary
-
-ID_ROLE = 0x0100 + 1
+from desktop.views.customers.matches import chosen_id, show_matches
 
 
 class CustomerPickerDialog(QDialog):
@@ -51,15 +50,8 @@ class CustomerPickerDialog(QDialog):
     def run_search(self) -> None:
         self._timer.stop()
         found = self._services.customers.search(self.search.text().strip()[:200], limit=20)
-        self.results.clear()
         self._found = {c.id: c for c in found}
-        for customer in found:
-            details = " · ".join(p for p in (customer.phone, customer.email) if p)
-            item = QListWidgetItem(f"{customer.name}   {details}".strip())
-            item.setData(ID_ROLE, customer.id)
-            self.results.addItem(item)
-        if found:
-            self.results.setCurrentRow(0)
+        show_matches(self.results, found)
 
     def _on_search_return_pressed(self) -> None:
         self.run_search()
@@ -68,6 +60,7 @@ class CustomerPickerDialog(QDialog):
             self._on_results_item_activated(item)
 
     def _on_results_item_activated(self, item: QListWidgetItem) -> None:
-        self.chosen = self._found.get(item.data(ID_ROLE))
+        found = chosen_id(item)
+        self.chosen = self._found.get(found) if found is not None else None
         if self.chosen is not None:
             self.accept()

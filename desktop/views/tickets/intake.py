@@ -41,6 +41,7 @@ from desktop.services.sales_types import PaymentInput
 from desktop.services.ticket_payments import DepositTaken
 from desktop.services.tickets import TicketDetail, TicketInput
 from desktop.views.bus import DataBus
+from desktop.views.customers.matches import show_matches
 from desktop.views.formatting import local_date
 from desktop.views.forms import FieldErrors, error_label, row_widget, with_error
 from desktop.views.inventory.money_input import ShopMoney
@@ -345,13 +346,7 @@ class IntakeDialog(QDialog):
             self.errors.show_general(str(error))
             return
         self.customer_results.setVisible(bool(found))
-        for customer in found:
-            details = " · ".join(p for p in (customer.phone, customer.email) if p)
-            item = QListWidgetItem(f"{customer.name}   {details}".strip())
-            item.setData(ID_ROLE, customer.id)
-            self.customer_results.addItem(item)
-        if found:
-            self.customer_results.setCurrentRow(0)
+        show_matches(self.customer_results, found)
 
     def _on_customer_search_return_pressed(self) -> None:
         self._search_timer.stop()
