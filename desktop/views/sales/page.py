@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -102,9 +103,14 @@ class SalesPage(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
         self.errors = error_label(self)
+        self.notes = QLineEdit(self)
+        self.notes.setMaxLength(500)
+        self.notes.setPlaceholderText(self.tr("Note on the sale (printed on the receipt)"))
+        self.notes.textEdited.connect(lambda text: self.model.update_cart(notes=text))
         left = QVBoxLayout()
         left.addWidget(self.picker)
         left.addWidget(self.table, 1)
+        left.addWidget(self.notes)
         left.addWidget(self.errors)
         body = QHBoxLayout(self)
         body.addLayout(left, 3)
@@ -148,6 +154,9 @@ class SalesPage(QWidget):
             self.action_buttons.append(button)
             grid.addWidget(button, index // 2, index % 2)
         self.reprint_button = self._button(self.tr("Reprint last receipt"), self.reprint_last)
+        self.find_receipt_button = self._button(
+            self.tr("Reprint a receipt… (Ctrl+P)"), self.reprint_by_number
+        )
         self.drawer_menu = DrawerMenu(self._services, self._bus, self._tasks, self)
         self.drawer_button = self._button(self.tr("Drawer (F11)"), self.show_drawer_menu)
         self.drawer_button.setMenu(self.drawer_menu)
@@ -161,6 +170,7 @@ class SalesPage(QWidget):
         side.addStretch(1)
         side.addWidget(self.last_sale_label)
         side.addWidget(self.reprint_button)
+        side.addWidget(self.find_receipt_button)
         side.addWidget(self.drawer_label)
         side.addWidget(self.drawer_button)
         self._show_drawer_state()
@@ -185,6 +195,7 @@ class SalesPage(QWidget):
             ("F10", self.ask_return),
             ("F11", self.show_drawer_menu),
             ("F12", self.take_payment),
+            ("Ctrl+P", self.reprint_by_number),
             ("Delete", self.remove_line),
         ]
         for key, slot in keys:
@@ -320,6 +331,7 @@ class SalesPage(QWidget):
     def new_sale(self) -> None:
         self.customer_name = ""
         self.model.set_cart(self._services.sales.new_cart())
+        self.notes.clear()
         self.errors.clear()
 
     # -- hold, void, return -------------------------------------------------------------
@@ -364,6 +376,7 @@ class SalesPage(QWidget):
         cart = self._services.sales.resume(chosen.id)
         self.customer_name = chosen.customer_name
         self.model.set_cart(cart)
+        self.notes.setText(cart.notes)
 
     def void_sale(self) -> None:
         if not self.model.cart.lines:
@@ -461,6 +474,24 @@ class SalesPage(QWidget):
         self.sale_completed.emit(done.document)
         self.receipt_requested.emit(done.document, done.open_drawer, True)
         self.focus_search()
+
+    def reprint_by_number(self, number: str | None = None) -> None:
+        """Print any sale, invoice or credit note again, found by its number."""
+        if number is None:
+            number, ok = QInputDialog.getText(
+                self,
+                self.tr("Reprint a receipt"),
+                self.tr("Scan or type the number (S-A-…, INV-A-…, CN-A-…)"),
+                text=self.last_sale.number if self.last_sale else "",
+            )
+            if not ok:
+                return
+        try:
+            document = self._services.sales.find(number)
+        except BenchsideError as error:
+            self._show_error(error)
+            return
+        self.receipt_requested.emit(document, False, False)
 
     def show_drawer_menu(self) -> None:
         self.drawer_menu.popup(self.drawer_button.mapToGlobal(self.drawer_button.rect().topLeft()))

@@ -84,6 +84,10 @@ class ReturnDialog(QDialog):
             if method.kind == "store_credit" and original.customer is None:
                 continue
             self.method.addItem(method.name, method.code)
+        # The money goes back the way it came, unless the customer asks otherwise.
+        paid_with = [p.method_code for p in original.payments if p.amount > 0]
+        if paid_with and self.method.findData(paid_with[-1]) >= 0:
+            self.method.setCurrentIndex(self.method.findData(paid_with[-1]))
         self.reason = QLineEdit(self)
         self.reason.setMaxLength(500)
         self.reason.setPlaceholderText(self.tr("Why it comes back (required)"))

@@ -174,3 +174,29 @@ def test_the_drawer_state_follows_the_shift_and_the_cash_taken(qtbot, shop_servi
     with qtbot.waitSignal(page.sale_completed):
         dialog.confirm()
     assert "should hold $60.00" in page.drawer_label.text()
+
+
+def test_a_note_goes_on_the_sale_and_any_receipt_can_be_printed_again(
+    qtbot, shop_services, bus, tasks
+):
+    _stocked(shop_services, "Cable", 1000, CASE_EAN)
+    page = _page(qtbot, shop_services, bus, tasks)
+    page.take_scan(shop_services.scans.resolve(CASE_EAN))
+    qtbot.keyClicks(page.notes, "Gift wrap")
+    dialog = page.take_payment()
+    assert dialog is not None
+    dialog.method.setCurrentIndex(dialog.method.findData("card"))
+    dialog.amount.setText("10")
+    assert dialog.add_tender()
+    with qtbot.waitSignal(page.sale_completed) as done:
+        dialog.confirm()
+    assert done.args[0].notes == "Gift wrap"
+    assert page.notes.text() == ""
+    with qtbot.waitSignal(page.receipt_requested) as again:
+        page.reprint_by_number("s-a-000001")
+    assert again.args[0].number == "S-A-000001" and list(again.args[1:]) == [False, False]
+    page.reprint_by_number("S-A-999999")
+    assert "No sale or invoice" in page.errors.text()
+    returns = ReturnDialog(shop_services, done.args[0])
+    qtbot.addWidget(returns)
+    assert returns.method.currentData() == "card"
