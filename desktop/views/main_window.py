@@ -384,7 +384,8 @@ class MainWindow(QMainWindow):
             self.tr("Credit note {number} issued.").format(number=note.number)
         )
         items = frozenset(line.item_id for line in note.lines if line.item_id)
-        self._bus.publish(Changes(stock=items))
+        documents = frozenset(d for d in (note.id, note.original_id) if d is not None)
+        self._bus.publish(Changes(stock=items, documents=documents))
         refunded_cash = any(p.method_kind == "cash" and p.amount < 0 for p in note.payments)
         self.print_receipt(note, refunded_cash, automatic=True)
 

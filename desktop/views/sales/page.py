@@ -465,6 +465,7 @@ class SalesPage(QWidget):
         self.last_sale_label.setText(text)
         self.new_sale()
         changes = Changes(
+            documents=frozenset({done.document.id}),
             stock=frozenset(line.item_id for line in done.document.lines if line.item_id),
             customers=frozenset({done.document.customer.id})
             if done.document.customer
