@@ -98,10 +98,9 @@ class InvoicesPage(QWidget):
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((120, 200, 90, 90, 100, 100, 100)):
-            self.table.setColumnWidth(column, width)
+        # Numbers, dates and amounts as wide as they are; the customer takes the rest.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.table.doubleClicked.connect(lambda _index: self._on_table_double_clicked())
