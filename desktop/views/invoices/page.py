@@ -37,7 +37,8 @@ from desktop.views.forms import ERROR_STYLE, read_only_rows
 from desktop.views.inventory.money_input import ShopMoney
 from desktop.views.invoices.detail import InvoiceDetailPane
 from desktop.views.invoices.editor import InvoiceEditor
-from desktop.views.itemmodels.invoices import PAGE_SIZE, InvoiceTableModel
+from desktop.views.itemmodels.invoices import InvoiceTableModel
+from desktop.views.itemmodels.keyset import PAGE_SIZE
 from desktop.views.sales.approval import ApprovalDialog
 from desktop.views.sales.customer_picker import CustomerPickerDialog
 from desktop.views.sales.payment import PaymentDialog

@@ -7,22 +7,22 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.services.invoice_lists import InvoiceFilter, InvoiceRow, InvoiceStatus
 from desktop.services.invoices import InvoiceService
 from desktop.views.formatting import local_date
-from desktop.views.itemmodels.readonly import ModelIndex, ReadOnlyTableModel
+from desktop.views.itemmodels.keyset import KeysetTableModel
+from desktop.views.itemmodels.readonly import ModelIndex
 
-PAGE_SIZE = 200
 OVERDUE_BACKGROUND = QColor("#fde2e1")
 DRAFT_BACKGROUND = QColor("#eef3fb")
 ROW_TEXT = QColor("#202020")  # dark text stays readable on the light row colours
 MONEY_COLUMNS = frozenset({"total", "paid", "balance"})
 
 
-class InvoiceTableModel(ReadOnlyTableModel):
+class InvoiceTableModel(KeysetTableModel[InvoiceFilter, InvoiceRow]):
     """Invoices matching an ``InvoiceFilter``; ``fetchMore`` reads the next keyset page.
     ``money`` formats amounts in the shop's currency."""
 
@@ -31,12 +31,9 @@ class InvoiceTableModel(ReadOnlyTableModel):
     def __init__(
         self, invoices: InvoiceService, money: Callable[[int], str], parent: QObject | None = None
     ) -> None:
-        super().__init__((), parent)
+        super().__init__(InvoiceFilter(), parent)
         self._invoices = invoices
         self._money = money
-        self._filter = InvoiceFilter()
-        self._rows: list[InvoiceRow] = []
-        self._exhausted = True
         self._headers = (
             self.tr("Number"),
             self.tr("Customer"),
@@ -55,55 +52,16 @@ class InvoiceTableModel(ReadOnlyTableModel):
             InvoiceStatus.OVERDUE: self.tr("Overdue"),
             InvoiceStatus.VOID: self.tr("Void"),
         }
-        self.fetches = 0  # pages read; tests check the laziness with it
 
-    # -- loading ----------------------------------------------------------------------
-
-    @property
-    def filter(self) -> InvoiceFilter:
-        return self._filter
-
-    def set_filter(self, where: InvoiceFilter) -> None:
-        """Show the invoices matching ``where``, reading the first page now."""
-        first = self._invoices.page(where, limit=PAGE_SIZE)
-        self.fetches += 1
-        self.apply_result(where, first)
-
-    def apply_result(self, where: InvoiceFilter, first_page: list[InvoiceRow]) -> None:
-        """Show a first page read elsewhere (e.g. off the GUI thread)."""
-        self.beginResetModel()
-        try:
-            self._filter = where
-            self._rows = list(first_page)
-            self._exhausted = len(first_page) < PAGE_SIZE
-        finally:
-            self.endResetModel()
-
-    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._exhausted
-
-    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._exhausted or not self._rows:
-            return
-        last = self._rows[-1].summary
-        more = self._invoices.page(self._filter, after=(last.issued_at, last.id), limit=PAGE_SIZE)
-        self.fetches += 1
-        if len(more) < PAGE_SIZE:
-            self._exhausted = True
-        if not more:
-            return
-        start = len(self._rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
-        try:
-            self._rows.extend(more)
-        finally:
-            self.endInsertRows()
+    def _read(self, where: InvoiceFilter, after: InvoiceRow | None, limit: int) -> list[InvoiceRow]:
+        key = (after.summary.issued_at, after.summary.id) if after is not None else None
+        return self._invoices.page(where, after=key, limit=limit)
 
     def status_label(self, status: InvoiceStatus) -> str:
         return self._statuses[status]
 
     def invoice(self, row: int) -> InvoiceRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def row_of(self, invoice_id: uuid.UUID) -> int | None:
         for row, found in enumerate(self._rows):
@@ -112,9 +70,6 @@ class InvoiceTableModel(ReadOnlyTableModel):
         return None
 
     # -- Qt model interface -----------------------------------------------------------
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
 
     def _text(self, row: InvoiceRow, column: str) -> str:
         summary = row.summary

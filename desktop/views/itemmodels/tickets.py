@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from PySide6.QtCore import (
-    QModelIndex,
     QObject,
     Qt,
 )
@@ -14,16 +13,16 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop.services.tickets import TicketFilter, TicketService, TicketSummary
 from desktop.views.formatting import local_time
-from desktop.views.itemmodels.readonly import ModelIndex, ReadOnlyTableModel
+from desktop.views.itemmodels.keyset import KeysetTableModel
+from desktop.views.itemmodels.readonly import ModelIndex
 
-PAGE_SIZE = 200
 WAITING = frozenset({"waiting_parts", "waiting_customer"})
 OVERDUE_BACKGROUND = QColor("#fde2e1")
 WAITING_BACKGROUND = QColor("#fff1cc")
 ROW_TEXT = QColor("#202020")  # dark text stays readable on the light row colours
 
 
-class TicketTableModel(ReadOnlyTableModel):
+class TicketTableModel(KeysetTableModel[TicketFilter, TicketSummary]):
     """Tickets matching a ``TicketFilter``; ``fetchMore`` reads the next keyset page."""
 
     COLUMNS = (
@@ -38,11 +37,8 @@ class TicketTableModel(ReadOnlyTableModel):
     )
 
     def __init__(self, tickets: TicketService, parent: QObject | None = None) -> None:
-        super().__init__((), parent)
+        super().__init__(TicketFilter(), parent)
         self._tickets = tickets
-        self._filter = TicketFilter()
-        self._rows: list[TicketSummary] = []
-        self._exhausted = True
         self._headers = (
             self.tr("Number"),
             self.tr("Customer"),
@@ -59,64 +55,21 @@ class TicketTableModel(ReadOnlyTableModel):
             "high": self.tr("High"),
             "urgent": self.tr("Urgent"),
         }
-        self.fetches = 0  # pages read; tests check the laziness with it
 
-    # -- loading ----------------------------------------------------------------------
-
-    @property
-    def filter(self) -> TicketFilter:
-        return self._filter
-
-    def set_filter(self, where: TicketFilter) -> None:
-        """Show the tickets matching ``where``, reading the first page now."""
-        first = self._tickets.page(where, limit=PAGE_SIZE)
-        self.fetches += 1
-        self.apply_result(where, first)
-
-    def apply_result(self, where: TicketFilter, first_page: list[TicketSummary]) -> None:
-        """Show a first page read elsewhere (e.g. off the GUI thread)."""
-        self.beginResetModel()
-        try:
-            self._filter = where
-            self._rows = list(first_page)
-            self._exhausted = len(first_page) < PAGE_SIZE
-        finally:
-            self.endResetModel()
-
-    def reload(self) -> None:
-        self.set_filter(self._filter)
-
-    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._exhausted
-
-    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._exhausted:
-            return
-        after = (self._rows[-1].created_at, self._rows[-1].id) if self._rows else None
-        more = self._tickets.page(self._filter, after=after, limit=PAGE_SIZE)
-        self.fetches += 1
-        if len(more) < PAGE_SIZE:
-            self._exhausted = True
-        if not more:
-            return
-        start = len(self._rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
-        try:
-            self._rows.extend(more)
-        finally:
-            self.endInsertRows()
+    def _read(
+        self, where: TicketFilter, after: TicketSummary | None, limit: int
+    ) -> list[TicketSummary]:
+        key = (after.created_at, after.id) if after is not None else None
+        return self._tickets.page(where, after=key, limit=limit)
 
     def summary(self, row: int) -> TicketSummary | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def ticket_id(self, row: int) -> uuid.UUID | None:
         found = self.summary(row)
         return found.id if found else None
 
     # -- Qt model interface -----------------------------------------------------------
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
 
     def _text(self, summary: TicketSummary, column: str) -> str:
         if column == "number":

@@ -30,7 +30,8 @@ from desktop.services.errors import BenchsideError
 from desktop.services.permissions import Role
 from desktop.services.tickets import StatusInfo, TicketFilter, TicketSummary
 from desktop.views.bus import DataBus
-from desktop.views.itemmodels.tickets import PAGE_SIZE, TicketTableModel
+from desktop.views.itemmodels.keyset import PAGE_SIZE
+from desktop.views.itemmodels.tickets import TicketTableModel
 from desktop.views.tasks import TaskRunner
 from desktop.views.tickets.choices import add_priorities, add_technicians
 

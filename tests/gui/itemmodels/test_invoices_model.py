@@ -7,7 +7,8 @@ from desktop.services.customers import CustomerInput
 from desktop.services.invoice_lists import InvoiceFilter, InvoiceStatus
 from desktop.services.invoices import InvoiceDraft
 from desktop.services.sales_types import CartLine
-from desktop.views.itemmodels.invoices import PAGE_SIZE, InvoiceTableModel
+from desktop.views.itemmodels.invoices import InvoiceTableModel
+from desktop.views.itemmodels.keyset import PAGE_SIZE
 
 
 def _money(amount: int) -> str:

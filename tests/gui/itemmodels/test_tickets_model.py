@@ -10,9 +10,9 @@ from PySide6.QtGui import QBrush
 from desktop.services.container import Services
 from desktop.services.customers import CustomerInput
 from desktop.services.tickets import TicketFilter, TicketInput
+from desktop.views.itemmodels.keyset import PAGE_SIZE
 from desktop.views.itemmodels.tickets import (
     OVERDUE_BACKGROUND,
-    PAGE_SIZE,
     WAITING_BACKGROUND,
     TicketTableModel,
 )
