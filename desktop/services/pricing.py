@@ -27,6 +27,13 @@ class Discount:
     kind: DiscountKind
     value: int
 
+    @classmethod
+    def stored(cls, kind: str, value: int) -> Discount | None:
+        """The discount a document or line row keeps as ``(kind, value)``; none for ''."""
+        if kind not in ("percent", "amount"):
+            return None
+        return cls("percent" if kind == "percent" else "amount", value)
+
     def amount_of(self, base: int) -> int:
         """What this discount takes off ``base``; raises ``ValueError`` when it cannot."""
         if self.value < 0:

@@ -31,7 +31,12 @@ from desktop.services.sales import ApprovalRequired
 from desktop.services.sales_records import document_view, existing_document
 from desktop.services.sales_types import DocumentView, PaymentInput
 from desktop.services.shop import shop_profile
-from desktop.services.stock import DEFAULT_LOCATION_ID, StockReference, record_movement
+from desktop.services.stock import (
+    DEFAULT_LOCATION_ID,
+    StockReference,
+    record_movement,
+    stock_item_ids,
+)
 from desktop.services.text import clean_line
 
 REFUNDABLE = {("sale", "completed"), ("invoice", "issued")}
@@ -223,8 +228,9 @@ class ReturnService:
     ) -> None:
         """Returned units come back in; faulty ones leave again as a write-off, so the
         ledger shows both."""
-        if source.item_id is None or not _stocked(session, source.item_id):
+        if source.item_id not in stock_item_ids(session, [source.item_id]):
             return
+        assert source.item_id is not None
         for quantity, kind in ((wanted.quantity, "return"), (-wanted.quantity, "write_off")):
             if kind == "write_off" and wanted.restock:
                 break
@@ -325,6 +331,7 @@ def _returnable(session: Session, document_id: uuid.UUID) -> list[ReturnableLine
     lines = session.scalars(
         select(SalesLine).where(SalesLine.document_id == document_id).order_by(SalesLine.position)
     ).all()
+    stocked = stock_item_ids(session, (line.item_id for line in lines))
     return [
         ReturnableLine(
             line_id=line.id,
@@ -334,7 +341,7 @@ def _returnable(session: Session, document_id: uuid.UUID) -> list[ReturnableLine
             sold=line.quantity,
             returned=returned.get(line.id, (0, 0, 0, 0))[0],
             unit_gross=line.gross // line.quantity,
-            stocked=line.item_id is not None and _stocked(session, line.item_id),
+            stocked=line.item_id in stocked,
         )
         for line in lines
     ]
@@ -404,9 +411,3 @@ def _refund_methods(
     if errors:
         raise ValidationError(errors)
     return {code: (m.kind, m.name) for code, m in methods.items()}
-
-
-def _stocked(session: Session, item_id: uuid.UUID) -> bool:
-    from desktop.models import Item
-
-    return session.scalar(select(Item.kind).where(Item.id == item_id)) == "stock"

@@ -56,7 +56,12 @@ from desktop.services.sales_types import (
     SaleCompleted,
 )
 from desktop.services.shop import shop_profile
-from desktop.services.stock import DEFAULT_LOCATION_ID, StockReference, record_movement
+from desktop.services.stock import (
+    DEFAULT_LOCATION_ID,
+    StockReference,
+    record_movement,
+    stock_item_ids,
+)
 from desktop.services.tax_classes import tax_rates
 from desktop.services.text import clean_line
 from desktop.services.ticket_charges import DEPOSIT_KIND
@@ -354,15 +359,7 @@ def take_stock(
 ) -> None:
     """Sold units leave the store, by serial where the line has one, in the caller's
     transaction. Parts checked out with a ticket left with it."""
-    stocked = {
-        row.id
-        for row in session.execute(
-            select(Item.id).where(
-                Item.id.in_({line.item_id for line in lines if line.item_id}),
-                Item.kind == "stock",
-            )
-        )
-    }
+    stocked = stock_item_ids(session, (line.item_id for line in lines))
     for line in lines:
         if line.item_id not in stocked or line.source_kind == "ticket_part":
             continue

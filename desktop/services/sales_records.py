@@ -51,16 +51,11 @@ def cart_totals(
     document: SalesDocument,
 ) -> Totals:
     """The totals of ``lines`` under the document's own tax settings."""
-    discount = (
-        Discount(document.discount_kind, document.discount_value)  # type: ignore[arg-type]
-        if document.discount_kind
-        else None
-    )
     return compute_totals(
         line_inputs(lines, rates),
         prices_include_tax=document.prices_include_tax,
         rounding_mode="document" if document.rounding_mode == "document" else "line",
-        discount=discount,
+        discount=Discount.stored(document.discount_kind, document.discount_value),
     )
 
 
@@ -119,9 +114,7 @@ def cart_of(view: DocumentView) -> Cart:
                 tax_class=line.tax_class,
                 item_id=line.item_id,
                 sku=line.sku,
-                discount=Discount(line.discount_kind, line.discount_value)  # type: ignore[arg-type]
-                if line.discount_kind
-                else None,
+                discount=Discount.stored(line.discount_kind, line.discount_value),
                 serial=line.serial,
                 source_kind=line.source_kind,
                 source_id=line.source_id,
@@ -129,9 +122,7 @@ def cart_of(view: DocumentView) -> Cart:
             for line in view.lines
         ),
         customer_id=view.customer.id if view.customer else None,
-        discount=Discount(view.discount_kind, view.discount_value)  # type: ignore[arg-type]
-        if view.discount_kind
-        else None,
+        discount=Discount.stored(view.discount_kind, view.discount_value),
         notes=view.notes,
         ticket_id=view.ticket_id,
     )

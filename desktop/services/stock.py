@@ -9,7 +9,7 @@ It is recorded and listed by ``negative_stock`` instead.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -482,6 +482,14 @@ class StockService:
 
 
 # -- writing the ledger inside another service's transaction -----------------------------
+
+
+def stock_item_ids(session: Session, item_ids: Iterable[uuid.UUID | None]) -> set[uuid.UUID]:
+    """Which of ``item_ids`` are stocked items (services have no stock)."""
+    wanted = {item_id for item_id in item_ids if item_id is not None}
+    if not wanted:
+        return set()
+    return set(session.scalars(select(Item.id).where(Item.id.in_(wanted), Item.kind == "stock")))
 
 
 def record_movement(
