@@ -36,7 +36,7 @@ from desktop.models.sales import (
     TaxClass,
 )
 from desktop.models.shop import DocumentSequence, LocalSetting, ShopProfile, Station
-from desktop.models.sync import OutboxEntry, SearchKey, Tombstone
+from desktop.models.sync import OutboxEntry, RowClock, SearchKey, SyncConflict, Tombstone
 from desktop.models.tickets import (
     Ticket,
     TicketAssignment,
@@ -76,6 +76,7 @@ __all__ = [
     "PaymentMethod",
     "PurchaseOrder",
     "PurchaseOrderLine",
+    "RowClock",
     "SalesDocument",
     "SalesLine",
     "SearchKey",
@@ -89,6 +90,7 @@ __all__ = [
     "StockMovement",
     "StoreCreditEntry",
     "Supplier",
+    "SyncConflict",
     "Syncable",
     "TaxClass",
     "Ticket",

@@ -14,7 +14,8 @@ from desktop.models.base import Base, Syncable, Timestamped, utc_now
 class User(Syncable, Timestamped, Base):
     __tablename__ = "users"
 
-    username: Mapped[str] = mapped_column(String(50), unique=True)
+    # Not unique: two stations offline can both take a value; the server reports the pair.
+    username: Mapped[str] = mapped_column(String(50), index=True)
     display_name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))

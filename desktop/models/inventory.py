@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop.models.base import Base, Syncable, Timestamped, utc_now
@@ -22,7 +22,8 @@ class Item(Syncable, Timestamped, Base):
     __tablename__ = "items"
 
     name: Mapped[str] = mapped_column(String(200))
-    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    # Not unique: two stations offline can both take a value; the server reports the pair.
+    sku: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(10), default="stock")  # stock | service
     category: Mapped[str] = mapped_column(String(100), default="")
     brand: Mapped[str] = mapped_column(String(100), default="")
@@ -63,7 +64,8 @@ class ItemBarcode(Syncable, Base):
     __tablename__ = "item_barcodes"
 
     item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
-    code: Mapped[str] = mapped_column(String(64), unique=True)
+    # Not unique: two stations offline can both take a value; the server reports the pair.
+    code: Mapped[str] = mapped_column(String(64), index=True)
     symbology: Mapped[str] = mapped_column(String(10))  # ean13 | upca | code128 | internal
 
     item: Mapped[Item] = relationship(back_populates="barcodes")
@@ -76,7 +78,8 @@ class StockLocation(Syncable, Base):
 
     __tablename__ = "stock_locations"
 
-    name: Mapped[str] = mapped_column(String(60), unique=True)
+    # Not unique: two stations offline can both take a value; the server reports the pair.
+    name: Mapped[str] = mapped_column(String(60), index=True)
     active: Mapped[bool] = mapped_column(default=True)
 
 
@@ -159,7 +162,8 @@ class StockLot(Syncable, Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     __table_args__ = (
-        UniqueConstraint("item_id", "code", "expires_on", name="item_code_expiry"),
+        # Not unique: two stations may receive one lot offline; stock sums over both.
+        Index("ix_stock_lots_item_id_code", "item_id", "code", "expires_on"),
         Index("ix_stock_lots_expires_on", "expires_on"),
     )
 
@@ -197,7 +201,8 @@ class ItemSupplier(Syncable, Base):
     preferred: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (
-        UniqueConstraint("item_id", "supplier_id", name="item_supplier"),
+        # Not unique: two stations may link one supplier offline.
+        Index("ix_item_suppliers_item_id_supplier_id", "item_id", "supplier_id"),
         Index("ix_item_suppliers_supplier_id", "supplier_id"),
         CheckConstraint("cost_price IS NULL OR cost_price >= 0", name="cost_price"),
     )
@@ -298,6 +303,7 @@ class StockCountLine(Syncable, Base):
     count: Mapped[StockCount] = relationship(back_populates="lines")
 
     __table_args__ = (
-        UniqueConstraint("count_id", "item_id", name="count_item"),
+        # Not unique: two stations counting one item offline each keep their line.
+        Index("ix_stock_count_lines_count_id_item_id", "count_id", "item_id"),
         CheckConstraint("counted IS NULL OR counted >= 0", name="counted"),
     )

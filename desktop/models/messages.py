@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.models.base import Base, Syncable, Timestamped
@@ -40,7 +40,8 @@ class Message(Syncable, Timestamped, Base):
     # Set just before the message is handed to the mail server or gateway: a message
     # interrupted after this point may have been delivered, so it is never resent blindly.
     handed_over_at: Mapped[datetime | None] = mapped_column(default=None)
-    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # Unique per station in practice; two stations may queue one event offline.
+    dedupe_key: Mapped[str] = mapped_column(String(200), index=True)
 
     __table_args__ = (
         Index(
@@ -79,7 +80,8 @@ class MessageTemplate(Syncable, Timestamped, Base):
     subject: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text, default="")
 
-    __table_args__ = (UniqueConstraint("status_id", "channel"),)
+    # Not unique: two stations may add one template offline.
+    __table_args__ = (Index("ix_message_templates_status_id_channel", "status_id", "channel"),)
 
 
 class MessagingSettings(Syncable, Timestamped, Base):

@@ -22,7 +22,8 @@ class TaxClass(Syncable, Timestamped, Base):
 
     __tablename__ = "tax_classes"
 
-    code: Mapped[str] = mapped_column(String(30), unique=True)
+    # Not unique: two stations offline can both take a value; the server reports the pair.
+    code: Mapped[str] = mapped_column(String(30), index=True)
     name: Mapped[str] = mapped_column(String(60))
     rate_bp: Mapped[int] = mapped_column(default=0)  # basis points: 1500 == 15.00 %
     active: Mapped[bool] = mapped_column(default=True)
@@ -38,7 +39,8 @@ class PaymentMethod(Syncable, Timestamped, Base):
 
     __tablename__ = "payment_methods"
 
-    code: Mapped[str] = mapped_column(String(30), unique=True)
+    # Not unique: two stations offline can both take a value; the server reports the pair.
+    code: Mapped[str] = mapped_column(String(30), index=True)
     name: Mapped[str] = mapped_column(String(60))
     kind: Mapped[str] = mapped_column(String(20))
     needs_reference: Mapped[bool] = mapped_column(default=False)

@@ -23,6 +23,7 @@ from desktop.services.database import (
     upgrade_needed,
 )
 from desktop.services.setup import STATION_KEY
+from desktop.sync.capture import CLOCK_SEEN_SETTING
 from desktop.sync.hlc import HybridLogicalClock
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from desktop.services.stock import StockService
     from desktop.services.stock_counts import StockCountService
     from desktop.services.suppliers import SupplierService
+    from desktop.services.sync_conflicts import SyncConflictService
     from desktop.services.ticket_attachments import TicketAttachmentService
     from desktop.services.ticket_parts import TicketPartService
     from desktop.services.ticket_payments import TicketPaymentService
@@ -287,16 +289,27 @@ class Services:
 
         return TicketPaymentService(self.ctx)
 
+    @cached_property
+    def sync_conflicts(self) -> SyncConflictService:
+        from desktop.services.sync_conflicts import SyncConflictService
+
+        return SyncConflictService(self.ctx)
+
     def close(self) -> None:
         self.ctx.engine.dispose()
 
 
 def _station_state(engine: Engine) -> tuple[str, str | None]:
-    """This station's code and the newest clock value it handed out (clock restarts past it)."""
+    """This station's code and the newest clock value it handed out or received from
+    another station (the clock restarts past it)."""
     with engine.connect() as connection:
         code = connection.scalar(select(LocalSetting.value).where(LocalSetting.key == STATION_KEY))
         last = connection.scalar(select(OutboxEntry.hlc).order_by(OutboxEntry.seq.desc()).limit(1))
+        seen = connection.scalar(
+            select(LocalSetting.value).where(LocalSetting.key == CLOCK_SEEN_SETTING)
+        )
     station = code or DEFAULT_STATION
-    if last is not None:
-        last = last.rsplit("-", 1)[0] + f"-{station}"
-    return station, last
+    newest = max((value for value in (last, seen) if value), default=None)
+    if newest is not None:
+        newest = newest.rsplit("-", 1)[0] + f"-{station}"
+    return station, newest

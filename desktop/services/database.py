@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 # The newest migration this version of Benchside knows. Comparing it with the database's
 # revision is one cheap query, so Alembic is imported only when an upgrade is due.
-HEAD_REVISION = "0013_sparse_sales_indexes"
+HEAD_REVISION = "0014_sync"
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "migrations"
 

@@ -9,11 +9,20 @@ rolled-back sale gives its number back and a committed one never hands it out ag
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from desktop.models import DocumentSequence
+from desktop.models import (
+    CashShift,
+    DocumentSequence,
+    Item,
+    PurchaseOrder,
+    SalesDocument,
+    StockCount,
+    Ticket,
+)
 
 
 @dataclass(frozen=True)
@@ -57,3 +66,34 @@ def next_number(session: Session, station_code: str, kind: str, prefix: str | No
         value = fmt.start + 1
     taken = value - 1
     return f"{prefix or fmt.prefix}-{station_code}-{taken:0{fmt.width}d}"
+
+
+def continue_series(session: Session, station_code: str) -> None:
+    """Set this station's counters past every number it already gave, as found in the
+    data: a reinstalled PC that took back its station code from the server goes on
+    where it stopped instead of handing out its old numbers again."""
+    highest: dict[str, int] = {}
+    pattern = f"%-{station_code}-%"
+    numbered: list[tuple[str | None, Any, Any]] = [
+        ("ticket", Ticket.number, None),
+        (None, SalesDocument.number, SalesDocument.kind),
+        ("purchase_order", PurchaseOrder.number, None),
+        ("item", Item.sku, None),
+        ("stock_count", StockCount.number, None),
+        ("z_report", CashShift.z_number, None),
+    ]
+    for kind, column, kind_column in numbered:
+        kinds = kind_column if kind_column is not None else column
+        for number, row_kind in session.execute(select(column, kinds).where(column.like(pattern))):
+            tail = str(number).rsplit("-", 1)[-1]
+            name = kind or str(row_kind)
+            if tail.isdigit() and name in FORMATS:
+                highest[name] = max(highest.get(name, 0), int(tail))
+    for name, value in highest.items():
+        row = session.get(DocumentSequence, (station_code, name))
+        if row is None:
+            session.add(
+                DocumentSequence(station_code=station_code, kind=name, next_value=value + 1)
+            )
+        elif row.next_value <= value:
+            row.next_value = value + 1

@@ -40,6 +40,7 @@ class Permission(Enum):
     APPROVE_SALES = "approve discounts, refunds and prices above the limits"
     VOID_INVOICES = "void invoices"
     ISSUE_STORE_CREDIT = "give store credit by hand"
+    RESOLVE_SYNC_CONFLICTS = "review what sync chose between two stations' edits"
 
     @property
     def description(self) -> str:
@@ -71,6 +72,7 @@ _MANAGER = _EVERYONE | {
     Permission.APPROVE_SALES,
     Permission.VOID_INVOICES,
     Permission.ISSUE_STORE_CREDIT,
+    Permission.RESOLVE_SYNC_CONFLICTS,
 }
 
 GRANTS: dict[Role, frozenset[Permission]] = {

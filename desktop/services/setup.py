@@ -13,6 +13,7 @@ from desktop.models import LocalSetting, ShopProfile, Station, User
 from desktop.services import audit
 from desktop.services.context import ServiceContext
 from desktop.services.errors import ValidationError
+from desktop.services.numbering import continue_series
 from desktop.services.passwords import (
     hash_secret,
     new_recovery_code,
@@ -106,6 +107,21 @@ class SetupService:
     def is_set_up(self) -> bool:
         with self.ctx.uow() as tx:
             return bool(tx.session.scalar(select(func.count()).select_from(User)))
+
+    def join_shop(self, station_code: str, station_name: str) -> None:
+        """Become station ``station_code`` of the shop just loaded from the server: adopt
+        the code, add the station if the shop doesn't know it, and continue its number
+        series past the numbers it gave before (a reinstalled PC)."""
+        code = station_code.strip().upper()
+        if not STATION_CODE.match(code):
+            raise ValidationError({"station_code": "The server gave an invalid station code."})
+        self.ctx.set_station(code)
+        with self.ctx.uow() as tx:
+            tx.session.merge(LocalSetting(key=STATION_KEY, value=code))
+            if tx.session.scalar(select(Station.id).where(Station.code == code)) is None:
+                tx.session.add(Station(code=code, name=station_name.strip()[:100] or code))
+            continue_series(tx.session, code)
+            tx.commit()
 
     def create_shop(self, setup: ShopSetup) -> str:
         """Create the shop, the owner and this station. Returns the owner's one-time

@@ -8,35 +8,40 @@ its entries. Services never write the outbox by hand.
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, event, insert, inspect
+from sqlalchemy import Connection, Uuid, bindparam, delete, event, insert, inspect, select, text
 from sqlalchemy.orm import Mapper, Session, object_session
 
 from desktop.models.base import Syncable, utc_now
-from desktop.models.sync import OutboxEntry, Tombstone
+from desktop.models.shop import LocalSetting
+from desktop.models.sync import OutboxEntry, RowClock, Tombstone
 from desktop.services.ids import new_id
 from desktop.sync.hlc import HybridLogicalClock
+from desktop.sync.merge import ROW_CLOCK, dump_clocks
+from desktop.sync.wire import wire_value
 
 TXN_KEY = "sync_txn_id"
 CLOCK_KEY = "sync_clock"
 USER_KEY = "sync_user_id"
+BASE_KEY = "sync_base_seq"
+# The server sequence this station has pulled up to (kept by the sync engine).
+CURSOR_SETTING = "sync_cursor"
+# The newest clock value received from elsewhere: the station's clock restarts past it.
+CLOCK_SEEN_SETTING = "sync_clock_seen"
 
-
-def wire_value(value: Any) -> Any:
-    """A column value as it travels in JSON."""
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    return value
+_SET_CLOCKS = text(
+    "INSERT INTO sync_row_clocks (table_name, row_id, clocks) VALUES (:table, :row, :clocks) "
+    "ON CONFLICT (table_name, row_id) DO UPDATE SET clocks = excluded.clocks"
+).bindparams(bindparam("row", type_=Uuid()))
+_ADD_CLOCKS = text(
+    "INSERT INTO sync_row_clocks (table_name, row_id, clocks) VALUES (:table, :row, :clocks) "
+    "ON CONFLICT (table_name, row_id) DO UPDATE "
+    "SET clocks = json_patch(sync_row_clocks.clocks, excluded.clocks)"
+).bindparams(bindparam("row", type_=Uuid()))
 
 
 def _columns(obj: Syncable) -> list[tuple[str, str, bool]]:
@@ -74,6 +79,8 @@ def _capture(connection: Connection, obj: Syncable, op: str, fields: dict[str, A
         return
     table = type(obj).__tablename__  # type: ignore[attr-defined]
     hlc = clock.now()
+    if BASE_KEY not in session.info:
+        session.info[BASE_KEY] = _pulled_seq(connection)
     connection.execute(
         insert(OutboxEntry),
         {
@@ -89,6 +96,7 @@ def _capture(connection: Connection, obj: Syncable, op: str, fields: dict[str, A
             "created_at": utc_now(),
             "status": "pending",
             "error": "",
+            "base_seq": session.info[BASE_KEY],
         },
     )
     if op == "delete":
@@ -96,6 +104,33 @@ def _capture(connection: Connection, obj: Syncable, op: str, fields: dict[str, A
             insert(Tombstone).prefix_with("OR REPLACE"),
             {"table_name": table, "row_id": obj.id, "hlc": hlc, "deleted_at": utc_now()},
         )
+        connection.execute(
+            delete(RowClock).where(RowClock.table_name == table, RowClock.row_id == obj.id)
+        )
+    elif not type(obj).__append_only__:
+        _record_clocks(connection, table, obj.id, op, fields, hlc)
+
+
+def _record_clocks(
+    connection: Connection, table: str, row_id: uuid.UUID, op: str, fields: dict[str, Any], hlc: str
+) -> None:
+    """The row's field clocks after a local write: what sync merges against."""
+    if op == "insert":
+        connection.execute(
+            _SET_CLOCKS, {"table": table, "row": row_id, "clocks": dump_clocks({ROW_CLOCK: hlc})}
+        )
+    else:
+        connection.execute(
+            _ADD_CLOCKS,
+            {"table": table, "row": row_id, "clocks": dump_clocks(dict.fromkeys(fields, hlc))},
+        )
+
+
+def _pulled_seq(connection: Connection) -> int:
+    value = connection.execute(
+        select(LocalSetting.value).where(LocalSetting.key == CURSOR_SETTING)
+    ).scalar()
+    return int(value) if value else 0
 
 
 def capture_bulk_inserts(session: Session, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -107,7 +142,9 @@ def capture_bulk_inserts(session: Session, table: str, rows: Sequence[Mapping[st
         return
     txn_id = session.info.setdefault(TXN_KEY, new_id())
     user_id = session.info.get(USER_KEY)
+    base_seq = session.info.setdefault(BASE_KEY, _pulled_seq(session.connection()))
     now = utc_now()
+    hlcs = [clock.now() for _ in rows]
     session.execute(
         insert(OutboxEntry.__table__),  # type: ignore[arg-type]  # Core: no ORM bulk path
         [
@@ -120,14 +157,26 @@ def capture_bulk_inserts(session: Session, table: str, rows: Sequence[Mapping[st
                 "fields": json.dumps(
                     {k: wire_value(v) for k, v in row.items()}, sort_keys=True, ensure_ascii=False
                 ),
-                "hlc": clock.now(),
+                "hlc": hlc,
                 "station_code": clock.station,
                 "user_id": user_id,
                 "created_at": now,
                 "status": "pending",
                 "error": "",
+                "base_seq": base_seq,
             }
-            for row in rows
+            for row, hlc in zip(rows, hlcs, strict=True)
+        ],
+    )
+    from desktop.sync.schema import table_info
+
+    if table_info(table).append_only:
+        return
+    session.execute(
+        _SET_CLOCKS,
+        [
+            {"table": table, "row": row["id"], "clocks": dump_clocks({ROW_CLOCK: hlc})}
+            for row, hlc in zip(rows, hlcs, strict=True)
         ],
     )
 
@@ -153,6 +202,7 @@ def _after_delete(mapper: Mapper[Any], connection: Connection, obj: Syncable) ->
 
 def _forget_transaction(session: Session, *_: Any) -> None:
     session.info.pop(TXN_KEY, None)
+    session.info.pop(BASE_KEY, None)
 
 
 def install(session_class: type[Session]) -> None:

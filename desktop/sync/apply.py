@@ -1,0 +1,270 @@
+"""The station applies what the server sends: pulled changes and bootstrap pages.
+
+Everything in one call is one SQLite transaction, with the pull cursor saved in it, so a
+station killed mid-apply restarts from the last batch it finished and never holds half a
+batch. Rows are written with plain SQL and without the outbox: they came from elsewhere
+and must not be sent back. The triggers that keep stock, ticket counts and search current
+fire as they do for local writes.
+
+Foreign keys are not enforced while applying: changes of several stations arrive in
+server order, not in the order the rows were made, and a row deleted at one station may
+still be pointed at by a row another made offline. The server keeps no foreign keys
+either; every replica holds the same rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Uuid, bindparam, delete, insert, select, text, update
+
+from desktop.models.base import utc_now
+from desktop.models.shop import LocalSetting
+from desktop.models.sync import RowClock, Tombstone
+from desktop.sync.capture import CLOCK_SEEN_SETTING, CURSOR_SETTING
+from desktop.sync.hlc import HybridLogicalClock
+from desktop.sync.merge import Decision, decide, dump_clocks, load_clocks
+from desktop.sync.schema import TableInfo, table_info
+from desktop.sync.wire import Change, WireError, to_python
+
+log = logging.getLogger(__name__)
+
+_NO_ID = uuid.UUID(int=0)
+
+_SEEN_CLOCK = text(
+    "INSERT INTO local_settings (key, value) VALUES (:key, :value) "
+    "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)"
+)
+
+_SET_CLOCKS = text(
+    "INSERT INTO sync_row_clocks (table_name, row_id, clocks) VALUES (:table, :row, :clocks) "
+    "ON CONFLICT (table_name, row_id) DO UPDATE SET clocks = excluded.clocks"
+).bindparams(bindparam("row", type_=Uuid()))
+
+
+@dataclass(frozen=True)
+class BootstrapRow:
+    """One row of a snapshot page: its values and the clocks of its fields."""
+
+    id: uuid.UUID
+    fields: Mapping[str, Any]
+    clocks: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    applied: int
+    ignored: int
+    skipped: int  # changes this station could not place (logged)
+
+
+@dataclass
+class _RowState:
+    exists: bool
+    clocks: dict[str, str] | None
+    tombstoned: bool
+
+
+class ChangeApplier:
+    """Writes remote changes into the station's database under the merge rule."""
+
+    def __init__(self, engine: Engine, clock: HybridLogicalClock) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    def apply_changes(self, changes: Sequence[Change], cursor: int | None) -> ApplyResult:
+        """Apply ``changes`` (server order) and save ``cursor`` with them, atomically."""
+        with self._transaction() as connection:
+            states = _load_states(connection, ((c.table, c.row_id) for c in changes))
+            counts = {"applied": 0, "ignored": 0, "skipped": 0}
+            for change in changes:
+                counts[_apply_one(connection, change, states)] += 1
+            if cursor is not None:
+                save_cursor(connection, cursor)
+            self._observe(connection, (change.hlc for change in changes))
+        return ApplyResult(counts["applied"], counts["ignored"], counts["skipped"])
+
+    def apply_rows(self, table: str, rows: Sequence[BootstrapRow]) -> None:
+        """Merge one snapshot page of ``table`` into the station, atomically."""
+        info = table_info(table)
+        with self._transaction() as connection:
+            states = _load_states(connection, ((table, row.id) for row in rows))
+            for row in rows:
+                _merge_row(connection, info, row, states[(table, row.id)])
+            self._observe(connection, (hlc for row in rows for hlc in row.clocks.values()))
+
+    def apply_tombstones(self, tombstones: Sequence[tuple[str, uuid.UUID, str]]) -> None:
+        """Record rows deleted elsewhere (table, id, clock) and remove them here."""
+        with self._transaction() as connection:
+            for table, row_id, hlc in tombstones:
+                _delete(connection, table_info(table), row_id, hlc)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            assert raw is not None
+            # Outside a transaction, or SQLite ignores it.
+            raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with connection.begin():
+                    yield connection
+            finally:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+    def _observe(self, connection: Connection, clocks: Iterable[str]) -> None:
+        """Move this station's clock past the newest it received, and remember that
+        clock, so an edit made here after a restart still counts as later."""
+        newest = max((hlc for hlc in clocks if hlc), default=None)
+        if newest is not None:
+            self.clock.observe(newest)
+            connection.execute(_SEEN_CLOCK, {"key": CLOCK_SEEN_SETTING, "value": newest})
+
+
+def save_cursor(connection: Connection, cursor: int) -> None:
+    """The server sequence this station has applied everything up to."""
+    connection.execute(
+        insert(LocalSetting).prefix_with("OR REPLACE").values(key=CURSOR_SETTING, value=str(cursor))
+    )
+
+
+def read_cursor(connection: Connection) -> int:
+    value = connection.execute(
+        select(LocalSetting.value).where(LocalSetting.key == CURSOR_SETTING)
+    ).scalar()
+    return int(value) if value else 0
+
+
+def _apply_one(connection: Connection, change: Change, states: dict[Any, _RowState]) -> str:
+    try:
+        info = table_info(change.table)
+    except WireError:
+        log.warning("skipping change %s of unknown table %s", change.change_id, change.table)
+        return "skipped"
+    state = states[(change.table, change.row_id)]
+    decision = decide(
+        change,
+        exists=state.exists,
+        clocks=state.clocks,
+        tombstoned=state.tombstoned,
+        append_only=info.append_only,
+    )
+    if decision.action == "missing":
+        log.warning("skipping %s of %s %s: row not here", change.op, change.table, change.row_id)
+        return "skipped"
+    if decision.action == "ignore":
+        return "ignored"
+    if decision.action == "delete":
+        _delete(connection, info, change.row_id, change.hlc)
+        state.exists, state.tombstoned, state.clocks = False, True, None
+        return "applied"
+    _write(connection, info, change.row_id, decision)
+    state.exists = True
+    if not info.append_only:
+        state.clocks = decision.clocks
+    return "applied"
+
+
+def _write(connection: Connection, info: TableInfo, row_id: uuid.UUID, decision: Decision) -> None:
+    values = to_python(info, decision.write)
+    if decision.action == "insert":
+        values["id"] = row_id
+        connection.execute(insert(info.table).values(values))
+    else:
+        connection.execute(update(info.table).where(info.table.c.id == row_id).values(values))
+    if not info.append_only:
+        connection.execute(
+            _SET_CLOCKS,
+            {"table": info.name, "row": row_id, "clocks": dump_clocks(decision.clocks)},
+        )
+
+
+def _merge_row(
+    connection: Connection, info: TableInfo, row: BootstrapRow, state: _RowState
+) -> None:
+    """A snapshot row merges as the changes that made it: an insert of every field at
+    the row's clock, then each later-written field at its own clock."""
+    row_clock = row.clocks.get("*", "")
+    steps: list[tuple[str, str, Mapping[str, Any]]] = [("insert", row_clock, row.fields)]
+    later: dict[str, dict[str, Any]] = {}
+    for column, hlc in row.clocks.items():
+        if column != "*" and column in row.fields and hlc > row_clock:
+            later.setdefault(hlc, {})[column] = row.fields[column]
+    steps.extend(("update", hlc, later[hlc]) for hlc in sorted(later))
+    for op, hlc, fields in steps:
+        change = Change(_NO_ID, _NO_ID, info.name, row.id, op, fields, hlc, "")
+        decision = decide(
+            change,
+            exists=state.exists,
+            clocks=state.clocks,
+            tombstoned=state.tombstoned,
+            append_only=info.append_only,
+        )
+        if decision.action in ("insert", "update"):
+            _write(connection, info, row.id, decision)
+            state.exists = True
+            state.clocks = None if info.append_only else decision.clocks
+
+
+def _delete(connection: Connection, info: TableInfo, row_id: uuid.UUID, hlc: str) -> None:
+    connection.execute(delete(info.table).where(info.table.c.id == row_id))
+    connection.execute(
+        insert(Tombstone)
+        .prefix_with("OR REPLACE")
+        .values(table_name=info.name, row_id=row_id, hlc=hlc, deleted_at=utc_now())
+    )
+    connection.execute(
+        delete(RowClock).where(RowClock.table_name == info.name, RowClock.row_id == row_id)
+    )
+
+
+def _load_states(
+    connection: Connection, keys: Iterable[tuple[str, uuid.UUID]]
+) -> dict[tuple[str, uuid.UUID], _RowState]:
+    """Whether each row exists, its clocks and whether it was deleted: a few queries per
+    table for the whole batch instead of three per change."""
+    by_table: dict[str, set[uuid.UUID]] = {}
+    for table, row_id in keys:
+        by_table.setdefault(table, set()).add(row_id)
+    states: dict[tuple[str, uuid.UUID], _RowState] = {}
+    for table, ids in by_table.items():
+        states.update(_table_states(connection, table, ids))
+    return states
+
+
+def _table_states(
+    connection: Connection, table: str, ids: set[uuid.UUID]
+) -> dict[tuple[str, uuid.UUID], _RowState]:
+    states = {(table, row_id): _RowState(False, None, False) for row_id in ids}
+    try:
+        info = table_info(table)
+    except WireError:
+        return states
+    for chunk in _chunks(sorted(ids), 500):
+        for row_id in connection.execute(
+            select(info.table.c.id).where(info.table.c.id.in_(chunk))
+        ).scalars():
+            states[(table, row_id)].exists = True
+        for row_id, clocks in connection.execute(
+            select(RowClock.row_id, RowClock.clocks).where(
+                RowClock.table_name == table, RowClock.row_id.in_(chunk)
+            )
+        ):
+            states[(table, row_id)].clocks = load_clocks(clocks)
+        for row_id in connection.execute(
+            select(Tombstone.row_id).where(
+                Tombstone.table_name == table, Tombstone.row_id.in_(chunk)
+            )
+        ).scalars():
+            states[(table, row_id)].tombstoned = True
+    return states
+
+
+def _chunks(values: Sequence[uuid.UUID], size: int) -> Iterator[Sequence[uuid.UUID]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
