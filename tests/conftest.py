@@ -164,7 +164,6 @@ def server_settings(pg_url: str) -> object:
 def sync_server(server_settings: object) -> Iterator[str]:
     """The real sync server under uvicorn on 127.0.0.1; yields its base URL."""
     from server.app import create_app
-
     from server.settings import Settings
     from tests.pg import ServerThread
 
@@ -173,3 +172,11 @@ def sync_server(server_settings: object) -> Iterator[str]:
     server.start()
     yield server.base_url
     server.stop()
+
+
+@pytest.fixture
+def server_admin(pg_url: str) -> object:
+    """The operator of the test's server database (see tests/sync_server.py)."""
+    from tests.sync_server import Admin
+
+    return Admin(pg_url)
