@@ -55,7 +55,7 @@ def test_migrate_on_a_migrated_database_changes_nothing(run: Run) -> None:
 
 
 def test_trim_log_moves_the_floor_and_revoke_station_marks_it(
-    run,
+    run: Run,
     server_admin: Admin,
 ) -> None:
     ids = server_admin.shop()
