@@ -18,7 +18,14 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 def create_db_engine(url: str, pool_size: int = 10) -> Engine:
     """A pooled engine on ``url`` (``postgresql+psycopg://``); connections are checked
     before use so a restarted PostgreSQL does not fail the first request."""
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        # Times go back to stations as ISO text: read them in UTC whatever the server's zone.
+        connect_args={"options": "-c timezone=UTC"},
+    )
 
 
 @contextmanager

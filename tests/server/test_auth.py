@@ -82,3 +82,18 @@ def test_malformed_enrollment_is_a_422_with_a_sentence(sync_server: str) -> None
         sync_server + "/v1/enroll", content=b"{nope", headers={"content-type": "application/json"}
     )
     assert (not_json.status_code, not_json.json()["code"]) == (422, "invalid_request")
+
+
+def test_body_over_the_limit_is_refused_with_413_before_parsing(sync_server: str) -> None:
+    huge = b'{"code": "' + b"x" * (16 * 1024 * 1024) + b'"}'
+    declared = httpx.post(
+        sync_server + "/v1/enroll", content=huge, headers={"content-type": "application/json"}
+    )
+    assert (declared.status_code, declared.json()["code"]) == (413, "too_large")
+
+    def chunks() -> object:
+        for _ in range(17):
+            yield b" " * (1024 * 1024)
+
+    streamed = httpx.post(sync_server + "/v1/enroll", content=chunks())  # type: ignore[arg-type]
+    assert (streamed.status_code, streamed.json()["code"]) == (413, "too_large")
