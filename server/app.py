@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from server.api import enroll, health
+from server.api import enroll, health, sync
 from server.bodylimit import BodyLimitMiddleware
 from server.db import create_db_engine
 from server.errors import install_error_handlers
@@ -29,6 +29,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.add_middleware(BodyLimitMiddleware, limit=settings.body_limit)
     install_error_handlers(app)
-    for module in (health, enroll):
+    for module in (health, enroll, sync):
         app.include_router(module.router)
     return app

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-import psycopg
 from fastapi import Request
-from psycopg.rows import DictRow
 from sqlalchemy import Engine
 
-from server.db import connect
 from server.settings import Settings
 
 
@@ -36,9 +32,3 @@ def engine_of(request: Request) -> Engine:
     engine = request.app.state.engine
     assert isinstance(engine, Engine)
     return engine
-
-
-def database(request: Request) -> Iterator[psycopg.Connection[DictRow]]:
-    """FastAPI dependency: one pooled connection in one transaction for the request."""
-    with connect(engine_of(request)) as db:
-        yield db

@@ -98,3 +98,51 @@ def enroll(base_url: str, admin_: Admin, branch_id: uuid.UUID, **body: Any) -> S
     response = enroll_response(base_url, admin_.code(branch_id), **body)
     assert response.status_code == 200, response.text
     return StationClient(base_url, response.json())
+
+
+class Changes:
+    """Wire changes as a station's outbox would send them, with clocks that move on."""
+
+    def __init__(self, station: StationClient, start_ms: int = 1_732_364_400_000) -> None:
+        self.station = station
+        self.ms = start_ms
+        self.seq = 0
+        self.base_seq = 0
+        self.user_id: str | None = None
+
+    def hlc(self) -> str:
+        self.ms += 1
+        return f"{self.ms:016d}-00000-{self.station.code}"
+
+    def change(self, table: str, row_id: uuid.UUID, op: str, **fields: Any) -> dict[str, Any]:
+        return {
+            "change_id": str(uuid.uuid4()),
+            "txn_id": str(uuid.uuid4()),
+            "table": table,
+            "row_id": str(row_id),
+            "op": op,
+            "fields": fields,
+            "hlc": self.hlc(),
+            "station": self.station.code,
+            "user_id": self.user_id,
+            "base_seq": self.base_seq,
+        }
+
+    def txn(self, *changes: dict[str, Any]) -> dict[str, Any]:
+        self.seq += 1
+        txn_id = str(uuid.uuid4())
+        return {
+            "txn_id": txn_id,
+            "station_seq": self.seq,
+            "changes": [{**c, "txn_id": txn_id} for c in changes],
+        }
+
+    def push(self, *txns: dict[str, Any]) -> httpx.Response:
+        return self.station.post(
+            "/v1/push", {"station_id": self.station.station_id, "transactions": list(txns)}
+        )
+
+    def customer(self, row_id: uuid.UUID | None = None, **fields: Any) -> dict[str, Any]:
+        values = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
+        values.update(fields)
+        return self.change("customers", row_id or uuid.uuid4(), "insert", **values)

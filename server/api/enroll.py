@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-import psycopg
-from fastapi import APIRouter, Depends, Request
-from psycopg.rows import DictRow
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from server.auth import CurrentStation
-from server.context import database, settings_of
+from server.context import engine_of, settings_of
+from server.db import connect
 from server.enrollment import EnrollRequest, enroll, station_status
 
 router = APIRouter(prefix="/v1")
-Db = Annotated[psycopg.Connection[DictRow], Depends(database)]
 
 
 class EnrollBody(BaseModel):
@@ -25,15 +23,14 @@ class EnrollBody(BaseModel):
 
 
 @router.post("/enroll")
-def post_enroll(body: EnrollBody, request: Request, db: Db) -> dict[str, Any]:
-    settings = settings_of(request)
-    return enroll(
-        db,
-        EnrollRequest(body.code, body.station_name.strip(), body.station_code, body.has_data),
-        settings.token_days,
-    )
+def post_enroll(body: EnrollBody, request: Request) -> dict[str, Any]:
+    wanted = EnrollRequest(body.code, body.station_name.strip(), body.station_code, body.has_data)
+    # Committed before answering, so the token handed out is already valid.
+    with connect(engine_of(request)) as db:
+        return enroll(db, wanted, settings_of(request).token_days)
 
 
 @router.get("/status")
-def get_status(station: CurrentStation, db: Db) -> dict[str, Any]:
-    return station_status(db, station.id)
+def get_status(station: CurrentStation, request: Request) -> dict[str, Any]:
+    with connect(engine_of(request)) as db:
+        return station_status(db, station.id)
