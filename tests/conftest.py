@@ -109,3 +109,74 @@ def gateway() -> Iterator[object]:
     server.start()
     yield server
     server.stop()
+
+
+# -- PostgreSQL and the sync server (tests/server, tests/integration) ------------------------
+
+PG_TEMPLATE = "benchside_template"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    """A real PostgreSQL 15 cluster for the whole session; fails (never skips) without it."""
+    from tests.pg import PostgresCluster
+
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+    except BaseException:
+        cluster.stop()
+        raise
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: object) -> str:
+    """A database migrated to the server's head, cloned by ``pg_url`` for each test."""
+    from server.db import migrate
+    from tests.pg import PostgresCluster
+
+    assert isinstance(pg_cluster, PostgresCluster)
+    pg_cluster.create_template(PG_TEMPLATE, migrate)
+    return PG_TEMPLATE
+
+
+@pytest.fixture
+def pg_url(pg_cluster: object, pg_template: str) -> Iterator[str]:
+    """A fresh, migrated database for this test (SQLAlchemy URL, psycopg driver)."""
+    from tests.pg import PostgresCluster
+
+    assert isinstance(pg_cluster, PostgresCluster)
+    name = pg_cluster.clone(pg_template)
+    yield pg_cluster.url(name)
+    pg_cluster.drop(name)
+
+
+@pytest.fixture
+def server_settings(pg_url: str) -> object:
+    from server.settings import Settings
+
+    return Settings(database_url=pg_url, log_level="WARNING")
+
+
+@pytest.fixture
+def sync_server(server_settings: object) -> Iterator[str]:
+    """The real sync server under uvicorn on 127.0.0.1; yields its base URL."""
+    from server.app import create_app
+    from server.settings import Settings
+    from tests.pg import ServerThread
+
+    assert isinstance(server_settings, Settings)
+    server = ServerThread(create_app(server_settings))
+    server.start()
+    yield server.base_url
+    server.stop()
+
+
+@pytest.fixture
+def server_admin(pg_url: str) -> object:
+    """The operator of the test's server database (see tests/sync_server.py)."""
+    from tests.sync_server import Admin
+
+    return Admin(pg_url)

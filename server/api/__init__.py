@@ -1,0 +1,1 @@
+"""HTTP routers, one module per idea; the work they call lives in ``server.*``."""

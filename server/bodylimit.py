@@ -1,0 +1,78 @@
+"""Refuse request bodies over the limit with 413 before anything parses them."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class BodyLimitMiddleware:
+    """Pure ASGI: a declared Content-Length over the limit is refused at once; a chunked
+    body is read up to the limit and refused as soon as it goes past."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit() or int(declared) > self.limit:
+                await _refuse(send, self.limit)
+                return
+            await self.app(scope, receive, send)
+            return
+        if headers.get(b"transfer-encoding", b"").lower() != b"chunked":
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if len(body) > self.limit:
+                await _refuse(send, self.limit)
+                return
+            if not message.get("more_body", False) or message["type"] != "http.request":
+                break
+        await self.app(scope, _replay(bytes(body), receive), send)
+
+
+def _replay(body: bytes, original: Receive) -> Receive:
+    """The whole body in one message, then the client's own messages (disconnect)."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return await original()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+async def _refuse(send: Send, limit: int) -> None:
+    payload = json.dumps(
+        {
+            "detail": f"The request is larger than the server accepts ({limit} bytes): "
+            "send fewer changes at a time.",
+            "code": "too_large",
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})

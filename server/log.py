@@ -1,0 +1,71 @@
+"""The shop's change log as stations read it: rows back to wire changes, and the floor."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import psycopg
+from psycopg.rows import DictRow
+
+from server.errors import ApiError
+
+Db = psycopg.Connection[DictRow]
+
+LOG_COLUMNS = (
+    "seq, change_id, txn_id, station_id, station_code, table_name, row_id, op, fields, hlc, "
+    "user_id, base_seq"
+)
+
+
+def shop_position(db: Db, shop_id: uuid.UUID) -> dict[str, Any]:
+    """``head`` (last seq), ``floor`` (oldest seq a station may stand on) and ``epoch``."""
+    row = db.execute(
+        "SELECT next_seq, min_seq, epoch FROM srv_shops WHERE id = %s", (shop_id,)
+    ).fetchone()
+    assert row is not None
+    return {
+        "head": int(row["next_seq"]) - 1,
+        "floor": int(row["min_seq"]) - 1,
+        "epoch": row["epoch"],
+    }
+
+
+def require_in_log(since: int, position: dict[str, Any]) -> None:
+    """Raise 409 ``resync_required`` when ``since`` is below the trimmed floor or above the
+    head (the server was restored from an older backup)."""
+    if since < position["floor"]:
+        raise ApiError(
+            409, "resync_required",
+            "This PC was offline longer than the server keeps changes: it must download "
+            "the shop again. Its own unsent changes are sent first.",
+        )  # fmt: skip
+    if since > position["head"]:
+        raise ApiError(
+            409, "resync_required",
+            "The sync server has fewer changes than this PC has seen (it was restored from "
+            "a backup): this PC must download the shop again.",
+        )  # fmt: skip
+
+
+def repeatable_read(db: Db) -> None:
+    """One snapshot for the rest of the transaction (must be its first statement), so the
+    head and the rows read agree."""
+    db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+def change_json(row: dict[str, Any]) -> dict[str, Any]:
+    """A change-log row as the station reads it: the pushed change plus its ``seq``."""
+    return {
+        "change_id": str(row["change_id"]),
+        "txn_id": str(row["txn_id"]),
+        "table": row["table_name"],
+        "row_id": str(row["row_id"]),
+        "op": row["op"],
+        "fields": row["fields"],
+        "hlc": row["hlc"],
+        "station": row["station_code"],
+        "user_id": None if row["user_id"] is None else str(row["user_id"]),
+        "base_seq": int(row["base_seq"]),
+        "seq": int(row["seq"]),
+    }

@@ -1,0 +1,147 @@
+"""``POST /v1/push``: a station's transactions, in its order, into the shop's log.
+
+The whole request is one PostgreSQL transaction holding the shop row's lock, so the
+writers of a shop are serialized and server sequence numbers commit in order: a pull
+never sees seq N+1 before seq N. Each station transaction gets a savepoint: it is applied
+whole or rejected whole, and the station's cursor moves past it either way, so one bad
+transaction never blocks the ones after it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from psycopg.rows import DictRow
+from psycopg.types.json import Jsonb
+from pydantic import BaseModel, Field
+
+from server.context import Station
+from server.errors import ApiError
+from server.shoplog import ShopLog
+from server.writer import Rejected, apply_transaction
+
+log = logging.getLogger("server.push")
+
+MAX_TRANSACTIONS = 1000
+MAX_CHANGES = 5000
+
+Db = psycopg.Connection[DictRow]
+
+
+class TransactionIn(BaseModel):
+    txn_id: uuid.UUID
+    station_seq: int = Field(ge=1)
+    changes: list[dict[str, Any]]
+
+
+class PushBody(BaseModel):
+    station_id: uuid.UUID
+    transactions: list[TransactionIn]
+
+
+@dataclass
+class PushOutcome:
+    results: list[dict[str, Any]] = field(default_factory=list)
+    last_station_seq: int = 0
+    head: int = 0
+    # Set when a transaction skipped ahead: the station_seq the server expected instead.
+    expected: int | None = None
+
+    def answer(self) -> dict[str, Any]:
+        return {
+            "results": self.results,
+            "last_station_seq": self.last_station_seq,
+            "head": self.head,
+        }
+
+
+def _check_size(body: PushBody) -> None:
+    changes = sum(len(t.changes) for t in body.transactions)
+    if len(body.transactions) > MAX_TRANSACTIONS or changes > MAX_CHANGES:
+        raise ApiError(
+            413, "too_large",
+            f"A push holds at most {MAX_TRANSACTIONS} transactions and {MAX_CHANGES} "
+            "changes; send fewer at a time.",
+        )  # fmt: skip
+
+
+def _apply_or_reject(db: Db, shop: ShopLog, station: Station, txn: TransactionIn) -> str | None:
+    """Apply one transaction under a savepoint; the reason when it was rejected."""
+    mark = shop.mark()
+    try:
+        with db.transaction():
+            apply_transaction(db, shop, station, txn.txn_id, txn.changes)
+        return None
+    except Rejected as exc:
+        reason = str(exc)
+    except (psycopg.DataError, psycopg.IntegrityError) as exc:
+        # A value PostgreSQL will not store (a NUL character, a number out of range).
+        reason = f"The server could not store this change: {exc.diag.message_primary or exc}"
+    shop.reset(mark)
+    db.execute(
+        "INSERT INTO srv_rejections (shop_id, station_id, txn_id, station_seq, reason, "
+        "changes, received_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        (station.shop_id, station.id, txn.txn_id, txn.station_seq, reason,
+         Jsonb(txn.changes), datetime.now(UTC)),
+    )  # fmt: skip
+    log.warning(
+        "rejected a transaction",
+        extra={"station": str(station.id), "station_seq": txn.station_seq, "reason": reason},
+    )
+    return reason
+
+
+def push(db: Db, station: Station, body: PushBody) -> PushOutcome:
+    """Apply ``body`` for ``station``; raises 403 when it names another station and 413
+    when it holds too much. A sequence gap ends the loop with ``expected`` set: what came
+    before it is kept."""
+    if body.station_id != station.id:
+        raise ApiError(403, "wrong_station", "This push names a different station than its key.")
+    _check_size(body)
+    shop = ShopLog.lock(db, station.shop_id)
+    row = db.execute(
+        "SELECT last_station_seq FROM srv_stations WHERE id = %s", (station.id,)
+    ).fetchone()
+    assert row is not None
+    outcome = PushOutcome(last_station_seq=int(row["last_station_seq"]))
+    for txn in body.transactions:
+        last = outcome.last_station_seq
+        result: dict[str, Any] = {"txn_id": str(txn.txn_id), "station_seq": txn.station_seq}
+        if txn.station_seq <= last:
+            outcome.results.append({**result, "status": "duplicate", "reason": ""})
+            continue
+        if txn.station_seq > last + 1:
+            outcome.expected = last + 1
+            break
+        reason = _apply_or_reject(db, shop, station, txn)
+        status = "applied" if reason is None else "rejected"
+        outcome.results.append({**result, "status": status, "reason": reason or ""})
+        outcome.last_station_seq = txn.station_seq
+    db.execute(
+        "UPDATE srv_stations SET last_station_seq = %s WHERE id = %s",
+        (outcome.last_station_seq, station.id),
+    )
+    shop.save(db)
+    outcome.head = shop.head
+    return outcome
+
+
+def gap_answer(outcome: PushOutcome) -> dict[str, Any]:
+    """The 409 ``sequence_gap`` body: the error, what the server expected, what was kept."""
+    return {
+        "detail": f"The server expected this PC's transaction {outcome.expected} next; "
+        "it resends from there.",
+        "code": "sequence_gap",
+        "expected": outcome.expected,
+        **outcome.answer(),
+    }
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
