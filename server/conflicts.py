@@ -22,7 +22,7 @@ from psycopg.rows import DictRow
 from desktop.services.ids import new_id
 from desktop.sync.hlc import Timestamp
 from desktop.sync.merge import Decision, field_clock
-from desktop.sync.schema import TableInfo, table_info
+from desktop.sync.schema import NATURAL_KEYS, TableInfo, table_info
 from desktop.sync.wire import Change, to_python, wire_value
 from server.shoplog import SERVER_STATION, ShopLog
 from server.writes import RowState, WritePlan
@@ -80,6 +80,36 @@ class ConflictFinder:
                     mine = Side(values[column], change.hlc, change.user_id)
                     self._record(change, column, kept=Side(current, winner_hlc), other=mine)
 
+    def check_duplicate(
+        self, change: Change, info: TableInfo, values: dict[str, Any], decision: Decision
+    ) -> None:
+        """Report a row whose natural key (a SKU, a username) another row already has."""
+        key = NATURAL_KEYS.get(info.name)
+        if key is None or decision.action not in ("insert", "update"):
+            return
+        if not set(key) & set(decision.write):
+            return
+        wanted = {
+            column: values[column] if column in values else self._value(info, change.row_id, column)
+            for column in key
+        }
+        if any(value is None or value == "" for value in wanted.values()):
+            return
+        query = sql.SQL("SELECT id FROM {} WHERE shop_id = %s AND id <> %s AND {} LIMIT 1").format(
+            sql.Identifier(info.name),
+            sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in key),
+        )
+        other = self._db.execute(
+            query, (self._shop.shop_id, change.row_id, *wanted.values())
+        ).fetchone()
+        if other is None:
+            return
+        value = wanted[key[-1]] if len(key) == 1 else wanted
+        self._record(
+            change, ",".join(key), kept=Side(value, change.hlc, change.user_id),
+            other=Side(value, change.hlc), kind="duplicate", other_row=other["id"],
+        )  # fmt: skip
+
     def _concurrent(self, change: Change, state: RowState, column: str, other_hlc: str) -> bool:
         return state.seq_of(column) > change.base_seq and _writer(other_hlc) != change.station
 
@@ -97,23 +127,26 @@ class ConflictFinder:
             self._rows[key] = dict(row or {})
         return self._rows[key].get(column)
 
-    def _record(self, change: Change, column: str, kept: Side, other: Side) -> None:
+    def _record(
+        self, change: Change, column: str, kept: Side, other: Side, kind: str = "edit",
+        other_row: uuid.UUID | None = None,
+    ) -> None:  # fmt: skip
         hlc = self._shop.server_hlc(after=max(kept.hlc, other.hlc))
         fields = {
             "id": str(new_id()),
-            "kind": "edit",
+            "kind": kind,
             "table_name": change.table,
             "row_id": str(change.row_id),
             "field": column,
-            "kept_value": json.dumps(wire_value(kept.value)),
+            "kept_value": json.dumps(_plain(kept.value)),
             "kept_hlc": kept.hlc,
             "kept_station": kept.station,
             "kept_user_id": wire_value(kept.user_id),
-            "other_value": json.dumps(wire_value(other.value)),
+            "other_value": json.dumps(_plain(other.value)),
             "other_hlc": other.hlc,
             "other_station": other.station,
             "other_user_id": wire_value(other.user_id),
-            "other_row_id": None,
+            "other_row_id": wire_value(other_row),
             "detected_at": datetime.now(UTC).isoformat(),
             "resolved_at": None,
             "resolved_by": None,
@@ -130,3 +163,9 @@ class ConflictFinder:
     def rows(self) -> list[tuple[Change, TableInfo, dict[str, Any]]]:
         """The conflict rows found, as server-made insert changes."""
         return self._found
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: wire_value(v) for k, v in value.items()}
+    return wire_value(value)

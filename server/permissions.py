@@ -61,14 +61,18 @@ class Attempt:
 
 
 def refusal(attempt: Attempt, staff: Staff) -> str | None:
-    """Why ``attempt`` is not allowed, as a sentence, or None when it is."""
-    if attempt.user_id is None:
-        if attempt.append_only or (attempt.op == "insert" and not attempt.row_exists):
-            return None
-        return f"A change to {attempt.table} was made without a signed-in user."
+    """Why ``attempt`` is not allowed, as a sentence, or None when it is.
+
+    Everyday tables take changes made with or without a signed-in user (a message
+    sent in the background, a station's own row); only the guarded tables ask who.
+    """
     if attempt.table not in GUARDED_TABLES or not staff.shop_has_users:
         # A shop with no users yet is being set up by its first station.
         return None
+    if attempt.user_id is None:
+        if attempt.op == "insert" and not attempt.row_exists:
+            return None
+        return f"A change to {attempt.table} was made without a signed-in user."
     if staff.may_manage(attempt.user_id):
         return None
     if (

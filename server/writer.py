@@ -141,6 +141,7 @@ def apply_transaction(
         plan.log(item.change, seq)
         conflicts.check(item.change, item.info, item.values, decision, state)
         plan.apply(item.change, item.info, item.values, decision, state, seq)
+        conflicts.check_duplicate(item.change, item.info, item.values, decision)
     for change, info, values in conflicts.rows():
         seq = shop.take_seq()
         plan.log(change, seq, server_made=True)

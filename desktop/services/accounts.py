@@ -122,8 +122,7 @@ class AccountService:
         name = username.strip().lower()[:50]
         with self.ctx.uow() as tx:
             throttle = self._check_throttle(tx.session, name, now)
-            user = tx.session.scalar(select(User).where(User.username == name))
-            password_ok = user is not None and verify_secret(user.password_hash, password)
+            user, password_ok = _matching_user(tx.session, name, password)
             if user is None or not user.active or not password_ok:
                 reason = "inactive" if user is not None and not user.active else "bad_password"
                 self._record_failure(tx.session, throttle, now, "login_failed", reason=reason)
@@ -364,3 +363,16 @@ class AccountService:
             audit.record(tx.session, self.ctx, "recovery_code_renewed", "user", str(user.id))
             tx.commit()
         return code
+
+
+def _matching_user(session: Session, name: str, password: str) -> tuple[User | None, bool]:
+    """The user ``name`` and whether ``password`` is theirs. Two stations offline can
+    each add a user of one name; until a manager renames one, each signs in with their
+    own password (active accounts first)."""
+    users = session.scalars(
+        select(User).where(User.username == name).order_by(User.active.desc(), User.id)
+    ).all()
+    for user in users:
+        if verify_secret(user.password_hash, password):
+            return user, True
+    return (users[0] if users else None), False

@@ -68,6 +68,25 @@ BOOTSTRAP_ORDER: tuple[str, ...] = tuple(
 )
 
 
+# Values that identify a row to people and should be unique, but that two stations offline
+# can both take. Replicas keep both rows (refusing one would leave it on one station only);
+# the server reports each pair to the managers as a conflict.
+NATURAL_KEYS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "users": ("username",),
+        "items": ("sku",),
+        "item_barcodes": ("code",),
+        "stock_locations": ("name",),
+        "tax_classes": ("code",),
+        "payment_methods": ("code",),
+        "stock_lots": ("item_id", "code", "expires_on"),
+        "item_suppliers": ("item_id", "supplier_id"),
+        "stock_count_lines": ("count_id", "item_id"),
+        "message_templates": ("status_id", "channel"),
+    }
+)
+
+
 def table_info(name: str) -> TableInfo:
     """The syncable table ``name``; ``WireError`` if there is none."""
     info = SYNC_TABLES.get(name)

@@ -553,6 +553,29 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("shop_id", "id", name=op.f("pk_store_credit_entries")),
     )
     op.create_table(
+        "sync_conflicts",
+        sa.Column("shop_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(), nullable=True),
+        sa.Column("table_name", sa.String(), nullable=True),
+        sa.Column("row_id", sa.Uuid(), nullable=True),
+        sa.Column("field", sa.String(), nullable=True),
+        sa.Column("kept_value", sa.Text(), nullable=True),
+        sa.Column("kept_hlc", sa.String(), nullable=True),
+        sa.Column("kept_station", sa.String(), nullable=True),
+        sa.Column("kept_user_id", sa.Uuid(), nullable=True),
+        sa.Column("other_value", sa.Text(), nullable=True),
+        sa.Column("other_hlc", sa.String(), nullable=True),
+        sa.Column("other_station", sa.String(), nullable=True),
+        sa.Column("other_user_id", sa.Uuid(), nullable=True),
+        sa.Column("other_row_id", sa.Uuid(), nullable=True),
+        sa.Column("detected_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("resolved_by", sa.Uuid(), nullable=True),
+        sa.Column("resolution", sa.String(), nullable=True),
+        sa.PrimaryKeyConstraint("shop_id", "id", name=op.f("pk_sync_conflicts")),
+    )
+    op.create_table(
         "suppliers",
         sa.Column("shop_id", sa.Uuid(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -810,6 +833,7 @@ def downgrade() -> None:
     op.drop_table("ticket_assignments")
     op.drop_table("tax_classes")
     op.drop_table("suppliers")
+    op.drop_table("sync_conflicts")
     op.drop_table("store_credit_entries")
     op.drop_table("stock_movements")
     op.drop_table("stock_lots")
