@@ -3,11 +3,8 @@ here is httpx's MockTransport answering as the protocol says."""
 
 from __future__ import annotations
 
-import json
-import uuid
 from pathlib import Path
 
-import httpx
 import pytest
 
 from desktop.config import StationSettings
@@ -16,65 +13,21 @@ from desktop.services.sync_settings import EnrollmentFacts
 from desktop.sync.client import SyncAuthError, SyncServerError
 from desktop.sync.connection import SyncConnection
 from desktop.sync.credentials import StationCredentials, TokenStore
+from tests.sync_doubles import STATION_ID, EnrollmentServer
 
-STATION = uuid.UUID("01932b5e-0000-7000-8000-0000000000b1")
+STATION = STATION_ID
 FACTS = EnrollmentFacts("A", "Counter", True)
 
 
-class FakeServer:
-    """Answers /health, /v1/enroll (code "GOOD-CODE" only) and /v1/status."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if request.url.path == "/health":
-            return httpx.Response(200, json={"status": "ok", "version": "1.0", "schema": "x"})
-        if request.url.path == "/v1/enroll":
-            if json.loads(request.content)["code"] != "GOOD-CODE":
-                return httpx.Response(
-                    400,
-                    json={"detail": "This enrollment code is not valid.", "code": "invalid_code"},
-                )
-            return httpx.Response(200, json=self._enrolled())
-        if request.headers.get("Authorization") != "Bearer station-token":
-            return httpx.Response(401, json={"detail": "Unknown station.", "code": "invalid_token"})
-        return httpx.Response(
-            200,
-            json={
-                "station_id": str(STATION),
-                "station_code": "A",
-                "shop_name": "Fix-It Corner",
-                "branch_name": "Main street",
-                "head": 10,
-                "last_station_seq": 4,
-                "epoch": 1,
-            },
-        )
-
-    def _enrolled(self) -> dict[str, object]:
-        return {
-            "station_id": str(STATION),
-            "station_code": "A",
-            "token": "station-token",
-            "shop_id": str(uuid.uuid4()),
-            "shop_name": "Fix-It Corner",
-            "branch_id": str(uuid.uuid4()),
-            "branch_name": "Main street",
-            "shop_has_data": False,
-        }
+@pytest.fixture
+def server() -> EnrollmentServer:
+    return EnrollmentServer()
 
 
 @pytest.fixture
-def server() -> FakeServer:
-    return FakeServer()
-
-
-@pytest.fixture
-def connection(tmp_path: Path, server: FakeServer) -> SyncConnection:
+def connection(tmp_path: Path, server: EnrollmentServer) -> SyncConnection:
     tokens = TokenStore(tmp_path, use_keyring=False)
-    return SyncConnection(tmp_path / "station.json", tokens, httpx.MockTransport(server))
+    return SyncConnection(tmp_path / "station.json", tokens, server.transport)
 
 
 def test_enrolling_keeps_the_token_and_the_shop(connection, tmp_path: Path) -> None:
@@ -147,9 +100,7 @@ def test_the_address_cannot_change_while_enrolled(connection) -> None:
 def test_other_station_settings_survive_sync_changes(tmp_path: Path, server) -> None:
     path = tmp_path / "station.json"
     StationSettings(daily_backup=False, language="de").save(path)
-    connection = SyncConnection(
-        path, TokenStore(tmp_path, use_keyring=False), httpx.MockTransport(server)
-    )
+    connection = SyncConnection(path, TokenStore(tmp_path, use_keyring=False), server.transport)
     connection.set_server_url("http://sync.test")
     saved = StationSettings.load(path)
     assert (saved.daily_backup, saved.language, saved.sync_url) == (
