@@ -186,6 +186,9 @@ class Benchside(QObject):
         self.dialog: QWidget | None = None
         self.exit_when_ready = os.environ.get(ENV_EXIT_WHEN_READY) == "1"
         self.sync = self._sync_controller()
+        # Views publish what they changed: that is a local commit to push soon. (A no-op
+        # until sync runs; the runner's debounce folds bursts into one pass.)
+        self.bus.data_changed.connect(lambda _changes: self.sync.notify_local_commit())
 
     def _sync_controller(self) -> SyncController:
         # Nothing runs and nothing slow is imported (httpx, keyring) until sync starts.

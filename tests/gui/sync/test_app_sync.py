@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.app import Benchside
 from desktop.config import AppPaths, StationSettings
+from desktop.services.changes import Changes
 from desktop.sync.runner import SyncReport, SyncState
 
 
@@ -21,7 +22,9 @@ def test_without_a_server_the_app_starts_no_sync(qapp, tmp_path: Path) -> None:
     controller.deleteLater()
 
 
-def test_an_enrolled_station_syncs_in_the_background(qtbot, tmp_path: Path) -> None:
+def test_an_enrolled_station_syncs_and_pushes_soon_after_a_local_change(
+    qtbot, tmp_path: Path
+) -> None:
     paths = AppPaths.at(tmp_path)
     StationSettings.update(
         paths.station_file, sync_url="http://sync.test", sync_shop_name="Fix-It Corner"
@@ -31,6 +34,9 @@ def test_an_enrolled_station_syncs_in_the_background(qtbot, tmp_path: Path) -> N
     try:
         assert controller.start_sync(lambda: passes.append(1) or SyncReport())
         qtbot.waitUntil(lambda: controller.sync.status.state is SyncState.ONLINE, timeout=3000)
+        first = len(passes)
+        controller.bus.publish(Changes(shop=True))  # a local change: pushed within ~1 s
+        qtbot.waitUntil(lambda: len(passes) > first, timeout=3000)
     finally:
         controller.shutdown()
         controller.deleteLater()
