@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
@@ -20,7 +21,9 @@ from desktop.views.bus import DataBus
 from desktop.views.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from desktop.sync.runner import PassReport
     from desktop.views.messaging import MessageDispatcher
+    from desktop.views.sync.controller import SyncController
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +185,26 @@ class Benchside(QObject):
         self.dispatcher: MessageDispatcher | None = None
         self.dialog: QWidget | None = None
         self.exit_when_ready = os.environ.get(ENV_EXIT_WHEN_READY) == "1"
+        self.sync = self._sync_controller()
+        # Views publish what they changed: that is a local commit to push soon. (A no-op
+        # until sync runs; the runner's debounce folds bursts into one pass.)
+        self.bus.data_changed.connect(lambda _changes: self.sync.notify_local_commit())
+
+    def _sync_controller(self) -> SyncController:
+        # Nothing runs and nothing slow is imported (httpx, keyring) until sync starts.
+        from desktop.views.sync.controller import SyncController
+
+        return SyncController.for_data_dir(self.paths.data_dir, self)
+
+    def start_sync(
+        self, sync_once: Callable[[], PassReport], pending_count: Callable[[], int] | None = None
+    ) -> bool:
+        """Run the sync pass ``sync_once`` in the background (pushes soon after
+        ``self.sync.notify_local_commit()``, pulls on a timer, backs off while the server
+        is away). Without a server this station is enrolled with, nothing starts and the
+        status bar says "Sync off"; enrolling in Settings → Sync starts it then. True when
+        it started."""
+        return self.sync.start(sync_once, pending_count)
 
     def start(self) -> bool:
         self.services = open_services(self.paths)
@@ -261,7 +284,7 @@ class Benchside(QObject):
 
         assert self.services is not None
         if self.window is None:
-            window = MainWindow(self.services, self.bus, self.tasks, self.paths)
+            window = MainWindow(self.services, self.bus, self.tasks, self.paths, sync=self.sync)
             window.signed_out.connect(self._on_window_signed_out)
             self.window = window
             self._start_message_dispatcher()
@@ -306,6 +329,7 @@ class Benchside(QObject):
             target.activateWindow()
 
     def shutdown(self) -> None:
+        self.sync.stop()
         if self.dispatcher is not None:
             self.dispatcher.stop()
         self.tasks.wait()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -71,6 +71,13 @@ class StationSettings:
 
     daily_backup: bool = True
     language: str = ""
+    # Sync: the server's address ("" = no server, sync off), whether the user paused it,
+    # and the shop and branch the server named at enrollment (set = enrolled; shown in
+    # Settings without asking the server).
+    sync_url: str = ""
+    sync_paused: bool = False
+    sync_shop_name: str = ""
+    sync_branch_name: str = ""
 
     @classmethod
     def load(cls, path: Path) -> StationSettings:
@@ -94,3 +101,10 @@ class StationSettings:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+
+    @classmethod
+    def update(cls, path: Path, **changes: object) -> StationSettings:
+        """Change some settings in the file, keeping the others as they are on disk."""
+        updated = replace(cls.load(path), **changes)  # type: ignore[arg-type]
+        updated.save(path)
+        return updated

@@ -69,3 +69,8 @@ class DeliveryError(BenchsideError):
         self.permanent = permanent
         self.uncertain = uncertain
         super().__init__(message)
+
+
+class SyncError(BenchsideError):
+    """Sync with the central server did not happen; the message says why and what to do.
+    Local work is never lost by it: the changes wait in the outbox."""

@@ -31,6 +31,8 @@ from desktop.views.passwords import ChangePasswordDialog
 from desktop.views.placeholder import PlaceholderPage
 from desktop.views.printing.printer import DocumentPrinter
 from desktop.views.scanning import ScanDetector, ScanTarget
+from desktop.views.sync.controller import SyncController
+from desktop.views.sync.status_bar import SyncStatusButton
 from desktop.views.tasks import TaskRunner
 
 
@@ -61,8 +63,10 @@ class MainWindow(QMainWindow):
         tasks: TaskRunner,
         paths: PathsLike,
         parent: QWidget | None = None,
+        sync: SyncController | None = None,
     ) -> None:
         super().__init__(parent)
+        self.sync = sync if sync is not None else SyncController.for_data_dir(paths.data_dir, self)
         self._services = services
         self._bus = bus
         self._tasks = tasks
@@ -132,11 +136,11 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.user_label = QLabel(self)
         self.station_label = QLabel(self)
-        self.sync_label = QLabel(self.tr("Sync not set up"), self)
+        self.sync_status = SyncStatusButton(self.sync, self)
         bar = self.statusBar()
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.station_label)
-        bar.addPermanentWidget(self.sync_label)
+        bar.addPermanentWidget(self.sync_status)
         station = self._services.shop.station()
         self.station_label.setText(
             self.tr("Station {code} · {name}").format(code=station.code, name=station.name)
@@ -239,7 +243,9 @@ class MainWindow(QMainWindow):
         if name == "settings":
             from desktop.views.settings.page import SettingsPage
 
-            return SettingsPage(self._services, self._bus, self._tasks, self._paths, self.stack)
+            return SettingsPage(
+                self._services, self._bus, self._tasks, self._paths, self.stack, self.sync
+            )
         return PlaceholderPage(self._titles[name], self._coming_soon(name), self.stack)
 
     def _coming_soon(self, name: str) -> str:

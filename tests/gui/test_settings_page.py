@@ -25,6 +25,7 @@ def test_pages_can_be_chosen(qtbot, shop_services, bus, tasks, gui_paths) -> Non
         "tax_rates",
         "payment_methods",
         "station",
+        "sync",
         "printers",
         "scanner",
         "messages",

@@ -141,7 +141,7 @@ def test_main_window_navigation_and_status_bar(window: MainWindow) -> None:
     assert window.current_page_name() == "dashboard"
     assert window.user_label.text() == "Olivia Owner (Owner)"
     assert "Station A" in window.station_label.text()
-    assert window.sync_label.text() == "Sync not set up"
+    assert window.sync_status.text() == "Sync off"
     for index, name in enumerate(PAGE_NAMES):
         window.nav.setCurrentRow(index)
         assert window.current_page_name() == name

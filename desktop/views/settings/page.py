@@ -16,9 +16,11 @@ from desktop.views.settings.scanner import ScannerPage
 from desktop.views.settings.selling import SellingSection
 from desktop.views.settings.shop import ShopSettings
 from desktop.views.settings.station import StationSettings
+from desktop.views.settings.sync import SyncSettings
 from desktop.views.settings.tax_rates import TaxRatesSection
 from desktop.views.settings.tickets import TicketSettings
 from desktop.views.settings.users import UsersSettings
+from desktop.views.sync.controller import SyncController
 from desktop.views.tasks import TaskRunner
 
 
@@ -30,8 +32,11 @@ class SettingsPage(QWidget):
         tasks: TaskRunner,
         paths: AppPathsLike,
         parent: QWidget | None = None,
+        sync: SyncController | None = None,
     ) -> None:
         super().__init__(parent)
+        if sync is None:
+            sync = SyncController.for_data_dir(paths.data_dir, self)
         self.shop = ShopSettings(services, bus)
         self.users = UsersSettings(services, bus)
         self.tickets = TicketSettings(services, bus)
@@ -39,6 +44,7 @@ class SettingsPage(QWidget):
         self.tax_rates = TaxRatesSection(services, bus)
         self.payment_methods = PaymentMethodsSection(services, bus)
         self.station = StationSettings(services)
+        self.sync = SyncSettings(services, tasks, sync)
         self.printers = PrinterSettings(services, tasks)
         self.scanner = ScannerPage(services, bus)
         self.messages = MessagesSettings(services, tasks)
@@ -52,6 +58,7 @@ class SettingsPage(QWidget):
             ("tax_rates", self.tr("Tax rates"), self.tax_rates),
             ("payment_methods", self.tr("Payment methods"), self.payment_methods),
             ("station", self.tr("This station"), self.station),
+            ("sync", self.tr("Sync"), self.sync),
             ("printers", self.tr("Printers"), self.printers),
             ("scanner", self.tr("Scanner"), self.scanner),
             ("messages", self.tr("Messages"), self.messages),
