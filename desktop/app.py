@@ -22,6 +22,7 @@ from desktop.views.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from desktop.sync.runner import PassReport
+    from desktop.sync.station import StationSync
     from desktop.views.messaging import MessageDispatcher
     from desktop.views.sync.controller import SyncController
 
@@ -186,6 +187,7 @@ class Benchside(QObject):
         self.dialog: QWidget | None = None
         self.exit_when_ready = os.environ.get(ENV_EXIT_WHEN_READY) == "1"
         self.sync = self._sync_controller()
+        self.station_sync: StationSync | None = None
         # Views publish what they changed: that is a local commit to push soon. (A no-op
         # until sync runs; the runner's debounce folds bursts into one pass.)
         self.bus.data_changed.connect(lambda _changes: self.sync.notify_local_commit())
@@ -223,6 +225,19 @@ class Benchside(QObject):
         self._sign_in()
         return True
 
+    def _start_station_sync(self) -> None:
+        """Sync runs from the sign-in window on, so staff added at another station can
+        sign in here. Started once the first window is up (httpx and keyring load then)."""
+        from desktop.sync.station import StationSync
+
+        services = self.services
+        if services is None or self.station_sync is not None:
+            return
+        station = StationSync(services.ctx, self.sync.connection, services.setup.join_shop)
+        self.station_sync = station
+        self.sync.connection.on_enrolled = station.prepared
+        self.start_sync(station.sync_once, station.pending_count)
+
     def _start_daily_backup(self) -> None:
         from desktop.services.backups import daily_backup
 
@@ -246,6 +261,7 @@ class Benchside(QObject):
 
     def _sign_in(self) -> None:
         assert self.services is not None
+        QTimer.singleShot(0, self._start_station_sync)
         bench = os.environ.get(ENV_BENCH_LOGIN)
         if bench:
             username, _, password = bench.partition(":")

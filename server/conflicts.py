@@ -67,6 +67,8 @@ class ConflictFinder:
         if info.append_only or change.op != "update" or not state.exists:
             return
         for column in decision.won:
+            if column in info.quiet:
+                continue
             other_hlc = field_clock(state.clocks, column)
             if self._concurrent(change, state, column, other_hlc):
                 old = self._value(info, change.row_id, column)
@@ -74,6 +76,8 @@ class ConflictFinder:
                     mine = Side(values[column], change.hlc, change.user_id)
                     self._record(change, column, kept=mine, other=Side(old, other_hlc))
         for column, winner_hlc in decision.lost.items():
+            if column in info.quiet:
+                continue
             if self._concurrent(change, state, column, winner_hlc):
                 current = self._value(info, change.row_id, column)
                 if current != values[column]:

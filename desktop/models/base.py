@@ -52,6 +52,11 @@ class Base(DeclarativeBase):
     }
 
 
+# Column info of a value computed from others (a sort key, a phone's digits): sync merges
+# it like any field but never reports it as a conflict of its own.
+DERIVED = {"derived": True}
+
+
 class Syncable:
     """Mixin for tables whose changes are captured into the sync outbox.
 

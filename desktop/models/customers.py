@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desktop.models.base import Base, Syncable, Timestamped
+from desktop.models.base import DERIVED, Base, Syncable, Timestamped
 
 
 class Customer(Syncable, Timestamped, Base):
@@ -25,7 +25,7 @@ class Customer(Syncable, Timestamped, Base):
     marketing_consent: Mapped[bool] = mapped_column(default=False)
     birth_date: Mapped[date | None] = mapped_column(default=None)
     # Lower-cased "last first company": the list's sort key, kept by the service.
-    sort_name: Mapped[str] = mapped_column(String(420), default="")
+    sort_name: Mapped[str] = mapped_column(String(420), default="", info=DERIVED)
 
     phones: Mapped[list[CustomerPhone]] = relationship(
         back_populates="customer",
@@ -46,7 +46,7 @@ class CustomerPhone(Syncable, Base):
     customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     number: Mapped[str] = mapped_column(String(50))
     # Digits only, so "+880 1711-234567" and "01711234567" are found alike.
-    digits: Mapped[str] = mapped_column(String(30))
+    digits: Mapped[str] = mapped_column(String(30), info=DERIVED)
     label: Mapped[str] = mapped_column(String(30), default="")
     position: Mapped[int] = mapped_column(default=0)
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desktop.models.base import Base, Syncable, Timestamped, utc_now
+from desktop.models.base import DERIVED, Base, Syncable, Timestamped, utc_now
 
 
 class Item(Syncable, Timestamped, Base):
@@ -41,7 +41,7 @@ class Item(Syncable, Timestamped, Base):
     # Which devices a part fits ("iPhone 12, iPhone 12 Pro"): searched like the name.
     compatible_models: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     # Case-folded name: the list's sort key and the prefix search's column, kept by the service.
-    sort_name: Mapped[str] = mapped_column(String(200), default="")
+    sort_name: Mapped[str] = mapped_column(String(200), default="", info=DERIVED)
 
     barcodes: Mapped[list[ItemBarcode]] = relationship(
         back_populates="item", order_by="ItemBarcode.code", cascade="all, delete-orphan"
@@ -181,7 +181,7 @@ class Supplier(Syncable, Timestamped, Base):
     lead_time_days: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
-    sort_name: Mapped[str] = mapped_column(String(200), default="")
+    sort_name: Mapped[str] = mapped_column(String(200), default="", info=DERIVED)
 
     __table_args__ = (
         CheckConstraint("lead_time_days >= 0", name="lead_time_days"),

@@ -142,9 +142,8 @@ def _user_names(session: Session, rows: list[SyncConflict]) -> dict[uuid.UUID, s
     ids = {u for row in rows for u in (row.kept_user_id, row.other_user_id) if u}
     if not ids:
         return {}
-    return dict(
-        session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).tuples()
-    )
+    found = session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {user_id: name for user_id, name in found}
 
 
 def _side(

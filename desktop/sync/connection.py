@@ -8,6 +8,7 @@ off the GUI thread.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +46,9 @@ class SyncConnection:
         self._transport = transport  # tests pass httpx's own transports
         self._lock = threading.Lock()
         self._settings = StationSettings.load(settings_file)
+        # Called after a successful enrollment with it and the station's name (the app
+        # makes the outbox and the database ready for the server).
+        self.on_enrolled: Callable[[Enrollment, str], None] | None = None
 
     @property
     def settings(self) -> StationSettings:
@@ -103,6 +107,8 @@ class SyncConnection:
             sync_branch_name=enrollment.branch_name,
             sync_paused=False,
         )
+        if self.on_enrolled is not None:
+            self.on_enrolled(enrollment, facts.station_name)
         return enrollment
 
     def check(self) -> ConnectionCheck:

@@ -115,16 +115,16 @@ class Outbox:
             )
         return int(result.rowcount)
 
-    def start_over(self, *, with_seeds: bool) -> int:
+    def start_over(self, *, with_seeds: bool, station_code: str) -> int:
         """Make every change this station ever made wait again, numbered from 1: a new
         enrollment starts a new numbering on the server, which skips the changes it
         already holds by their ids. ``with_seeds`` first queues the rows every database
-        is created with (the server of a new shop has none of them). Returns how many
-        changes wait."""
+        is created with (the server of a new shop has none of them), sent by station
+        ``station_code``. Returns how many changes wait."""
         with self.engine.begin() as connection:
             connection.execute(update(OutboxEntry).values(status=PENDING, error="", txn_seq=None))
             if with_seeds:
-                _queue_seeds(connection)
+                _queue_seeds(connection, station_code)
             return int(
                 connection.execute(
                     select(func.count()).where(OutboxEntry.status == PENDING)
@@ -174,7 +174,7 @@ class Outbox:
         ]
 
 
-def _queue_seeds(connection: Connection) -> None:
+def _queue_seeds(connection: Connection, station_code: str) -> None:
     """Outbox inserts, as transaction 1, for the rows no change of this station made:
     the migrations' seeds, at the zero clock, so any real edit of them wins."""
     txn_id = new_id()
@@ -203,7 +203,7 @@ def _queue_seeds(connection: Connection) -> None:
                         {k: wire_value(v) for k, v in row.items()}, sort_keys=True
                     ),
                     "hlc": ZERO_HLC,
-                    "station_code": "0",
+                    "station_code": station_code,
                     "created_at": now,
                     "status": PENDING,
                     "error": "",

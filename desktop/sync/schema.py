@@ -25,6 +25,9 @@ class TableInfo:
     columns: MappingProxyType[str, Column[Any]]
     append_only: bool
     unique_keys: tuple[tuple[str, ...], ...]
+    # Columns set by the database layer or computed from others (updated_at, sort keys):
+    # an edit of them is never a conflict of its own.
+    quiet: frozenset[str] = frozenset()
 
 
 def _unique_keys(table: Table) -> tuple[tuple[str, ...], ...]:
@@ -56,6 +59,11 @@ def _load() -> dict[str, TableInfo]:
             columns=MappingProxyType({column.name: column for column in table.columns}),
             append_only=bool(getattr(cls, "__append_only__", False)),
             unique_keys=_unique_keys(table),
+            quiet=frozenset(
+                column.name
+                for column in table.columns
+                if column.onupdate is not None or column.info.get("derived")
+            ),
         )
     return infos
 

@@ -60,7 +60,7 @@ def test_a_new_enrollment_sends_everything_again_seeds_first(tmp_path: Path) -> 
     made = outbox.pending_count()
     batch = outbox.next_batch()
     outbox.record(TransactionResult(t.txn_id, t.station_seq, "applied") for t in batch)
-    waiting = outbox.start_over(with_seeds=True)
+    waiting = outbox.start_over(with_seeds=True, station_code="A")
     seeds, *rest = outbox.next_batch(max_changes=100_000)
     assert seeds.station_seq == 1
     assert {c.table for c in seeds.changes} >= {"payment_methods", "tax_classes", "ticket_statuses"}

@@ -1,0 +1,184 @@
+"""Stations and the real server: offline work on several PCs converges, and nothing is lost."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from desktop.services.customers import CustomerInput
+from desktop.services.items import ItemInput
+from desktop.services.sales_types import PaymentInput
+from desktop.sync.client import SyncOffline
+from server import admin
+from tests.integration.sync_stations import (
+    Station,
+    close_all,
+    differences,
+    first_station,
+    joining_station,
+    settle,
+)
+from tests.sync_server import Admin, ShopIds
+
+
+@pytest.fixture(autouse=True)
+def _close_stations() -> Iterator[None]:
+    yield
+    close_all()
+
+
+@pytest.fixture
+def shop(server_admin: Admin) -> ShopIds:
+    return server_admin.shop()
+
+
+@pytest.fixture
+def branch(shop: ShopIds) -> Any:
+    return shop.branch_id
+
+
+def sales_numbered(station: Station, prefix: str) -> int:
+    with station.services.ctx.engine.connect() as connection:
+        return int(
+            connection.execute(
+                text("SELECT count(*) FROM sales_documents WHERE number LIKE :p"),
+                {"p": prefix + "%"},
+            ).scalar_one()
+        )
+
+
+def sell(station: Station, item_id: uuid.UUID, price: int) -> None:
+    sales = station.services.sales
+    cart = replace(sales.new_cart(), lines=(sales.line_for_item(item_id),))
+    sales.complete(cart, [PaymentInput("cash", price)])
+
+
+def test_a_new_station_loads_the_shop_and_both_converge(
+    tmp_path: Path, sync_server: str, server_admin: Admin, branch: Any
+) -> None:
+    a = first_station(tmp_path / "a.db", sync_server, server_admin, branch)
+    rita = a.services.customers.create(CustomerInput(first_name="Rita")).id
+    a.sync()
+    b = joining_station(tmp_path / "b.db", sync_server, server_admin, branch)
+    assert b.code == "B"
+    assert b.services.customers.get(rita).first_name == "Rita"
+    b.services.customers.update(rita, CustomerInput(first_name="Rita", company="Acme"))
+    a.services.customers.create(CustomerInput(first_name="Sam"))
+    settle(a, b)
+    assert differences(a.services, b.services) == {}
+    assert a.services.customers.get(rita).company == "Acme"
+    assert a.reports[-1].pending == b.reports[-1].pending == 0
+    assert server_admin.rows("SELECT reason FROM srv_rejections") == []
+
+
+def test_two_counters_sell_the_last_unit_offline_and_both_sales_stand(
+    tmp_path: Path, sync_server: str, server_admin: Admin, branch: Any
+) -> None:
+    a = first_station(tmp_path / "a.db", sync_server, server_admin, branch)
+    part = a.services.items.create(ItemInput("Battery", sell_price=2000, cost_price=900)).item.id
+    a.services.stock.receive(part, 1, 900)
+    a.sync()
+    b = joining_station(tmp_path / "b.db", sync_server, server_admin, branch)
+    sell(a, part, 2000)
+    sell(b, part, 2000)
+    settle(a, b)
+    assert a.services.stock.on_hand(part) == b.services.stock.on_hand(part) == -1
+    for station in (a, b):
+        assert sales_numbered(station, "S-") == 2
+        assert part in {level.item_id for level in station.services.stock.negative_stock()}
+    assert differences(a.services, b.services) == {}
+
+
+def test_the_later_offline_edit_wins_and_the_manager_sees_the_conflict(
+    tmp_path: Path, sync_server: str, server_admin: Admin, branch: Any
+) -> None:
+    a = first_station(tmp_path / "a.db", sync_server, server_admin, branch)
+    rita = a.services.customers.create(CustomerInput(first_name="Rita", last_name="Sousa")).id
+    a.sync()
+    b = joining_station(tmp_path / "b.db", sync_server, server_admin, branch)
+    a.services.customers.update(rita, CustomerInput(first_name="Rita", last_name="Sousa-A"))
+    b.services.customers.update(rita, CustomerInput(first_name="Rita", last_name="Sousa-B"))
+    settle(a, b)
+    assert a.services.customers.get(rita).last_name == "Sousa-B"
+    (conflict,) = b.services.sync_conflicts.list()
+    assert (conflict.field, conflict.kept.value, conflict.other.value) == (
+        "last_name",
+        "Sousa-B",
+        "Sousa-A",
+    )
+    assert {conflict.kept.station, conflict.other.station} == {"A", "B"}
+    a.services.sync_conflicts.restore_other(conflict.id)
+    settle(a, b)
+    for station in (a, b):
+        assert station.services.customers.get(rita).last_name == "Sousa-A"
+        assert station.services.sync_conflicts.list() == []
+    assert differences(a.services, b.services) == {}
+
+
+class LoseAnswers(httpx.BaseTransport):
+    """The network between station and server: lets a push through, then loses the
+    server's answer (the server did commit)."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.lose_next_push_answer = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if self.lose_next_push_answer and request.url.path == "/v1/push":
+            self.lose_next_push_answer = False
+            response.read()
+            response.close()
+            raise httpx.ReadTimeout("answer lost", request=request)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_push_whose_answer_was_lost_is_not_applied_twice(
+    tmp_path: Path, sync_server: str, server_admin: Admin, branch: Any
+) -> None:
+    network = LoseAnswers()
+    a = first_station(tmp_path / "a.db", sync_server, server_admin, branch, network)
+    part = a.services.items.create(ItemInput("Cable", sell_price=500)).item.id
+    a.services.stock.receive(part, 5, 100)
+    sell(a, part, 500)
+    network.lose_next_push_answer = True
+    with pytest.raises(SyncOffline):
+        a.sync()
+    a.sync()
+    b = joining_station(tmp_path / "b.db", sync_server, server_admin, branch)
+    assert b.services.stock.on_hand(part) == 4
+    assert sales_numbered(b, "S-A-") == 1
+    counts = server_admin.rows(
+        "SELECT count(*) AS n, count(DISTINCT change_id) AS d FROM srv_change_log"
+    )[0]
+    assert counts["n"] == counts["d"]
+    settle(a, b)
+    assert differences(a.services, b.services) == {}
+
+
+def test_a_station_too_far_behind_pushes_first_then_reloads_the_shop(
+    tmp_path: Path, sync_server: str, server_admin: Admin, shop: ShopIds, branch: Any
+) -> None:
+    a = first_station(tmp_path / "a.db", sync_server, server_admin, branch)
+    b = joining_station(tmp_path / "b.db", sync_server, server_admin, branch)
+    for name in ("Ann", "Bob", "Cy"):
+        a.services.customers.create(CustomerInput(first_name=name))
+    a.sync()
+    offline_sale_item = b.services.items.create(ItemInput("Case", sell_price=900)).item.id
+    sell(b, offline_sale_item, 900)
+    with server_admin.db() as db:
+        admin.trim_log(db, shop.shop_id, 1)
+    b.sync()
+    settle(a, b)
+    assert sales_numbered(a, "S-B-") == 1
+    assert differences(a.services, b.services) == {}
