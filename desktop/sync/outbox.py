@@ -190,7 +190,7 @@ def _queue_seeds(connection: Connection, station_code: str) -> None:
     edit of them wins."""
     txn_id = new_id()
     now = utc_now()
-    entries = []
+    entries: list[dict[str, Any]] = []
     for name in BOOTSTRAP_ORDER:
         info = SYNC_TABLES[name]
         captured = set(
