@@ -245,7 +245,12 @@ class Benchside(QObject):
         services = self.services
         if services is None or self.station_sync is not None:
             return
-        station = StationSync(services.ctx, self.sync.connection, services.setup.join_shop)
+        station = StationSync(
+            services.ctx,
+            self.sync.connection,
+            services.setup.join_shop,
+            services.setup.adopt_station_code,
+        )
         station.on_pulled = lambda _count: self.changes_pulled.emit()
         self.station_sync = station
         self.sync.connection.on_enrolled = station.prepared

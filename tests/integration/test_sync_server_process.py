@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from desktop.services.container import Services
 from desktop.services.customers import CustomerInput
@@ -46,8 +47,8 @@ def cli(env: dict[str, str], *args: str) -> str:
 
 
 class ServerProcess:
-    def __init__(self, env: dict[str, str], port: int) -> None:
-        self.env, self.port = env, port
+    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
+        self.env, self.port, self.log = env, port, log
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -55,12 +56,10 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [SERVER_COMMAND, "serve"],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [SERVER_COMMAND, "serve"], env=self.env, stdout=subprocess.DEVNULL, stderr=log
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -68,7 +67,7 @@ class ServerProcess:
                     return
             except httpx.TransportError:
                 time.sleep(0.2)
-        raise AssertionError("the server did not come up")
+        raise AssertionError(f"the server did not come up:\n{self.log.read_text()[-3000:]}")
 
     def stop(self) -> None:
         if self.process is not None:
@@ -78,14 +77,14 @@ class ServerProcess:
 
 
 @pytest.fixture
-def server(pg_url: str) -> Iterator[ServerProcess]:
+def server(pg_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
     port = free_port()
     env = {
         **os.environ,
         "BENCHSIDE_SERVER_DATABASE_URL": pg_url,
         "BENCHSIDE_SERVER_PORT": str(port),
     }
-    process = ServerProcess(env, port)
+    process = ServerProcess(env, port, tmp_path / "server.log")
     yield process
     process.stop()
 
@@ -93,7 +92,9 @@ def server(pg_url: str) -> Iterator[ServerProcess]:
 def enrolled(services: Services, data_dir: Path, url: str, code: str) -> StationSync:
     """Settings → Sync: the address, the code, Connect."""
     connection = SyncConnection(data_dir / "station.json", TokenStore(data_dir, use_keyring=False))
-    station = StationSync(services.ctx, connection, services.setup.join_shop)
+    station = StationSync(
+        services.ctx, connection, services.setup.join_shop, services.setup.adopt_station_code
+    )
     connection.on_enrolled = station.prepared
     connection.set_server_url(url)
     connection.enroll(code, enrollment_facts(services.ctx))
@@ -148,3 +149,54 @@ def test_stations_work_while_the_server_is_down_and_converge_when_it_returns(
     assert differences(a, b) == {}
     a.close()
     b.close()
+
+
+def test_a_reinstalled_pc_takes_its_code_back_and_continues_its_numbers(
+    tmp_path: Path, server: ServerProcess
+) -> None:
+    env = server.env
+    cli(env, "migrate")
+    shop_id = cli(env, "create-shop", "Fix-It Corner").split()[-1]
+    branch_id = cli(env, "create-branch", "--shop", shop_id, "Main Street").split()[-1]
+    server.start()
+    for name in ("a", "b", "b-again"):
+        (tmp_path / name).mkdir()
+    a = new_shop(tmp_path / "a" / "benchside.db")
+    code = cli(env, "enroll-station", "--branch", branch_id).split()[0]
+    sync_a = enrolled(a, tmp_path / "a", server.url, code)
+    part = a.items.create(ItemInput("Battery", sell_price=2000)).item.id
+    sync_a.sync_once()
+
+    b = Services.open(tmp_path / "b" / "benchside.db")
+    code = cli(env, "enroll-station", "--branch", branch_id).split()[0]
+    sync_b = enrolled(b, tmp_path / "b", server.url, code)
+    sync_b.sync_once()
+    b.accounts.login("owner", OWNER_PASSWORD)
+    sell(b, part, 2000)
+    sync_b.sync_once()
+    old_station = sync_b.connection.credentials()
+    assert old_station is not None
+    b.close()
+
+    # The PC's disk died: the operator cuts the old station off and lets the new
+    # installation take code B back.
+    cli(env, "revoke-station", str(old_station.station_id))
+    code = cli(env, "enroll-station", "--branch", branch_id, "--code", "B").split()[0]
+    again = Services.open(tmp_path / "b-again" / "benchside.db")
+    sync_again = enrolled(again, tmp_path / "b-again", server.url, code)
+    sync_again.sync_once()
+    assert again.ctx.station_code == "B"
+    again.accounts.login("owner", OWNER_PASSWORD)
+    sell(again, part, 2000)
+    for station in (sync_again, sync_a, sync_again):
+        station.sync_once()
+    with again.ctx.engine.connect() as connection:
+        numbers = sorted(
+            connection.execute(
+                text("SELECT number FROM sales_documents WHERE number LIKE 'S-B-%'")
+            ).scalars()
+        )
+    assert numbers == ["S-B-000001", "S-B-000002"]
+    assert differences(a, again) == {}
+    a.close()
+    again.close()
