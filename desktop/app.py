@@ -254,6 +254,7 @@ class Benchside(QObject):
         station.on_pulled = lambda _count: self.changes_pulled.emit()
         self.station_sync = station
         self.sync.connection.on_enrolled = station.prepared
+        services.ctx.on_local_commit = self.sync.notify_local_commit
         self.start_sync(station.sync_once, station.pending_count)
 
     def _start_daily_backup(self) -> None:
