@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Uuid, bindparam, delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from desktop.models.base import utc_now
 from desktop.models.shop import LocalSetting
@@ -91,12 +92,28 @@ class ChangeApplier:
         self.clock = clock
 
     def apply_changes(self, changes: Sequence[Change], cursor: int | None) -> ApplyResult:
-        """Apply ``changes`` (server order) and save ``cursor`` with them, atomically."""
+        """Apply ``changes`` (server order) and save ``cursor`` with them, atomically.
+
+        A change this database refuses (a number that exists here twice, which only a
+        fault elsewhere can cause) is logged and left out, so it cannot stop this
+        station from ever syncing again."""
+        try:
+            return self._apply_changes(changes, cursor, one_by_one=False)
+        except IntegrityError as exc:
+            log.error("a pulled batch was refused (%s); applying it change by change", exc.orig)
+            return self._apply_changes(changes, cursor, one_by_one=True)
+
+    def _apply_changes(
+        self, changes: Sequence[Change], cursor: int | None, *, one_by_one: bool
+    ) -> ApplyResult:
         with self._transaction() as connection:
             states = _load_states(connection, ((c.table, c.row_id) for c in changes))
             counts = {"applied": 0, "ignored": 0, "skipped": 0}
             for change in changes:
-                counts[_apply_one(connection, change, states)] += 1
+                if one_by_one:
+                    counts[_apply_alone(connection, change, states)] += 1
+                else:
+                    counts[_apply_one(connection, change, states)] += 1
             if cursor is not None:
                 save_cursor(connection, cursor)
             self._observe(connection, (change.hlc for change in changes))
@@ -151,6 +168,19 @@ def read_cursor(connection: Connection) -> int:
         select(LocalSetting.value).where(LocalSetting.key == CURSOR_SETTING)
     ).scalar()
     return int(value) if value else 0
+
+
+def _apply_alone(connection: Connection, change: Change, states: dict[Any, _RowState]) -> str:
+    """``_apply_one`` under a savepoint: a refused change is logged and skipped."""
+    try:
+        with connection.begin_nested():
+            return _apply_one(connection, change, states)
+    except IntegrityError as exc:
+        log.error(
+            "skipped %s of %s %s from station %s: %s",
+            change.op, change.table, change.row_id, change.station, exc.orig,
+        )  # fmt: skip
+        return "skipped"
 
 
 def _apply_one(connection: Connection, change: Change, states: dict[Any, _RowState]) -> str:
