@@ -31,7 +31,7 @@ from desktop.services.container import Services
 from desktop.services.errors import BenchsideError, ValidationError
 from desktop.services.sync_settings import enrollment_facts
 from desktop.views.forms import FieldErrors, error_label, with_error
-from desktop.views.sync.words import table_words
+from desktop.views.sync.words import table_plural
 from desktop.views.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -206,7 +206,7 @@ class JoinPage(QWizardPage):
             if not code:
                 self.errors.show({"code": self.tr("Enter the enrollment code from the server.")})
                 return
-        self._set_loading(True)
+        self.set_loading(True)
         self.progress.setRange(0, 0)  # busy until the first page arrives
         self.progress.show()
         self.progress_text.setText(self.tr("Connecting to the server…"))
@@ -225,7 +225,8 @@ class JoinPage(QWizardPage):
 
         self._link.tasks.run(work, self._on_loaded, self._on_failed, owner=self)
 
-    def _set_loading(self, loading: bool) -> None:
+    def set_loading(self, loading: bool) -> None:
+        """While loading, the fields and the Join button wait."""
         self.loading = loading
         self.server_url.setEnabled(not loading)
         self.code.setEnabled(not loading)
@@ -238,7 +239,7 @@ class JoinPage(QWizardPage):
         self.progress.setValue(progress.tables_done)
         self.progress_text.setText(
             self.tr("Loading {what}: table {n} of {total} · {rows} rows so far").format(
-                what=table_words(progress.table).lower(),
+                what=table_plural(progress.table),
                 n=min(progress.tables_done + 1, progress.tables_total),
                 total=progress.tables_total,
                 rows=f"{progress.rows:,}",
@@ -246,7 +247,7 @@ class JoinPage(QWizardPage):
         )
 
     def _on_loaded(self, _result: object) -> None:
-        self._set_loading(False)
+        self.set_loading(False)
         self.loaded = True
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
@@ -258,7 +259,7 @@ class JoinPage(QWizardPage):
             return
         if not isinstance(problem, BenchsideError):
             raise problem
-        self._set_loading(False)
+        self.set_loading(False)
         self._show_enrolled()
         self.progress.setRange(0, 1)
         if not self._link.connection.enrolled:

@@ -269,7 +269,14 @@ class SetupWizard(QWizard):
             self.setPage(page_id, page)
         if join is not None and (join.connection.enrolled or services.setup.joining()):
             self.setStartId(JOIN_PAGE)
+        self.currentIdChanged.connect(self._on_current_id_changed)
         self.resize(620, 560)
+
+    def _on_current_id_changed(self, page_id: int) -> None:
+        # Only the recovery page may not be left: the join page keeps Back and Cancel.
+        last = page_id == RECOVERY_PAGE
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, last)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, last)
 
     def shop_setup(self) -> ShopSetup:
         shop, owner, station = self.shop, self.owner, self.station

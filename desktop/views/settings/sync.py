@@ -155,7 +155,7 @@ class SyncSettings(QWidget):
             return
         conflicts = self._services.sync_conflicts
         self.review_counts.setText(
-            self.tr("{conflicts} conflicts · {refused} refused changes").format(
+            self.tr("Conflicts: {conflicts} · refused changes: {refused}").format(
                 conflicts=conflicts.open_count(), refused=conflicts.refused_count()
             )
         )

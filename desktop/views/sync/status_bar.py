@@ -169,6 +169,7 @@ class SyncDetailsDialog(QDialog):
         self.pending.setText(str(status.pending))
         self._show_counts(status)
         self.last_error.setText(status.last_error or self.tr("None"))
+        self.last_error.setStyleSheet(ERROR_STYLE if status.last_error else "")
         self.sync_now_button.setEnabled(self._sync.running)
         self._show_log()
 

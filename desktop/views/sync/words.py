@@ -73,6 +73,11 @@ def table_words(table: str) -> str:
     return table.replace("_", " ").capitalize()
 
 
+def table_plural(table: str) -> str:
+    """``stock_movements`` -> "stock movements": what a load of the shop is busy with."""
+    return table.strip("_").replace("_", " ")
+
+
 def field_words(field: str) -> str:
     """``first_name`` -> "first name"."""
     known = _FIELDS.get(field)

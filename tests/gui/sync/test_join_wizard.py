@@ -132,6 +132,9 @@ def test_a_wrong_code_or_an_unreachable_server_is_shown_at_its_field_and_can_be_
     choose_join(wizard)
     page = wizard.join
     assert page is not None
+    # Until this PC has joined, the way back to "set up a new shop" stays open.
+    assert wizard.button(QWizard.WizardButton.BackButton).isVisible()
+    assert wizard.button(QWizard.WizardButton.CancelButton).isVisible()
     page.server_url.setText("http://127.0.0.1:9")  # nothing listens there
     page.code.setText("WRONG-CODE")
     click_join(wizard)
@@ -180,6 +183,7 @@ def test_a_load_interrupted_by_closing_the_app_goes_on_at_the_next_start(
     resumed = wizard_of(again)
     assert resumed.currentId() == JOIN_PAGE
     assert resumed.join is not None and resumed.join.code_box.isHidden()
+    assert not resumed.button(QWizard.WizardButton.BackButton).isVisible()
     seen = record_progress(resumed)
     sign_in_as_owner(qtbot, again)
     assert seen[0].tables_done >= 1, "went on from where it stopped"

@@ -160,7 +160,7 @@ def test_front_desk_staff_do_not_see_the_review(
     owner_page = SyncSettings(shop_services, tasks, sync_controller)
     qtbot.addWidget(owner_page)
     assert owner_page.review_row.isVisibleTo(owner_page)
-    assert owner_page.review_counts.text() == "0 conflicts · 0 refused changes"
+    assert owner_page.review_counts.text() == "Conflicts: 0 · refused changes: 0"
     owner_details = SyncDetailsDialog(sync_controller, services=shop_services)
     qtbot.addWidget(owner_details)
     assert owner_details.review_button.isVisibleTo(owner_details)
