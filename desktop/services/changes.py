@@ -17,7 +17,7 @@ class Changes:
     station: bool = False  # this station's own settings (scanner, printers)
     cash_shift: bool = False  # this station's drawer: opened, paid in or out, closed
     everything: bool = False  # after a restore
-    sync: bool = False  # a sync conflict was resolved or sync brought news for managers
+    sync_review: bool = False  # a sync conflict was resolved (the managers' review lists)
     items: frozenset[uuid.UUID] = field(default_factory=frozenset)
     stock: frozenset[uuid.UUID] = field(default_factory=frozenset)  # item ids whose stock moved
     suppliers: bool = False
@@ -25,6 +25,8 @@ class Changes:
     stock_counts: frozenset[uuid.UUID] = field(default_factory=frozenset)
     # Sales documents issued, paid, voided or refunded (invoice lists, customer accounts).
     documents: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    # Other stations' changes arrived through sync: views reload, nothing to push back.
+    synced: bool = False
 
     def __or__(self, other: Changes) -> Changes:
         merged: dict[str, object] = {}

@@ -231,6 +231,10 @@ class JoinPage(QWizardPage):
         self.server_url.setEnabled(not loading)
         self.code.setEnabled(not loading)
         self.completeChanged.emit()
+        wizard = self.wizard()
+        if wizard is not None:
+            # Leaving mid-join would leave this PC half joined; Cancel stops the load.
+            wizard.button(QWizard.WizardButton.BackButton).setEnabled(not loading)
 
     def show_progress(self, progress: BootstrapProgress) -> None:
         """GUI thread: one page of the shop arrived."""

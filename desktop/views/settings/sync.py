@@ -161,7 +161,7 @@ class SyncSettings(QWidget):
         )
 
     def _on_bus_data_changed(self, changes: Changes) -> None:
-        if changes.sync or changes.everything or changes.users:
+        if changes.sync_review or changes.everything or changes.users:
             self.reload()
 
     def open_review(self) -> QWidget | None:

@@ -46,7 +46,7 @@ def _changes_for(conflict: ConflictView) -> Changes:
         "users": Changes(users=True),
         "shop_profile": Changes(shop=True),
     }
-    return Changes(sync=True) | by_table.get(conflict.table_name, Changes(everything=True))
+    return Changes(sync_review=True) | by_table.get(conflict.table_name, Changes(everything=True))
 
 
 class ConflictsTab(QWidget):
@@ -165,7 +165,7 @@ class ConflictsTab(QWidget):
         except BenchsideError as problem:
             self._show_error(str(problem))
             return
-        self._bus.publish(Changes(sync=True) if keep else _changes_for(conflict))
+        self._bus.publish(Changes(sync_review=True) if keep else _changes_for(conflict))
 
     def _show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -246,7 +246,7 @@ class SyncReview(QTabWidget):
         )
 
     def _on_bus_data_changed(self, changes: Changes) -> None:
-        if changes.sync or changes.everything:
+        if changes.sync_review or changes.everything:
             self.reload()
 
     def _on_bridge_status_changed(self, status: SyncStatus) -> None:

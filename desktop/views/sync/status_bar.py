@@ -137,7 +137,7 @@ class SyncDetailsDialog(QDialog):
         self._on_bridge_status_changed(sync.status)
 
     def _on_bus_data_changed(self, changes: Changes) -> None:
-        if changes.sync or changes.everything:
+        if changes.sync_review or changes.everything:
             self._show_counts(self._sync.status)
 
     def _show_counts(self, status: SyncStatus) -> None:

@@ -109,6 +109,7 @@ def test_a_new_pc_joins_the_shop_in_the_wizard_and_the_owner_signs_in(
     seen = record_progress(wizard)
     click_join(wizard)
     assert page.loading and not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    assert not wizard.button(QWizard.WizardButton.BackButton).isEnabled()
     sign_in_as_owner(qtbot, app)
     assert seen, "the progress bar moved"
     last = seen[-1]
