@@ -33,6 +33,8 @@ class StationSync:
         self.connection = connection
         self.join_shop = join_shop
         self.progress: ProgressCallback | None = None
+        # Called (on the sync thread) after a pass that brought other stations' changes.
+        self.on_pulled: Callable[[int], None] | None = None
 
     def prepared(self, enrollment: Enrollment, station_name: str) -> None:
         """After enrolling: send everything this station ever did (the server numbers
@@ -57,6 +59,8 @@ class StationSync:
         if engine.bootstrapped:
             # A reinstalled PC: its own numbers came back with the shop; go on after them.
             self.join_shop(self.ctx.station_code, "")
+        if (report.pulled or engine.bootstrapped) and self.on_pulled is not None:
+            self.on_pulled(report.pulled)
         return report
 
     def pending_count(self) -> int:
