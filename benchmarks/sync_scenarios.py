@@ -41,7 +41,7 @@ class SyncSize:
 SYNC_SIZES = {
     "tiny": SyncSize(push_changes=600, shop_rows=3_000, rounds=3),
     "small": SyncSize(push_changes=20_000, shop_rows=20_000, rounds=20),
-    "full": SyncSize(push_changes=100_000, shop_rows=1_000_000, rounds=40),
+    "full": SyncSize(push_changes=50_000, shop_rows=1_000_000, rounds=30),
 }
 
 
