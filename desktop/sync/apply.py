@@ -14,6 +14,7 @@ either; every replica holds the same rows.
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -21,7 +22,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Uuid, bindparam, delete, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Insert,
+    Update,
+    Uuid,
+    bindparam,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from desktop.models.base import utc_now
@@ -205,13 +218,23 @@ def _apply_one(connection: Connection, change: Change, states: dict[Any, _RowSta
     return "applied"
 
 
+@functools.cache
+def _statements(table_name: str) -> tuple[Insert, Update]:
+    """The table's insert and update by id, built once: the values travel as parameters,
+    so SQLAlchemy reuses the compiled statement (``.values(...)`` per row made building
+    and caching a new statement cost far more than SQLite's own work)."""
+    table = table_info(table_name).table
+    return insert(table), update(table).where(table.c.id == bindparam("row_id_"))
+
+
 def _write(connection: Connection, info: TableInfo, row_id: uuid.UUID, decision: Decision) -> None:
     values = to_python(info, decision.write)
+    insert_row, update_row = _statements(info.name)
     if decision.action == "insert":
         values["id"] = row_id
-        connection.execute(insert(info.table).values(values))
-    else:
-        connection.execute(update(info.table).where(info.table.c.id == row_id).values(values))
+        connection.execute(insert_row, values)
+    elif values:
+        connection.execute(update_row, {**values, "row_id_": row_id})
     if not info.append_only:
         connection.execute(
             _SET_CLOCKS,
