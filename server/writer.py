@@ -122,6 +122,11 @@ def _decide(item: Item, state: RowState) -> Decision:
     return decision
 
 
+class NeedsOneByOne(Exception):
+    """A batch met something that depends on the transactions before it (who may change
+    what): the push goes again one transaction at a time."""
+
+
 def apply_transaction(
     db: Db, shop: ShopLog, station: Station, txn_id: uuid.UUID, raw: Sequence[dict[str, Any]]
 ) -> None:
@@ -134,18 +139,65 @@ def apply_transaction(
     states = plan.load_states(db, [item.key for item in items])
     _check_permissions(db, shop.shop_id, items, states)
     conflicts = ConflictFinder(db, shop, plan)
+    _apply_items(plan, conflicts, shop, items)
+    _apply_conflicts(plan, conflicts, shop)
+    plan.write(db)
+
+
+def apply_batch(
+    db: Db, shop: ShopLog, station: Station, raws: Sequence[Sequence[dict[str, Any]]]
+) -> list[str | None]:
+    """Apply several station transactions, in order, with one read of what they touch and
+    one write of everything: a push of many small transactions costs a few round trips,
+    not a few per transaction. Returns each transaction's refusal (or None). Raises
+    ``NeedsOneByOne`` when a permission check fails (it may depend on an earlier
+    transaction of the batch), and PostgreSQL's errors: the caller then rolls back and
+    goes one by one."""
+    parsed: list[list[Item] | str] = []
+    for raw in raws:
+        try:
+            parsed.append(parse(raw, station))
+        except Rejected as exc:
+            parsed.append(str(exc))
+    every = [item for group in parsed if isinstance(group, list) for item in group]
+    fresh = {id(item) for item in _new_items(db, shop.shop_id, every)}
+    plan = WritePlan(shop.shop_id, station.id)
+    states = plan.load_states(db, [item.key for item in every if id(item) in fresh])
+    conflicts = ConflictFinder(db, shop, plan)
+    reasons: list[str | None] = []
+    for group in parsed:
+        if isinstance(group, str):
+            reasons.append(group)
+            continue
+        items = [item for item in group if id(item) in fresh]
+        try:
+            _check_permissions(db, shop.shop_id, items, states)
+        except Rejected as exc:
+            raise NeedsOneByOne from exc
+        _apply_items(plan, conflicts, shop, items)
+        reasons.append(None)
+    _apply_conflicts(plan, conflicts, shop)
+    plan.write(db)
+    return reasons
+
+
+def _apply_items(
+    plan: WritePlan, conflicts: ConflictFinder, shop: ShopLog, items: list[Item]
+) -> None:
     for item in items:
-        state = states[item.key]
+        state = plan.state(item.change.table, item.change.row_id)
         decision = _decide(item, state)
         seq = shop.take_seq()
         plan.log(item.change, seq)
         conflicts.check(item.change, item.info, item.values, decision, state)
         plan.apply(item.change, item.info, item.values, decision, state, seq)
         conflicts.check_duplicate(item.change, item.info, item.values, decision)
+
+
+def _apply_conflicts(plan: WritePlan, conflicts: ConflictFinder, shop: ShopLog) -> None:
     for change, info, values in conflicts.rows():
         seq = shop.take_seq()
         plan.log(change, seq, server_made=True)
         state = plan.state(change.table, change.row_id)
         decision = _decide(Item(change, info, values), state)
         plan.apply(change, info, values, decision, state, seq)
-    plan.write(db)
