@@ -134,12 +134,14 @@ class PostgresCluster:
 class ServerThread:
     """A uvicorn server for ``app`` on 127.0.0.1 in a daemon thread."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, port: int = 0) -> None:
+        """``port`` 0 picks a free one; a given port lets a restarted server keep the
+        address its stations know."""
         import uvicorn
 
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", 0))
+        self._socket.bind(("127.0.0.1", port))
         self.port = int(self._socket.getsockname()[1])
         config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
         self._server = uvicorn.Server(config)
@@ -160,7 +162,11 @@ class ServerThread:
                 raise RuntimeError("the sync server did not start")
             time.sleep(0.01)
 
-    def stop(self) -> None:
+    def stop(self, *, abort: bool = False) -> None:
+        """Stop serving. ``abort`` is a crash: requests in flight get no answer (their
+        connections are cut) instead of being finished first."""
+        if abort:
+            self._server.force_exit = True
         self._server.should_exit = True
         self._thread.join(timeout=10)
         self._socket.close()
