@@ -162,12 +162,17 @@ class ServerThread:
                 raise RuntimeError("the sync server did not start")
             time.sleep(0.01)
 
-    def stop(self, *, abort: bool = False) -> None:
-        """Stop serving. ``abort`` is a crash: requests in flight get no answer (their
-        connections are cut) instead of being finished first."""
+    def stop(
+        self, *, abort: bool = False, while_stopping: Callable[[], object] | None = None
+    ) -> None:
+        """Stop serving. ``abort`` is a crash: requests in flight are not finished first
+        and get no answer. ``while_stopping`` runs once the server was told to stop (to
+        cut its database sessions, as a crash would)."""
         if abort:
             self._server.force_exit = True
         self._server.should_exit = True
+        if while_stopping is not None:
+            while_stopping()
         self._thread.join(timeout=10)
         self._socket.close()
         if self._thread.is_alive():

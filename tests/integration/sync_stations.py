@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import httpx
 from sqlalchemy import select
 
 from desktop.services.container import Services
+from desktop.services.sales_types import PaymentInput
 from desktop.sync.client import SyncClient
 from desktop.sync.engine import SyncEngine
 from desktop.sync.outbox import Outbox
@@ -118,6 +120,14 @@ def joining_station(
     station.connect()
     services.accounts.login("owner", OWNER_PASSWORD)
     return station
+
+
+def sell(station: Station, item_id: Any, price: int) -> uuid.UUID:
+    """Sell one unit of ``item_id`` for cash; returns the sale's id."""
+    sales = station.services.sales
+    cart = replace(sales.new_cart(), lines=(sales.line_for_item(item_id),))
+    sales.complete(cart, [PaymentInput("cash", price)])
+    return cart.id
 
 
 def settle(*stations: Station, rounds: int = 2) -> None:
