@@ -18,13 +18,15 @@ from typing import Any
 
 import pytest
 
-from desktop.models import Customer
+from desktop.models import Customer, User
 from desktop.services.customers import CustomerInput
 from desktop.services.errors import SyncError
 from desktop.services.items import ItemInput
 from desktop.services.sales_types import PaymentInput
 from desktop.services.ticket_types import TicketInput
-from desktop.sync.client import SyncOffline
+from desktop.sync.client import SchemaTooOld, SyncAuthError, SyncClient, SyncOffline
+from desktop.sync.engine import SyncEngine
+from server import admin
 from server.app import create_app
 from server.settings import Settings
 from tests.integration.faults import DROP, LOSE, REPLAY, FaultyNetwork
@@ -403,3 +405,73 @@ def test_a_station_offline_for_a_week_with_ten_thousand_changes_catches_up(
         assert station.services.stock.on_hand(item) == 100
     settle(a, b)
     assert differences(a.services, b.services) == {}
+
+
+# -- refusals --------------------------------------------------------------------------------
+
+
+def test_a_technician_raising_their_own_role_is_refused_and_later_work_still_syncs(
+    tmp_path: Path, sync_server: str, server_admin: Admin, shop: ShopIds
+) -> None:
+    a = first_station(tmp_path / "a.db", sync_server, server_admin, shop.branch_id)
+    tina = a.services.accounts.add_user("tina", "Tina", "technician", "tech-pass-1").id
+    a.sync()
+    b = joining_station(tmp_path / "b.db", sync_server, server_admin, shop.branch_id)
+    b.services.accounts.login("tina", "tech-pass-1")
+    # Past the services' permission checks, as a tampered PC would write it.
+    with b.services.ctx.uow() as tx:
+        user = tx.session.get(User, tina)
+        assert user is not None
+        user.role = "owner"
+        tx.commit()
+    later = b.services.customers.create(CustomerInput(first_name="Walk-in")).id
+    report = b.sync()
+    assert report.rejected == 1
+    (refused,) = b.engine.outbox.rejected()
+    assert refused.tables == ("users",) and refused.reason
+    assert b.engine.outbox.pending_count() == 0
+    a.sync()
+    assert a.services.customers.get(later).first_name == "Walk-in"
+    assert server_admin.scalar("SELECT role FROM users WHERE id = %s", (tina,)) == "technician"
+    assert scalar(a.services, "SELECT role FROM users WHERE id = :u", u=tina.hex) == "technician"
+
+
+def test_an_older_benchside_is_told_to_update_and_keeps_its_changes(
+    tmp_path: Path, sync_server: str, server_admin: Admin, branch: Any
+) -> None:
+    a = first_station(tmp_path / "a.db", sync_server, server_admin, branch)
+    a.services.customers.create(CustomerInput(first_name="Rita"))
+    waiting = a.engine.outbox.pending_count()
+    logged = change_log_size(server_admin)
+    old = SyncClient(sync_server, a.token, schema="0013_sparse_sales_indexes")
+    engine = SyncEngine(a.services.ctx.engine, a.services.ctx.clock, old, a.engine.station_id)
+    with old, pytest.raises(SchemaTooOld):
+        engine.sync_once()
+    assert a.engine.outbox.pending_count() == waiting > 0
+    assert change_log_size(server_admin) == logged
+    a.sync()  # updated: everything goes
+    assert a.engine.outbox.pending_count() == 0
+
+
+@pytest.mark.parametrize("token", ["wrong", "revoked"])
+def test_a_wrong_or_revoked_token_is_refused_and_nothing_is_written(
+    tmp_path: Path, sync_server: str, server_admin: Admin, branch: Any, token: str
+) -> None:
+    a = first_station(tmp_path / "a.db", sync_server, server_admin, branch)
+    b = joining_station(tmp_path / "b.db", sync_server, server_admin, branch)
+    b.services.customers.create(CustomerInput(first_name="Sam"))
+    b.sync()
+    a.services.customers.create(CustomerInput(first_name="Rita"))
+    if token == "wrong":
+        a.token = "not-the-token"
+        a.connect()
+    else:
+        with server_admin.db() as db:
+            admin.revoke_station(db, a.engine.station_id)
+    logged, position = change_log_size(server_admin), cursor(a.services)
+    waiting = a.engine.outbox.pending_count()
+    with pytest.raises(SyncAuthError):
+        a.sync()
+    assert change_log_size(server_admin) == logged
+    assert (cursor(a.services), a.engine.outbox.pending_count()) == (position, waiting)
+    assert scalar(a.services, "SELECT count(*) FROM customers WHERE first_name = 'Sam'") == 0
