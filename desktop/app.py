@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop.config import AppPaths, StationSettings
+from desktop.services.changes import Changes
 from desktop.services.container import Services
 from desktop.services.errors import BackupError, DatabaseError, DatabaseTooNew
 from desktop.views.bus import DataBus
@@ -173,6 +174,9 @@ def _offer_restore(paths: AppPaths, problem: str, parent: QWidget | None) -> Ser
 class Benchside(QObject):
     """Runs the start-up sequence without nested event loops."""
 
+    # Emitted from the sync thread when a pass brought other stations' changes.
+    changes_pulled = Signal()
+
     def __init__(self, app: QApplication, paths: AppPaths, demo: bool = False) -> None:
         super().__init__(app)
         self.app = app
@@ -190,7 +194,15 @@ class Benchside(QObject):
         self.station_sync: StationSync | None = None
         # Views publish what they changed: that is a local commit to push soon. (A no-op
         # until sync runs; the runner's debounce folds bursts into one pass.)
-        self.bus.data_changed.connect(lambda _changes: self.sync.notify_local_commit())
+        self.bus.data_changed.connect(self._on_bus_data_changed)
+        self.changes_pulled.connect(self._on_changes_pulled)
+
+    def _on_bus_data_changed(self, changes: Changes) -> None:
+        if not changes.synced:
+            self.sync.notify_local_commit()
+
+    def _on_changes_pulled(self) -> None:
+        self.bus.publish(Changes(everything=True, synced=True))
 
     def _sync_controller(self) -> SyncController:
         # Nothing runs and nothing slow is imported (httpx, keyring) until sync starts.
@@ -233,9 +245,16 @@ class Benchside(QObject):
         services = self.services
         if services is None or self.station_sync is not None:
             return
-        station = StationSync(services.ctx, self.sync.connection, services.setup.join_shop)
+        station = StationSync(
+            services.ctx,
+            self.sync.connection,
+            services.setup.join_shop,
+            services.setup.adopt_station_code,
+        )
+        station.on_pulled = lambda _count: self.changes_pulled.emit()
         self.station_sync = station
         self.sync.connection.on_enrolled = station.prepared
+        services.ctx.on_local_commit = self.sync.notify_local_commit
         self.start_sync(station.sync_once, station.pending_count)
 
     def _start_daily_backup(self) -> None:
@@ -306,8 +325,6 @@ class Benchside(QObject):
             self._start_message_dispatcher()
         else:
             self.window.update_user()  # type: ignore[attr-defined]
-            from desktop.services.changes import Changes
-
             self.bus.publish(Changes(everything=True))
         self.window.show()
         screen = os.environ.get(ENV_OPEN_SCREEN)

@@ -74,7 +74,8 @@ class ConflictFinder:
                 old = self._value(info, change.row_id, column)
                 if old != values[column]:
                     mine = Side(values[column], change.hlc, change.user_id)
-                    self._record(change, column, kept=mine, other=Side(old, other_hlc))
+                    other = Side(old, other_hlc, self._writer_of(state, column))
+                    self._record(change, column, kept=mine, other=other)
         for column, winner_hlc in decision.lost.items():
             if column in info.quiet:
                 continue
@@ -82,7 +83,8 @@ class ConflictFinder:
                 current = self._value(info, change.row_id, column)
                 if current != values[column]:
                     mine = Side(values[column], change.hlc, change.user_id)
-                    self._record(change, column, kept=Side(current, winner_hlc), other=mine)
+                    kept = Side(current, winner_hlc, self._writer_of(state, column))
+                    self._record(change, column, kept=kept, other=mine)
 
     def check_duplicate(
         self, change: Change, info: TableInfo, values: dict[str, Any], decision: Decision
@@ -116,6 +118,14 @@ class ConflictFinder:
 
     def _concurrent(self, change: Change, state: RowState, column: str, other_hlc: str) -> bool:
         return state.seq_of(column) > change.base_seq and _writer(other_hlc) != change.station
+
+    def _writer_of(self, state: RowState, column: str) -> uuid.UUID | None:
+        """The user whose change wrote the field's current value (from the log)."""
+        row = self._db.execute(
+            "SELECT user_id FROM srv_change_log WHERE shop_id = %s AND seq = %s",
+            (self._shop.shop_id, state.seq_of(column)),
+        ).fetchone()
+        return row["user_id"] if row else None
 
     def _value(self, info: TableInfo, row_id: uuid.UUID, column: str) -> Any:
         """The field's value now: written earlier in this transaction, else stored."""

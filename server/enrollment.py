@@ -51,9 +51,13 @@ def _claim_code(db: psycopg.Connection[DictRow], typed: str, now: datetime) -> d
     return row
 
 
-def _choose_station_code(request: EnrollRequest, reserved: str | None, taken: set[str]) -> str:
+def _choose_station_code(
+    request: EnrollRequest, reserved: str | None, taken: set[str], retired: set[str]
+) -> str:
     """A station with data keeps its code (its numbers carry it) or is refused; otherwise
-    the reserved code, the one asked for if free, or the first free one."""
+    the reserved code, the one asked for if free, or the first free one. A code reserved
+    by the operator may be one of a revoked station only: a reinstalled PC taking its
+    own code back and continuing its numbers."""
     asked = request.station_code
     if asked is not None and not valid_station_code(asked):
         raise ApiError(
@@ -67,7 +71,7 @@ def _choose_station_code(request: EnrollRequest, reserved: str | None, taken: se
         wanted = asked if asked and asked not in taken else None
     if wanted is None:
         return next(code for code in _station_codes() if code not in taken)
-    if wanted in taken:
+    if wanted in taken and not (wanted == reserved and wanted in retired):
         raise ApiError(
             409, "station_code_taken",
             f"Another PC of this shop already uses station code {wanted}. Numbers made on "
@@ -90,11 +94,14 @@ def enroll(
         "SELECT id, name, next_seq FROM srv_shops WHERE id = %s FOR UPDATE", (code["shop_id"],)
     ).fetchone()
     assert shop is not None
-    taken = {
-        r["code"]
-        for r in db.execute("SELECT code FROM srv_stations WHERE shop_id = %s", (shop["id"],))
-    }
-    station_code = _choose_station_code(request, code["station_code"], taken)  # type: ignore[arg-type]
+    stations = db.execute(
+        "SELECT code, bool_and(revoked_at IS NOT NULL) AS retired FROM srv_stations "
+        "WHERE shop_id = %s GROUP BY code",
+        (shop["id"],),
+    ).fetchall()
+    taken = {r["code"] for r in stations}
+    retired = {r["code"] for r in stations if r["retired"]}
+    station_code = _choose_station_code(request, code["station_code"], taken, retired)  # type: ignore[arg-type]
     station_id, token = new_id(), new_token()
     expires = now + timedelta(days=token_days) if token_days > 0 else None
     db.execute(

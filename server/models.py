@@ -78,7 +78,15 @@ stations = Table(
     Column("last_station_seq", BigInteger, nullable=False, server_default=text("0")),
     _when("last_seen_at", nullable=True),
     Column("schema", String(64), nullable=False, server_default=""),
-    UniqueConstraint("shop_id", "code", name="uq_srv_stations_shop_code"),
+    # One live station per code; a revoked one keeps its code for the record, and a
+    # reinstalled PC may take the code back.
+    Index(
+        "ix_srv_stations_live_code",
+        "shop_id",
+        "code",
+        unique=True,
+        postgresql_where=text("revoked_at IS NULL"),
+    ),
 )
 
 enrollment_codes = Table(

@@ -24,6 +24,8 @@ class Changes:
     stock_counts: frozenset[uuid.UUID] = field(default_factory=frozenset)
     # Sales documents issued, paid, voided or refunded (invoice lists, customer accounts).
     documents: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    # Other stations' changes arrived through sync: views reload, nothing to push back.
+    synced: bool = False
 
     def __or__(self, other: Changes) -> Changes:
         merged: dict[str, object] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine, select
@@ -41,6 +42,8 @@ class ServiceContext:
         self.station_code = station_code
         self.clock = clock
         self.actor: Actor | None = None
+        # Told after every commit that has changes for the sync server (from any thread).
+        self.on_local_commit: Callable[[], None] | None = None
         self._session_factory = sessionmaker(
             engine, class_=CapturingSession, expire_on_commit=False
         )
@@ -56,6 +59,7 @@ class ServiceContext:
         session = self._session_factory()
         session.info[capture.CLOCK_KEY] = self.clock
         session.info[capture.USER_KEY] = self.actor.user_id if self.actor else None
+        session.info[capture.COMMITTED_KEY] = self.on_local_commit
         return UnitOfWork(session)
 
     def require(self, permission: Permission) -> Actor:

@@ -108,16 +108,24 @@ class SetupService:
         with self.ctx.uow() as tx:
             return bool(tx.session.scalar(select(func.count()).select_from(User)))
 
-    def join_shop(self, station_code: str, station_name: str) -> None:
-        """Become station ``station_code`` of the shop just loaded from the server: adopt
-        the code, add the station if the shop doesn't know it, and continue its number
-        series past the numbers it gave before (a reinstalled PC)."""
+    def adopt_station_code(self, station_code: str) -> str:
+        """Become station ``station_code`` (given by the sync server): every number and
+        every change made here from now on carries it. Raises ``ValidationError``."""
         code = station_code.strip().upper()
         if not STATION_CODE.match(code):
             raise ValidationError({"station_code": "The server gave an invalid station code."})
         self.ctx.set_station(code)
         with self.ctx.uow() as tx:
             tx.session.merge(LocalSetting(key=STATION_KEY, value=code))
+            tx.commit()
+        return code
+
+    def join_shop(self, station_code: str, station_name: str) -> None:
+        """Become station ``station_code`` of the shop just loaded from the server: adopt
+        the code, add the station if the shop doesn't know it, and continue its number
+        series past the numbers it gave before (a reinstalled PC)."""
+        code = self.adopt_station_code(station_code)
+        with self.ctx.uow() as tx:
             if tx.session.scalar(select(Station.id).where(Station.code == code)) is None:
                 tx.session.add(Station(code=code, name=station_name.strip()[:100] or code))
             continue_series(tx.session, code)

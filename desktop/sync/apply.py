@@ -69,6 +69,19 @@ class _RowState:
     clocks: dict[str, str] | None
     tombstoned: bool
 
+    def decide(self, change: Change, info: TableInfo) -> Decision:
+        return decide(
+            change,
+            exists=self.exists,
+            clocks=self.clocks,
+            tombstoned=self.tombstoned,
+            append_only=info.append_only,
+        )
+
+    def written(self, decision: Decision, info: TableInfo) -> None:
+        self.exists = True
+        self.clocks = None if info.append_only else decision.clocks
+
 
 class ChangeApplier:
     """Writes remote changes into the station's database under the merge rule."""
@@ -147,13 +160,7 @@ def _apply_one(connection: Connection, change: Change, states: dict[Any, _RowSta
         log.warning("skipping change %s of unknown table %s", change.change_id, change.table)
         return "skipped"
     state = states[(change.table, change.row_id)]
-    decision = decide(
-        change,
-        exists=state.exists,
-        clocks=state.clocks,
-        tombstoned=state.tombstoned,
-        append_only=info.append_only,
-    )
+    decision = state.decide(change, info)
     if decision.action == "missing":
         log.warning("skipping %s of %s %s: row not here", change.op, change.table, change.row_id)
         return "skipped"
@@ -164,9 +171,7 @@ def _apply_one(connection: Connection, change: Change, states: dict[Any, _RowSta
         state.exists, state.tombstoned, state.clocks = False, True, None
         return "applied"
     _write(connection, info, change.row_id, decision)
-    state.exists = True
-    if not info.append_only:
-        state.clocks = decision.clocks
+    state.written(decision, info)
     return "applied"
 
 
@@ -198,17 +203,10 @@ def _merge_row(
     steps.extend(("update", hlc, later[hlc]) for hlc in sorted(later))
     for op, hlc, fields in steps:
         change = Change(_NO_ID, _NO_ID, info.name, row.id, op, fields, hlc, "")
-        decision = decide(
-            change,
-            exists=state.exists,
-            clocks=state.clocks,
-            tombstoned=state.tombstoned,
-            append_only=info.append_only,
-        )
+        decision = state.decide(change, info)
         if decision.action in ("insert", "update"):
             _write(connection, info, row.id, decision)
-            state.exists = True
-            state.clocks = None if info.append_only else decision.clocks
+            state.written(decision, info)
 
 
 def _delete(connection: Connection, info: TableInfo, row_id: uuid.UUID, hlc: str) -> None:

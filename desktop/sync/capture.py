@@ -28,6 +28,8 @@ TXN_KEY = "sync_txn_id"
 CLOCK_KEY = "sync_clock"
 USER_KEY = "sync_user_id"
 BASE_KEY = "sync_base_seq"
+# A callable run after a commit that wrote outbox entries (the sync runner's "push soon").
+COMMITTED_KEY = "sync_committed"
 # The server sequence this station has pulled up to (kept by the sync engine).
 CURSOR_SETTING = "sync_cursor"
 # The newest clock value received from elsewhere: the station's clock restarts past it.
@@ -205,6 +207,14 @@ def _forget_transaction(session: Session, *_: Any) -> None:
     session.info.pop(BASE_KEY, None)
 
 
+def _after_commit(session: Session) -> None:
+    wrote = TXN_KEY in session.info
+    _forget_transaction(session)
+    committed = session.info.get(COMMITTED_KEY)
+    if wrote and committed is not None:
+        committed()
+
+
 def install(session_class: type[Session]) -> None:
     """Capture changes of every syncable table; only sessions of ``session_class`` carry a
     clock, so only they write the outbox."""
@@ -212,5 +222,5 @@ def install(session_class: type[Session]) -> None:
         event.listen(Syncable, "after_insert", _after_insert, propagate=True)
         event.listen(Syncable, "after_update", _after_update, propagate=True)
         event.listen(Syncable, "after_delete", _after_delete, propagate=True)
-    event.listen(session_class, "after_commit", _forget_transaction)
+    event.listen(session_class, "after_commit", _after_commit)
     event.listen(session_class, "after_rollback", _forget_transaction)

@@ -28,6 +28,14 @@ from desktop.sync.wire import Change, Transaction, wire_value
 
 PENDING, SENT, REJECTED = "pending", "sent", "rejected"
 
+# The server takes at most 5000 changes and 1000 transactions in one push. A local
+# transaction larger than a part (an import of thousands of items) travels as several
+# numbered parts, each applied whole, in order.
+MAX_PART = 2000
+MAX_TRANSACTIONS = 500
+# Well under the server's 16 MB body limit: photos, signatures and attached PDFs are big.
+MAX_BYTES = 4 * 1024 * 1024
+
 _ENTRY = select(
     OutboxEntry.txn_seq,
     OutboxEntry.txn_id,
@@ -69,9 +77,10 @@ class Outbox:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def next_batch(self, max_changes: int = 2000) -> list[Transaction]:
-        """The oldest waiting transactions, whole, up to ``max_changes`` changes (a single
-        larger transaction still goes, alone)."""
+    def next_batch(self, max_changes: int = MAX_PART) -> list[Transaction]:
+        """The oldest waiting transactions, whole, up to ``max_changes`` changes,
+        ``MAX_TRANSACTIONS`` transactions and about ``MAX_BYTES`` (a single larger one
+        still goes, alone)."""
         with self.engine.begin() as connection:
             _number_new_transactions(connection)
             rows = connection.execute(
@@ -79,6 +88,7 @@ class Outbox:
                 .order_by(OutboxEntry.seq)
                 .limit(max_changes + 1)
             ).all()
+            rows = _within_limits(rows)
             if len(rows) > max_changes:
                 last = rows[-1].txn_seq
                 whole = [row for row in rows if row.txn_seq != last]
@@ -175,11 +185,12 @@ class Outbox:
 
 
 def _queue_seeds(connection: Connection, station_code: str) -> None:
-    """Outbox inserts, as transaction 1, for the rows no change of this station made:
-    the migrations' seeds, at the zero clock, so any real edit of them wins."""
+    """Outbox inserts, as the first transaction (in parts when large), for the rows no
+    change of this station made: the migrations' seeds, at the zero clock, so any real
+    edit of them wins."""
     txn_id = new_id()
     now = utc_now()
-    entries = []
+    entries: list[dict[str, Any]] = []
     for name in BOOTSTRAP_ORDER:
         info = SYNC_TABLES[name]
         captured = set(
@@ -207,12 +218,28 @@ def _queue_seeds(connection: Connection, station_code: str) -> None:
                     "created_at": now,
                     "status": PENDING,
                     "error": "",
-                    "txn_seq": 1,
+                    "txn_seq": 1 + len(entries) // MAX_PART,
                     "base_seq": 0,
                 }
             )
     if entries:
         connection.execute(insert(OutboxEntry), entries)
+
+
+def _within_limits(rows: Sequence[Any]) -> list[Any]:
+    """The leading whole transactions of ``rows`` that fit one push: at most
+    ``MAX_TRANSACTIONS`` of them and about ``MAX_BYTES`` of values (the first always)."""
+    kept: list[Any] = []
+    size = 0
+    transactions = 0
+    for position, row in enumerate(rows):
+        starts = position == 0 or row.txn_seq != rows[position - 1].txn_seq
+        if starts and kept and (transactions == MAX_TRANSACTIONS or size > MAX_BYTES):
+            break
+        transactions += starts
+        size += len(row.fields)
+        kept.append(row)
+    return kept
 
 
 def _number_new_transactions(connection: Connection) -> None:
@@ -225,14 +252,16 @@ def _number_new_transactions(connection: Connection) -> None:
     ).all()
     if not new:
         return
-    last = connection.execute(select(func.max(OutboxEntry.txn_seq))).scalar() or 0
-    numbers: dict[uuid.UUID, int] = {}
-    for _seq, txn_id in new:
-        numbers.setdefault(txn_id, last + len(numbers) + 1)
-    connection.execute(
-        update(OutboxEntry).where(OutboxEntry.seq == bindparam("entry")),
-        [{"entry": seq, "txn_seq": numbers[txn_id]} for seq, txn_id in new],
-    )
+    number = connection.execute(select(func.max(OutboxEntry.txn_seq))).scalar() or 0
+    sizes: dict[uuid.UUID, int] = {}
+    numbered = []
+    for seq, txn_id in new:
+        size = sizes.get(txn_id, 0)
+        if size % MAX_PART == 0:
+            number += 1  # a new transaction, or the next part of a large one
+        sizes[txn_id] = size + 1
+        numbered.append({"entry": seq, "txn_seq": number})
+    connection.execute(update(OutboxEntry).where(OutboxEntry.seq == bindparam("entry")), numbered)
 
 
 def _transactions(rows: Sequence[Any]) -> list[Transaction]:

@@ -190,7 +190,9 @@ def _settle_seed_times() -> None:
     for table in MUTABLE_TABLES:
         columns = {row[1] for row in connection.execute(sa.text(f"PRAGMA table_info({table})"))}
         stamps = [name for name in ("created_at", "updated_at") if name in columns]
-        for (row_id,) in connection.execute(sa.text(f"SELECT id FROM {table}")).fetchall():
+        # Seeds have name-based ids (UUID version 5); rows made at the counter are v7.
+        seeded = sa.text(f"SELECT id FROM {table} WHERE substr(id, 13, 1) = '5'")
+        for (row_id,) in connection.execute(seeded).fetchall():
             clocks = captured.get((table, row_id), {})
             if clocks.get("*", "0") > "0000000000000000-00000-0":
                 continue

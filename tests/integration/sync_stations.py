@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import select
 
 from desktop.services.container import Services
 from desktop.services.sales_types import PaymentInput
@@ -17,9 +16,8 @@ from desktop.sync.client import SyncClient
 from desktop.sync.engine import SyncEngine
 from desktop.sync.outbox import Outbox
 from desktop.sync.runner import SyncReport
-from desktop.sync.schema import SYNC_TABLES
 from tests.sync_server import Admin
-from tests.unit.sync.relay import OWNER_PASSWORD, new_shop
+from tests.unit.sync.relay import OWNER_PASSWORD, new_shop, synced_rows
 
 
 @dataclass
@@ -135,16 +133,6 @@ def settle(*stations: Station, rounds: int = 2) -> None:
     for _ in range(rounds):
         for station in stations:
             station.sync()
-
-
-def synced_rows(services: Services) -> dict[str, list[tuple[Any, ...]]]:
-    """Every syncable row, table by table, in id order."""
-    tables: dict[str, list[tuple[Any, ...]]] = {}
-    with services.ctx.engine.connect() as connection:
-        for name, info in SYNC_TABLES.items():
-            rows = connection.execute(select(info.table).order_by(info.table.c.id)).all()
-            tables[name] = [tuple(row) for row in rows]
-    return tables
 
 
 def differences(a: Services, b: Services) -> dict[str, tuple[int, int]]:

@@ -106,6 +106,7 @@ def test_the_later_offline_edit_wins_and_the_manager_sees_the_conflict(
         "Sousa-A",
     )
     assert {conflict.kept.station, conflict.other.station} == {"A", "B"}
+    assert conflict.kept.user == conflict.other.user == "Olivia Owner"
     a.services.sync_conflicts.restore_other(conflict.id)
     settle(a, b)
     for station in (a, b):

@@ -21,10 +21,9 @@ def fresh(tmp_path: Path) -> Iterator[Services]:
     services.close()
 
 
-@pytest.fixture
-def shop(fresh: Services) -> Services:
-    """A set-up shop with the owner signed in."""
-    fresh.setup.create_shop(
+def set_up_shop(services: Services) -> Services:
+    """Set up the shop "Fix-It Corner" and sign its owner in."""
+    services.setup.create_shop(
         ShopSetup(
             shop_name="Fix-It Corner",
             currency="USD",
@@ -33,8 +32,14 @@ def shop(fresh: Services) -> Services:
             owner_password=OWNER_PASSWORD,
         )
     )
-    fresh.accounts.login("owner", OWNER_PASSWORD)
-    return fresh
+    services.accounts.login("owner", OWNER_PASSWORD)
+    return services
+
+
+@pytest.fixture
+def shop(fresh: Services) -> Services:
+    """A set-up shop with the owner signed in."""
+    return set_up_shop(fresh)
 
 
 def add_staff(services: Services, username: str, role: str) -> None:

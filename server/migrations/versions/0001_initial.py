@@ -811,8 +811,14 @@ def upgrade() -> None:
             ["shop_id"], ["srv_shops.id"], name=op.f("fk_srv_stations_shop_id_srv_shops")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_srv_stations")),
-        sa.UniqueConstraint("shop_id", "code", name="uq_srv_stations_shop_code"),
         sa.UniqueConstraint("token_hash", name=op.f("uq_srv_stations_token_hash")),
+    )
+    op.create_index(
+        "ix_srv_stations_live_code",
+        "srv_stations",
+        ["shop_id", "code"],
+        unique=True,
+        postgresql_where=sa.text("revoked_at IS NULL"),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
@@ -53,3 +54,29 @@ def test_starting_the_app_imports_no_http_or_keyring_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_changes_pulled_from_other_stations_reload_the_views_without_a_push(
+    qtbot, tmp_path: Path
+) -> None:
+    paths = AppPaths.at(tmp_path)
+    StationSettings.update(
+        paths.station_file, sync_url="http://sync.test", sync_shop_name="Fix-It Corner"
+    )
+    controller = Benchside(QApplication.instance(), paths)
+    published: list[Changes] = []
+    controller.bus.data_changed.connect(published.append)
+    passes: list[int] = []
+    try:
+        assert controller.start_sync(lambda: passes.append(1) or SyncReport())
+        qtbot.waitUntil(lambda: controller.sync.status.state is SyncState.ONLINE, timeout=3000)
+        first = len(passes)
+        # The sync thread emits; the window's views hear it on the GUI thread.
+        with qtbot.waitSignal(controller.bus.data_changed, timeout=3000):
+            threading.Thread(target=controller.changes_pulled.emit).start()
+        qtbot.wait(1500)  # longer than the push debounce
+    finally:
+        controller.shutdown()
+        controller.deleteLater()
+    assert published == [Changes(everything=True, synced=True)]
+    assert len(passes) == first, "nothing of this station's to push"

@@ -4,29 +4,20 @@ the merge rule without a server in between (the server applies the same rule).""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
 
 from desktop.services.container import Services
-from desktop.services.setup import ShopSetup
 from desktop.sync.apply import ChangeApplier
 from desktop.sync.outbox import Outbox, TransactionResult
+from desktop.sync.schema import SYNC_TABLES
 from desktop.sync.wire import Change
-
-OWNER_PASSWORD = "owner-pass-1"
+from tests.unit.conftest import OWNER_PASSWORD, set_up_shop
 
 
 def new_shop(path: Path) -> Services:
-    services = Services.open(path)
-    services.setup.create_shop(
-        ShopSetup(
-            shop_name="Fix-It Corner",
-            currency="USD",
-            owner_username="owner",
-            owner_display_name="Olivia Owner",
-            owner_password=OWNER_PASSWORD,
-        )
-    )
-    services.accounts.login("owner", OWNER_PASSWORD)
-    return services
+    return set_up_shop(Services.open(path))
 
 
 def take(source: Services) -> list[Change]:
@@ -50,3 +41,13 @@ def join(source: Services, path: Path, code: str) -> Services:
     target.setup.join_shop(code, f"Counter {code}")
     target.accounts.login("owner", OWNER_PASSWORD)
     return target
+
+
+def synced_rows(services: Services) -> dict[str, list[tuple[Any, ...]]]:
+    """Every syncable row, as plain values, table by table in id order."""
+    tables: dict[str, list[tuple[Any, ...]]] = {}
+    with services.ctx.engine.connect() as connection:
+        for name, info in SYNC_TABLES.items():
+            rows = connection.execute(select(info.table).order_by(info.table.c.id)).all()
+            tables[name] = [tuple(row) for row in rows]
+    return tables

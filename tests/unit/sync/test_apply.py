@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select, text
 
@@ -16,18 +15,7 @@ from desktop.services.items import ItemInput
 from desktop.services.numbering import next_number
 from desktop.services.sales_types import PaymentInput
 from desktop.sync.capture import CLOCK_SEEN_SETTING
-from desktop.sync.schema import SYNC_TABLES
-from tests.unit.sync.relay import deliver, join, new_shop, take
-
-
-def snapshot(services: Services) -> dict[str, list[tuple[Any, ...]]]:
-    """Every syncable row, as plain values, table by table."""
-    tables: dict[str, list[tuple[Any, ...]]] = {}
-    with services.ctx.engine.connect() as connection:
-        for name, info in SYNC_TABLES.items():
-            rows = connection.execute(select(info.table).order_by(info.table.c.id)).all()
-            tables[name] = [tuple(row) for row in rows]
-    return tables
+from tests.unit.sync.relay import deliver, join, new_shop, synced_rows, take
 
 
 def exchange(*stations: Services) -> None:
@@ -64,7 +52,7 @@ def test_the_later_of_two_offline_edits_of_one_field_wins_everywhere(tmp_path: P
     b.customers.update(rita, CustomerInput(first_name="Rita", last_name="Sousa-B"))
     exchange(a, b)
     assert customer_name(a, rita) == customer_name(b, rita) == ("Rita", "Sousa-B")
-    assert snapshot(a) == snapshot(b)
+    assert synced_rows(a) == synced_rows(b)
 
 
 def test_offline_edits_of_different_fields_both_stand(tmp_path: Path) -> None:
@@ -100,7 +88,7 @@ def test_a_delete_wins_over_an_edit_made_before_or_after_it(tmp_path: Path) -> N
     for station in (a, b):
         with station.ctx.uow() as tx:
             assert tx.session.get(Customer, rita) is None
-    assert snapshot(a) == snapshot(b)
+    assert synced_rows(a) == synced_rows(b)
 
 
 def test_two_counters_selling_the_last_unit_offline_both_stand(tmp_path: Path) -> None:
@@ -114,7 +102,7 @@ def test_two_counters_selling_the_last_unit_offline_both_stand(tmp_path: Path) -
         station.sales.complete(cart, [PaymentInput("cash", 2000)])
     exchange(a, b)
     assert a.stock.on_hand(part) == b.stock.on_hand(part) == -1
-    assert snapshot(a) == snapshot(b)
+    assert synced_rows(a) == synced_rows(b)
 
 
 def test_applying_changes_again_or_in_another_order_changes_nothing(tmp_path: Path) -> None:
@@ -125,9 +113,9 @@ def test_applying_changes_again_or_in_another_order_changes_nothing(tmp_path: Pa
     a.customers.update(rita, CustomerInput(first_name="Rita", last_name="Two"))
     changes = take(a)
     deliver(list(reversed(changes)), b)
-    once = snapshot(b)
+    once = synced_rows(b)
     deliver(changes, b)
-    assert snapshot(b) == once
+    assert synced_rows(b) == once
     assert customer_name(b, rita) == ("Rita", "Two")
 
 
