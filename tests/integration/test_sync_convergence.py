@@ -53,7 +53,7 @@ from tests.pg import PostgresCluster
 
 SEED = os.environ.get("BENCHSIDE_SYNC_SEED")
 SYNC_SETTINGS = settings(
-    max_examples=int(os.environ.get("BENCHSIDE_SYNC_EXAMPLES", "30")),
+    max_examples=int(os.environ.get("BENCHSIDE_SYNC_EXAMPLES", "25")),
     stateful_step_count=30,
     deadline=None,
     derandomize=SEED is None,
