@@ -16,6 +16,8 @@ TARGETS_FILE = Path(__file__).resolve().parent / "targets.toml"
 class Target:
     target: float
     unit: str
+    # Throughputs (changes/s): the value must reach the target, not stay under it.
+    higher_is_better: bool = False
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Metric:
     target: float | None
     floor: float | None
     error: str | None = None
+    higher_is_better: bool = False
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -35,9 +38,21 @@ class Metric:
             "target": self.target,
             "floor": _rounded(self.floor),
         }
+        if self.higher_is_better:
+            data["better"] = "higher"
+        if self.ratio is not None:
+            data["ratio"] = round(self.ratio, 2)
         if self.error is not None:
             data["error"] = self.error
         return data
+
+    @property
+    def ratio(self) -> float | None:
+        """How many times the floor's cost this costs: value / floor for times and sizes,
+        floor / value for throughputs. None without both."""
+        if not self.value or not self.floor:
+            return None
+        return self.floor / self.value if self.higher_is_better else self.value / self.floor
 
     @property
     def status(self) -> str:
@@ -45,6 +60,8 @@ class Metric:
             return "FAILED"
         if self.target is None:
             return ""
+        if self.higher_is_better:
+            return "ok" if self.value >= self.target else "UNDER"
         return "ok" if self.value <= self.target else "OVER"
 
 
@@ -56,7 +73,10 @@ def load_targets(path: Path = TARGETS_FILE) -> dict[str, Target]:
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     return {
-        name: Target(float(entry["target"]), str(entry["unit"])) for name, entry in data.items()
+        name: Target(
+            float(entry["target"]), str(entry["unit"]), entry.get("better", "lower") == "higher"
+        )
+        for name, entry in data.items()
     }
 
 
@@ -73,13 +93,12 @@ def _number(value: float | None) -> str:
 
 
 def _ratio(metric: Metric) -> str:
-    if metric.value is None or not metric.floor:
-        return "-"
-    return f"{metric.value / metric.floor:.1f}x"
+    ratio = metric.ratio
+    return "-" if ratio is None else f"{ratio:.1f}x"
 
 
 def table(metrics: Sequence[Metric]) -> str:
-    """A fixed-width table: value, target, plain-SQL floor and the value/floor ratio."""
+    """A fixed-width table: value, target, plain-SQL floor and the cost ratio to it."""
     header = ("metric", "value", "unit", "target", "floor", "ratio", "")
     rows = [header] + [
         (

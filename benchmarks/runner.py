@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from benchmarks.generate import DATA_DIR, DatasetInfo, Scale, cached_info, has_sales
 from benchmarks.report import Metric, Target, load_targets
 from benchmarks.scenarios import SCENARIOS, BenchContext, Measurement
+from benchmarks.sync_scenarios import SYNC_SCENARIOS, SyncContext
+
+# Every scenario in its fixed order: those on the generated dataset, then sync's.
+ALL_SCENARIOS = [*SCENARIOS, *SYNC_SCENARIOS]
 
 log = logging.getLogger(__name__)
 
@@ -23,13 +28,13 @@ class UnknownScenarioError(ValueError):
 def selected(only: Sequence[str] | None) -> list[str]:
     """Scenario names to run, in their fixed order; raises ``UnknownScenarioError``."""
     if not only:
-        return list(SCENARIOS)
-    unknown = sorted(set(only) - set(SCENARIOS))
+        return list(ALL_SCENARIOS)
+    unknown = sorted(set(only) - set(ALL_SCENARIOS))
     if unknown:
         raise UnknownScenarioError(
-            f"unknown scenario {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}"
+            f"unknown scenario {', '.join(unknown)}; choose from {', '.join(ALL_SCENARIOS)}"
         )
-    return [name for name in SCENARIOS if name in only]
+    return [name for name in ALL_SCENARIOS if name in only]
 
 
 def to_metric(name: str, target: Target | None, measured: Measurement) -> Metric:
@@ -39,18 +44,21 @@ def to_metric(name: str, target: Target | None, measured: Measurement) -> Metric
         unit=target.unit if target else "",
         target=target.target if target else None,
         floor=measured.floor,
+        higher_is_better=target.higher_is_better if target else False,
     )
 
 
-def run_scenario(name: str, ctx: BenchContext, target: Target | None) -> Metric:
+def run_scenario(name: str, measure: Callable[[], Measurement], target: Target | None) -> Metric:
     """One scenario; a failure becomes a metric without a value, so the others still run."""
     started = time.perf_counter()
     try:
-        measured = SCENARIOS[name](ctx)
+        measured = measure()
     except Exception as exc:
         log.exception("scenario %s failed", name)
-        unit = target.unit if target else ""
-        return Metric(name, None, unit, target.target if target else None, None, str(exc))
+        return Metric(
+            name, None, target.unit if target else "", target.target if target else None,
+            None, str(exc), target.higher_is_better if target else False,
+        )  # fmt: skip
     log.info("%s done in %.1f s", name, time.perf_counter() - started)
     return to_metric(name, target, measured)
 
@@ -79,12 +87,28 @@ def prepare_dataset(scale: Scale, data_dir: Path) -> tuple[Path, DatasetInfo]:
 def run_benchmarks(
     scale: Scale, only: Sequence[str] | None = None, data_dir: Path = DATA_DIR
 ) -> list[Metric]:
-    """Generate (or reuse) the dataset for ``scale`` and run the chosen scenarios on it."""
+    """Run the chosen scenarios: those on the dataset of ``scale`` (generated first if
+    needed), then the sync ones (which start their own server and stations)."""
     names = selected(only)
     targets = load_targets()
-    db_path, info = prepare_dataset(scale, data_dir)
-    ctx = BenchContext(db_path, info)
-    try:
-        return [run_scenario(name, ctx, targets.get(name)) for name in names]
-    finally:
-        ctx.close()
+    metrics: list[Metric] = []
+    on_data = [name for name in names if name in SCENARIOS]
+    if on_data:
+        db_path, info = prepare_dataset(scale, data_dir)
+        ctx = BenchContext(db_path, info)
+        try:
+            for name in on_data:
+                measure = functools.partial(SCENARIOS[name], ctx)
+                metrics.append(run_scenario(name, measure, targets.get(name)))
+        finally:
+            ctx.close()
+    on_sync = [name for name in names if name in SYNC_SCENARIOS]
+    if on_sync:
+        sync = SyncContext(scale.name)
+        try:
+            for name in on_sync:
+                measure = functools.partial(SYNC_SCENARIOS[name], sync)
+                metrics.append(run_scenario(name, measure, targets.get(name)))
+        finally:
+            sync.close()
+    return metrics

@@ -192,6 +192,7 @@ class Benchside(QObject):
         self.exit_when_ready = os.environ.get(ENV_EXIT_WHEN_READY) == "1"
         self.sync = self._sync_controller()
         self.station_sync: StationSync | None = None
+        self._sync_started = False
         # Views publish what they changed: that is a local commit to push soon. (A no-op
         # until sync runs; the runner's debounce folds bursts into one pass.)
         self.bus.data_changed.connect(self._on_bus_data_changed)
@@ -226,8 +227,10 @@ class Benchside(QObject):
             return False
         if self.settings.daily_backup:
             self._start_daily_backup()
-        if not self.services.setup.is_set_up():
-            if self.demo:
+        setup = self.services.setup
+        # A PC that joined a shop shows its loading again until the whole shop is here.
+        if setup.joining() or not setup.is_set_up():
+            if self.demo and not setup.joining():
                 from desktop.demo import create_demo_shop
 
                 create_demo_shop(self.services)
@@ -237,24 +240,34 @@ class Benchside(QObject):
         self._sign_in()
         return True
 
+    def _make_station_sync(self) -> StationSync:
+        """This station's sync, made once: the pass the runner calls, what enrolling in
+        Settings → Sync prepares, and the load of a shop the setup wizard joins."""
+        from desktop.sync.station import StationSync
+
+        assert self.services is not None
+        if self.station_sync is None:
+            services = self.services
+            station = StationSync(
+                services.ctx,
+                self.sync.connection,
+                services.setup.join_shop,
+                services.setup.adopt_station_code,
+            )
+            # Pulled changes come on the runner's thread: the signal brings them to the GUI.
+            station.on_pulled = lambda _count: self.changes_pulled.emit()
+            self.sync.connection.on_enrolled = station.prepared
+            services.ctx.on_local_commit = self.sync.notify_local_commit
+            self.station_sync = station
+        return self.station_sync
+
     def _start_station_sync(self) -> None:
         """Sync runs from the sign-in window on, so staff added at another station can
         sign in here. Started once the first window is up (httpx and keyring load then)."""
-        from desktop.sync.station import StationSync
-
-        services = self.services
-        if services is None or self.station_sync is not None:
+        if self.services is None or self._sync_started:
             return
-        station = StationSync(
-            services.ctx,
-            self.sync.connection,
-            services.setup.join_shop,
-            services.setup.adopt_station_code,
-        )
-        station.on_pulled = lambda _count: self.changes_pulled.emit()
-        self.station_sync = station
-        self.sync.connection.on_enrolled = station.prepared
-        services.ctx.on_local_commit = self.sync.notify_local_commit
+        station = self._make_station_sync()
+        self._sync_started = True
         self.start_sync(station.sync_once, station.pending_count)
 
     def _start_daily_backup(self) -> None:
@@ -268,10 +281,12 @@ class Benchside(QObject):
         )
 
     def _show_setup_wizard(self) -> None:
+        from desktop.views.setup_join import JoinLink
         from desktop.views.setup_wizard import SetupWizard
 
         assert self.services is not None
-        wizard = SetupWizard(self.services)
+        join = JoinLink(self.sync.connection, self._make_station_sync(), self.tasks)
+        wizard = SetupWizard(self.services, join=join)
         wizard.accepted.connect(self._sign_in)
         wizard.rejected.connect(self.app.quit)
         self.dialog = wizard

@@ -97,6 +97,9 @@ def render_all(app: QApplication, paths: AppPaths, temp: Path, out: Path) -> lis
             _save(window, out, f"settings-{page}", written)
     else:
         _save(window, out, "settings", written)
+    from desktop.screenshots_sync import sync_screens
+
+    sync_screens(services, temp, lambda widget, name: _save(widget, out, name, written))
     window.show_page("dashboard")
     palette = window.open_search()
     edit = getattr(palette, "edit", None)

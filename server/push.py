@@ -97,10 +97,29 @@ def _apply_or_reject(db: Db, shop: ShopLog, station: Station, txn: TransactionIn
     return reason
 
 
+def _seen_before(db: Db, station: Station, txn: TransactionIn) -> bool:
+    """Whether ``txn`` is a true repeat: refused before, or every change of it logged."""
+    refused = db.execute(
+        "SELECT 1 FROM srv_rejections WHERE station_id = %s AND station_seq = %s AND txn_id = %s",
+        (station.id, txn.station_seq, txn.txn_id),
+    ).fetchone()
+    if refused is not None:
+        return True
+    try:
+        ids = {uuid.UUID(str(change.get("change_id"))) for change in txn.changes}
+    except ValueError:
+        return False
+    row = db.execute(
+        "SELECT count(*) AS n FROM srv_change_log WHERE shop_id = %s AND change_id = ANY(%s)",
+        (station.shop_id, list(ids)),
+    ).fetchone()
+    return row is not None and int(row["n"]) == len(ids)
+
+
 def push(db: Db, station: Station, body: PushBody) -> PushOutcome:
     """Apply ``body`` for ``station``; raises 403 when it names another station and 413
-    when it holds too much. A sequence gap ends the loop with ``expected`` set: what came
-    before it is kept."""
+    when it holds too much. A sequence gap, or a number already used for other changes,
+    ends the loop with ``expected`` set: what came before it is kept."""
     if body.station_id != station.id:
         raise ApiError(403, "wrong_station", "This push names a different station than its key.")
     _check_size(body)
@@ -114,6 +133,11 @@ def push(db: Db, station: Station, body: PushBody) -> PushOutcome:
         last = outcome.last_station_seq
         result: dict[str, Any] = {"txn_id": str(txn.txn_id), "station_seq": txn.station_seq}
         if txn.station_seq <= last:
+            if not _seen_before(db, station, txn):
+                # New changes under a number already used: the station's database went
+                # back (restored from a backup). It numbers them again from here.
+                outcome.expected = last + 1
+                break
             outcome.results.append({**result, "status": "duplicate", "reason": ""})
             continue
         if txn.station_seq > last + 1:
@@ -136,7 +160,7 @@ def gap_answer(outcome: PushOutcome) -> dict[str, Any]:
     """The 409 ``sequence_gap`` body: the error, what the server expected, what was kept."""
     return {
         "detail": f"The server expected this PC's transaction {outcome.expected} next; "
-        "it resends from there.",
+        "it sends again from there.",
         "code": "sequence_gap",
         "expected": outcome.expected,
         **outcome.answer(),

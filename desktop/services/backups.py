@@ -14,6 +14,7 @@ from desktop.services.context import ServiceContext
 from desktop.services.database import HEAD_REVISION
 from desktop.services.errors import BackupError
 from desktop.services.permissions import Permission
+from desktop.sync.capture import BOOTSTRAP_DUE, BOOTSTRAP_SETTING
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +122,26 @@ def restore_database(backup: Path, database: Path, safety_dir: Path) -> Path:
     except OSError as exc:
         staging.unlink(missing_ok=True)
         raise BackupError(f"The backup could not be restored: {exc}") from exc
+    _reload_from_server(database)
     log.info("restored %s from %s (previous copy: %s)", database, backup, safety)
     return safety
+
+
+def _reload_from_server(database: Path) -> None:
+    """A restored station lacks what it did since the backup, though the sync server has
+    it: its next sync loads the whole shop again (its own work included) and continues
+    its number series after it. Without a server this is never acted on."""
+    connection = sqlite3.connect(database)
+    try:
+        with connection:
+            connection.execute(
+                "INSERT OR REPLACE INTO local_settings (key, value) VALUES (?, ?)",
+                (BOOTSTRAP_SETTING, BOOTSTRAP_DUE),
+            )
+    except sqlite3.Error as exc:
+        log.warning("could not ask %s to reload from the sync server: %s", database, exc)
+    finally:
+        connection.close()
 
 
 def list_backups(directory: Path) -> list[BackupInfo]:

@@ -17,6 +17,7 @@ class Changes:
     station: bool = False  # this station's own settings (scanner, printers)
     cash_shift: bool = False  # this station's drawer: opened, paid in or out, closed
     everything: bool = False  # after a restore
+    sync_review: bool = False  # a sync conflict was resolved (the managers' review lists)
     items: frozenset[uuid.UUID] = field(default_factory=frozenset)
     stock: frozenset[uuid.UUID] = field(default_factory=frozenset)  # item ids whose stock moved
     suppliers: bool = False

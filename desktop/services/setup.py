@@ -24,6 +24,9 @@ from desktop.services.tax_classes import set_standard_rate
 from desktop.services.text import FieldChecker
 
 STATION_KEY = "station_code"
+# Set while this PC loads a shop it joined from the sync server; the app shows the load
+# again at start until it is done (users may be loaded before the rest of the shop).
+JOINING_KEY = "sync_joining"
 STATION_CODE = re.compile(r"^[A-Z][A-Z0-9]{0,3}$")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
 MAX_LOGO_BYTES = 1_000_000
@@ -107,6 +110,21 @@ class SetupService:
     def is_set_up(self) -> bool:
         with self.ctx.uow() as tx:
             return bool(tx.session.scalar(select(func.count()).select_from(User)))
+
+    def joining(self) -> bool:
+        """True while a shop joined from the sync server is still being loaded here."""
+        with self.ctx.uow() as tx:
+            return tx.session.get(LocalSetting, JOINING_KEY) is not None
+
+    def set_joining(self, joining: bool) -> None:
+        """Mark the load of a joined shop as begun (True) or finished (False)."""
+        with self.ctx.uow() as tx:
+            row = tx.session.get(LocalSetting, JOINING_KEY)
+            if joining and row is None:
+                tx.session.add(LocalSetting(key=JOINING_KEY, value="1"))
+            elif not joining and row is not None:
+                tx.session.delete(row)
+            tx.commit()
 
     def adopt_station_code(self, station_code: str) -> str:
         """Become station ``station_code`` (given by the sync server): every number and

@@ -17,13 +17,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.models import Base, SyncConflict, User
+from desktop.models import Base, OutboxEntry, SyncConflict, User
 from desktop.models.base import utc_now
 from desktop.services import audit
 from desktop.services.context import ServiceContext
 from desktop.services.errors import NotFound, ValidationError
 from desktop.services.permissions import Permission
 from desktop.sync.hlc import Timestamp
+from desktop.sync.outbox import REJECTED, Outbox, RejectedTransaction
 from desktop.sync.schema import table_info
 from desktop.sync.wire import WireError, to_python
 
@@ -60,6 +61,24 @@ class SyncConflictService:
                 tx.session.scalar(select(func.count()).where(SyncConflict.resolved_at.is_(None)))
                 or 0
             )
+
+    def refused_count(self) -> int:
+        """How many transactions made here the server refused (a number anyone may see)."""
+        with self.ctx.uow() as tx:
+            return int(
+                tx.session.scalar(
+                    select(func.count(OutboxEntry.txn_seq.distinct())).where(
+                        OutboxEntry.status == REJECTED
+                    )
+                )
+                or 0
+            )
+
+    def refused_changes(self, limit: int = 500) -> list[RejectedTransaction]:
+        """Changes made here that the sync server refused, newest first, with its
+        reason. Raises ``PermissionDenied``."""
+        self.ctx.require(Permission.RESOLVE_SYNC_CONFLICTS)
+        return Outbox(self.ctx.engine).rejected(limit)
 
     def list(self, *, include_resolved: bool = False, limit: int = 500) -> list[ConflictView]:
         """Conflicts, newest first. Raises ``PermissionDenied``."""

@@ -14,6 +14,7 @@ either; every replica holds the same rows.
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -21,7 +22,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Uuid, bindparam, delete, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Insert,
+    Update,
+    Uuid,
+    bindparam,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
 
 from desktop.models.base import utc_now
 from desktop.models.shop import LocalSetting
@@ -91,12 +105,28 @@ class ChangeApplier:
         self.clock = clock
 
     def apply_changes(self, changes: Sequence[Change], cursor: int | None) -> ApplyResult:
-        """Apply ``changes`` (server order) and save ``cursor`` with them, atomically."""
+        """Apply ``changes`` (server order) and save ``cursor`` with them, atomically.
+
+        A change this database refuses (a number that exists here twice, which only a
+        fault elsewhere can cause) is logged and left out, so it cannot stop this
+        station from ever syncing again."""
+        try:
+            return self._apply_changes(changes, cursor, one_by_one=False)
+        except IntegrityError as exc:
+            log.error("a pulled batch was refused (%s); applying it change by change", exc.orig)
+            return self._apply_changes(changes, cursor, one_by_one=True)
+
+    def _apply_changes(
+        self, changes: Sequence[Change], cursor: int | None, *, one_by_one: bool
+    ) -> ApplyResult:
         with self._transaction() as connection:
             states = _load_states(connection, ((c.table, c.row_id) for c in changes))
             counts = {"applied": 0, "ignored": 0, "skipped": 0}
             for change in changes:
-                counts[_apply_one(connection, change, states)] += 1
+                if one_by_one:
+                    counts[_apply_alone(connection, change, states)] += 1
+                else:
+                    counts[_apply_one(connection, change, states)] += 1
             if cursor is not None:
                 save_cursor(connection, cursor)
             self._observe(connection, (change.hlc for change in changes))
@@ -153,6 +183,19 @@ def read_cursor(connection: Connection) -> int:
     return int(value) if value else 0
 
 
+def _apply_alone(connection: Connection, change: Change, states: dict[Any, _RowState]) -> str:
+    """``_apply_one`` under a savepoint: a refused change is logged and skipped."""
+    try:
+        with connection.begin_nested():
+            return _apply_one(connection, change, states)
+    except IntegrityError as exc:
+        log.error(
+            "skipped %s of %s %s from station %s: %s",
+            change.op, change.table, change.row_id, change.station, exc.orig,
+        )  # fmt: skip
+        return "skipped"
+
+
 def _apply_one(connection: Connection, change: Change, states: dict[Any, _RowState]) -> str:
     try:
         info = table_info(change.table)
@@ -175,13 +218,23 @@ def _apply_one(connection: Connection, change: Change, states: dict[Any, _RowSta
     return "applied"
 
 
+@functools.cache
+def _statements(table_name: str) -> tuple[Insert, Update]:
+    """The table's insert and update by id, built once: the values travel as parameters,
+    so SQLAlchemy reuses the compiled statement (``.values(...)`` per row made building
+    and caching a new statement cost far more than SQLite's own work)."""
+    table = table_info(table_name).table
+    return insert(table), update(table).where(table.c.id == bindparam("row_id_"))
+
+
 def _write(connection: Connection, info: TableInfo, row_id: uuid.UUID, decision: Decision) -> None:
     values = to_python(info, decision.write)
+    insert_row, update_row = _statements(info.name)
     if decision.action == "insert":
         values["id"] = row_id
-        connection.execute(insert(info.table).values(values))
-    else:
-        connection.execute(update(info.table).where(info.table.c.id == row_id).values(values))
+        connection.execute(insert_row, values)
+    elif values:
+        connection.execute(update_row, {**values, "row_id_": row_id})
     if not info.append_only:
         connection.execute(
             _SET_CLOCKS,

@@ -34,6 +34,9 @@ COMMITTED_KEY = "sync_committed"
 CURSOR_SETTING = "sync_cursor"
 # The newest clock value received from elsewhere: the station's clock restarts past it.
 CLOCK_SEEN_SETTING = "sync_clock_seen"
+# JSON position of loading the whole shop from the server; present while one is due.
+BOOTSTRAP_SETTING = "sync_bootstrap"
+BOOTSTRAP_DUE = '{"started": false}'
 
 _SET_CLOCKS = text(
     "INSERT INTO sync_row_clocks (table_name, row_id, clocks) VALUES (:table, :row, :clocks) "

@@ -95,10 +95,11 @@ class SyncConnection:
     def credentials(self) -> StationCredentials | None:
         return self._tokens.load() if self.enrolled else None
 
-    def enroll(self, code: str, facts: EnrollmentFacts) -> Enrollment:
-        """Trade a one-time code for this station's token and keep it. Raises the
-        ``SyncError`` subclasses (a wrong or used code is a ``SyncServerError``),
-        ``StorageError`` when the token cannot be kept."""
+    def enroll(self, code: str, facts: EnrollmentFacts, *, notify: bool = True) -> Enrollment:
+        """Trade a one-time code for this station's token and keep it, then call
+        ``on_enrolled`` unless ``notify`` is False (the caller prepares the station
+        itself). Raises the ``SyncError`` subclasses (a wrong or used code is a
+        ``SyncServerError``), ``StorageError`` when the token cannot be kept."""
         with SyncClient(self.server_url, None, transport=self._transport) as client:
             enrollment = client.enroll(code, facts.station_name, facts.station_code, facts.has_data)
         self._tokens.save(StationCredentials(enrollment.station_id, enrollment.token))
@@ -107,7 +108,7 @@ class SyncConnection:
             sync_branch_name=enrollment.branch_name,
             sync_paused=False,
         )
-        if self.on_enrolled is not None:
+        if notify and self.on_enrolled is not None:
             self.on_enrolled(enrollment, facts.station_name)
         return enrollment
 

@@ -24,6 +24,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 from desktop.models.shop import LocalSetting
 from desktop.models.sync import SyncConflict
 from desktop.sync.apply import BootstrapRow, ChangeApplier, read_cursor
+from desktop.sync.capture import BOOTSTRAP_SETTING
 from desktop.sync.client import ResyncRequired, SequenceGap, SyncClient, SyncServerError
 from desktop.sync.hlc import HybridLogicalClock
 from desktop.sync.outbox import Outbox, TransactionResult
@@ -32,7 +33,6 @@ from desktop.sync.wire import Change
 
 log = logging.getLogger(__name__)
 
-BOOTSTRAP_SETTING = "sync_bootstrap"
 TOMBSTONES = "_tombstones"
 
 
@@ -112,8 +112,7 @@ class SyncEngine:
                         "PC no longer has."
                     ) from gap
                 last_gap = gap.expected
-                log.warning("server expects transaction %s: sending again from there", gap.expected)
-                self.outbox.resend_from(gap.expected)
+                self._fill_gap(gap.expected, batch[0].station_seq)
                 continue
             outcomes = [
                 TransactionResult(r.txn_id, r.station_seq, r.status, r.reason)
@@ -139,6 +138,16 @@ class SyncEngine:
             "the server lost transactions after %s: sending them again", status.last_station_seq
         )
         return self.push_pending()
+
+    def _fill_gap(self, expected: int, first_sent: int) -> None:
+        if expected < first_sent:
+            # The server lost transactions (restored from an older backup): send them again.
+            log.warning("server expects transaction %s: sending again from there", expected)
+            self.outbox.resend_from(expected)
+        else:
+            # This database went back (restored here): the server has used these numbers.
+            log.warning("server has transactions up to %s: numbering on from there", expected)
+            self.outbox.renumber_from(expected)
 
     def pull_new(self) -> int:
         """Apply other stations' changes until caught up; returns how many arrived."""

@@ -141,6 +141,23 @@ class Outbox:
                 ).scalar_one()
             )
 
+    def renumber_from(self, station_seq: int) -> None:
+        """The server has used this station's numbers up to ``station_seq`` - 1 for
+        other changes (this database was restored from a backup): number the waiting
+        transactions on from there, in the same order."""
+        with self.engine.begin() as connection:
+            lowest = connection.execute(
+                select(func.min(OutboxEntry.txn_seq)).where(OutboxEntry.status == PENDING)
+            ).scalar()
+            if lowest is None or lowest >= station_seq:
+                return
+            # Sent entries all have lower numbers than the waiting ones: no overlap.
+            connection.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.status == PENDING, OutboxEntry.txn_seq.is_not(None))
+                .values(txn_seq=OutboxEntry.txn_seq + (station_seq - lowest))
+            )
+
     def pending_count(self) -> int:
         with self.engine.connect() as connection:
             return int(

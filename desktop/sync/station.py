@@ -10,7 +10,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from sqlalchemy import select
+
+from desktop.models.shop import LocalSetting
 from desktop.services.context import ServiceContext
+from desktop.services.errors import SyncError
+from desktop.services.sync_settings import EnrollmentFacts
+from desktop.sync.capture import BOOTSTRAP_SETTING
 from desktop.sync.client import ENROLL_AGAIN, Enrollment, SyncAuthError
 from desktop.sync.connection import SyncConnection
 from desktop.sync.engine import ProgressCallback, SyncEngine, request_bootstrap
@@ -21,6 +27,10 @@ log = logging.getLogger(__name__)
 
 # (station code, station name): adopt the code, add the station, continue its numbers.
 JoinShop = Callable[[str, str], None]
+
+
+class EmptyShop(SyncError):
+    """A new PC tried to join a shop that has nothing on the server yet."""
 
 
 class StationSync:
@@ -55,6 +65,31 @@ class StationSync:
             request_bootstrap(self.engine)
         else:
             self.join_shop(enrollment.station_code, station_name)
+
+    def join(self, code: str, facts: EnrollmentFacts) -> Enrollment:
+        """A new PC joins a shop that works with the server: enroll with ``code``, then
+        get ready to load the shop at the next pass. Raises ``EmptyShop`` (and forgets
+        the enrollment) when the shop has no data on the server yet, so this PC is not
+        left half set up; the ``SyncError`` subclasses of ``desktop.sync.client``."""
+        enrollment = self.connection.enroll(code, facts, notify=False)
+        if not enrollment.shop_has_data:
+            self.connection.disconnect()
+            raise EmptyShop(
+                f"{enrollment.shop_name} has nothing on the sync server yet. Set the shop "
+                "up on its first PC and connect that PC in Settings → Sync, then ask for a "
+                "new enrollment code for this PC."
+            )
+        self.prepared(enrollment, facts.station_name)
+        return enrollment
+
+    def loading_due(self) -> bool:
+        """Whether the next pass loads (or goes on loading) the whole shop."""
+        with self.engine.connect() as connection:
+            return bool(
+                connection.execute(
+                    select(LocalSetting.value).where(LocalSetting.key == BOOTSTRAP_SETTING)
+                ).scalar()
+            )
 
     def sync_once(self) -> SyncReport:
         """One pass. Raises the ``SyncError`` subclasses of ``desktop.sync.client``."""

@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.user_label = QLabel(self)
         self.station_label = QLabel(self)
-        self.sync_status = SyncStatusButton(self.sync, self)
+        self.sync_status = SyncStatusButton(self.sync, self, services=self._services, bus=self._bus)
         bar = self.statusBar()
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.station_label)

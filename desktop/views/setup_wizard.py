@@ -1,4 +1,5 @@
-"""First start: the shop profile, the owner account, this station, the recovery code."""
+"""First start: the shop profile, the owner account, this station, the recovery code; or,
+on a PC that joins a shop with a sync server, the join page (``setup_join``)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,17 @@ from desktop.services.setup import ShopSetup, check_shop_fields, check_username
 from desktop.services.text import FieldChecker
 from desktop.views.forms import FieldErrors, error_label
 from desktop.views.passwords import password_edit
+from desktop.views.setup_join import (
+    JOIN_PAGE,
+    OWNER_PAGE,
+    RECOVERY_PAGE,
+    SHOP_PAGE,
+    START_PAGE,
+    STATION_PAGE,
+    JoinLink,
+    JoinPage,
+    StartPage,
+)
 
 CURRENCIES = ("USD", "EUR", "GBP", "BDT", "INR", "CAD", "AUD", "PKR", "AED", "ZAR", "NGN")
 
@@ -197,6 +209,9 @@ class RecoveryPage(QWizardPage):
     def initializePage(self) -> None:
         self.code.setText(self.wizard().recovery_code or "")  # type: ignore[attr-defined]
 
+    def nextId(self) -> int:
+        return -1
+
     def _on_print_button_clicked(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
@@ -224,9 +239,13 @@ class RecoveryPage(QWizardPage):
 
 
 class SetupWizard(QWizard):
-    """Accepted once the shop exists and the recovery code was acknowledged."""
+    """Accepted once the shop exists and the recovery code was acknowledged, or (with
+    ``join``) once a shop joined from the sync server has loaded. A PC that began
+    joining opens straight at the join page and goes on loading."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, parent: QWidget | None = None, join: JoinLink | None = None
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self.recovery_code: str | None = None
@@ -238,9 +257,26 @@ class SetupWizard(QWizard):
         self.owner = OwnerPage(self)
         self.station = StationPage(self)
         self.recovery = RecoveryPage(self)
-        for page in (self.shop, self.owner, self.station, self.recovery):
-            self.addPage(page)
+        self.start: StartPage | None = None
+        self.join: JoinPage | None = None
+        if join is not None:
+            self.start = StartPage(self)
+            self.join = JoinPage(services, join, self)
+            self.setPage(START_PAGE, self.start)
+            self.setPage(JOIN_PAGE, self.join)
+        pages = ((SHOP_PAGE, self.shop), (OWNER_PAGE, self.owner), (STATION_PAGE, self.station))
+        for page_id, page in (*pages, (RECOVERY_PAGE, self.recovery)):
+            self.setPage(page_id, page)
+        if join is not None and (join.connection.enrolled or services.setup.joining()):
+            self.setStartId(JOIN_PAGE)
+        self.currentIdChanged.connect(self._on_current_id_changed)
         self.resize(620, 560)
+
+    def _on_current_id_changed(self, page_id: int) -> None:
+        # Only the recovery page may not be left: the join page keeps Back and Cancel.
+        last = page_id == RECOVERY_PAGE
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, last)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, last)
 
     def shop_setup(self) -> ShopSetup:
         shop, owner, station = self.shop, self.owner, self.station
@@ -283,4 +319,6 @@ class SetupWizard(QWizard):
     def reject(self) -> None:
         # Once the shop exists the recovery code must be acknowledged before leaving.
         if self.recovery_code is None:
+            if self.join is not None:
+                self.join.stop_loading()  # goes on at the next start
             super().reject()

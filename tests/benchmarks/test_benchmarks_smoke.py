@@ -112,7 +112,8 @@ def test_run_writes_one_json_object_per_metric(
     written = json.loads(results.read_text(encoding="utf-8"))
     assert [entry["name"] for entry in written] == DATA_SCENARIOS
     for entry in written:
-        assert set(entry) == {"name", "value", "unit", "target", "floor"}
+        assert set(entry) == {"name", "value", "unit", "target", "floor", "ratio"}
+        assert isinstance(entry["ratio"], float) and entry["ratio"] > 0
         assert entry["unit"] == "ms"
         assert isinstance(entry["value"], float) and entry["value"] > 0
         assert isinstance(entry["floor"], float) and entry["floor"] > 0

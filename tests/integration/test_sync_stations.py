@@ -10,11 +10,15 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from desktop.services.backups import restore_database
+from desktop.services.container import Services
 from desktop.services.customers import CustomerInput
 from desktop.services.items import ItemInput
 from desktop.sync.client import SyncOffline
+from desktop.sync.engine import SyncEngine
 from server import admin
 from tests.integration.sync_stations import (
+    OPEN,
     Station,
     close_all,
     differences,
@@ -24,6 +28,7 @@ from tests.integration.sync_stations import (
     settle,
 )
 from tests.sync_server import Admin, ShopIds
+from tests.unit.sync.relay import OWNER_PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -175,3 +180,41 @@ def test_a_station_too_far_behind_pushes_first_then_reloads_the_shop(
     settle(a, b)
     assert sales_numbered(a, "S-B-") == 1
     assert differences(a.services, b.services) == {}
+
+
+def test_a_station_restored_from_its_own_backup_gets_back_what_it_synced_since(
+    tmp_path: Path, sync_server: str, server_admin: Admin, branch: Any
+) -> None:
+    a = first_station(tmp_path / "a.db", sync_server, server_admin, branch)
+    part = a.services.items.create(ItemInput("Cable", sell_price=500)).item.id
+    a.services.stock.receive(part, 10, 100)
+    a.sync()
+    a.services.backups.back_up(tmp_path / "yesterday.db")
+    sell(a, part, 500)
+    sell(a, part, 500)
+    a.sync()
+    sell(a, part, 500)  # made after the last sync: lost with the disk
+    a.services.close()
+    # The database is put back to yesterday's backup (``benchside restore``).
+    restore_database(tmp_path / "yesterday.db", tmp_path / "a.db", tmp_path / "safety")
+    services = Services.open(tmp_path / "a.db")
+    again = Station(
+        services,
+        SyncEngine(services.ctx.engine, services.ctx.clock, a.engine.client, a.engine.station_id),
+        a.code,
+    )
+    OPEN.append(again)
+    again.sync()
+    services.setup.join_shop("A", "")
+    services.accounts.login("owner", OWNER_PASSWORD)
+    assert sales_numbered(again, "S-A-") == 2
+    sell(again, part, 500)
+    again.sync()
+    b = joining_station(tmp_path / "b.db", sync_server, server_admin, branch)
+    assert sales_numbered(b, "S-A-") == 3
+    assert b.services.stock.on_hand(part) == again.services.stock.on_hand(part) == 7
+    with services.ctx.engine.connect() as connection:
+        numbers = connection.execute(
+            text("SELECT number FROM sales_documents WHERE number LIKE 'S-A-%' ORDER BY 1")
+        ).scalars()
+        assert list(numbers) == ["S-A-000001", "S-A-000002", "S-A-000003"]

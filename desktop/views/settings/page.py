@@ -44,7 +44,7 @@ class SettingsPage(QWidget):
         self.tax_rates = TaxRatesSection(services, bus)
         self.payment_methods = PaymentMethodsSection(services, bus)
         self.station = StationSettings(services)
-        self.sync = SyncSettings(services, tasks, sync)
+        self.sync = SyncSettings(services, tasks, sync, bus=bus)
         self.printers = PrinterSettings(services, tasks)
         self.scanner = ScannerPage(services, bus)
         self.messages = MessagesSettings(services, tasks)

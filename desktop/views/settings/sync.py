@@ -1,5 +1,6 @@
 """Settings → Sync: the server's address, enrolling this station with a one-time code,
-test connection, sync now, pause, disconnect."""
+test connection, sync now, pause, disconnect; for managers, the conflicts and refused
+changes to review."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.changes import Changes
 from desktop.services.container import Services
 from desktop.services.errors import BenchsideError, ValidationError
 from desktop.services.permissions import Permission
@@ -21,8 +23,10 @@ from desktop.services.sync_settings import enrollment_facts
 from desktop.sync.client import Enrollment
 from desktop.sync.connection import ConnectionCheck
 from desktop.sync.runner import SyncState, SyncStatus
+from desktop.views.bus import DataBus
 from desktop.views.forms import FieldErrors, error_label, row_widget, with_error
 from desktop.views.sync.controller import SyncController
+from desktop.views.sync.review import SyncReviewDialog, may_review
 from desktop.views.sync.status import status_text, utc_now
 from desktop.views.tasks import TaskRunner
 
@@ -34,11 +38,15 @@ class SyncSettings(QWidget):
         tasks: TaskRunner,
         sync: SyncController,
         parent: QWidget | None = None,
+        bus: DataBus | None = None,
     ) -> None:
         super().__init__(parent)
         self._services = services
         self._tasks = tasks
         self._sync = sync
+        self._bus = bus if bus is not None else DataBus(self)
+        self.review_dialog: QWidget | None = None
+        self._seen_counts: tuple[int, int] | None = None
         self.errors = FieldErrors(error_label())
         self.server_url = QLineEdit()
         self.server_url.setPlaceholderText("https://sync.example.com")
@@ -59,8 +67,12 @@ class SyncSettings(QWidget):
         self.state = QLabel()
         self.result = QLabel()
         self.result.setWordWrap(True)
+        self.review_counts = QLabel()
+        self.review_button = QPushButton(self.tr("Review…"))
+        self.review_button.clicked.connect(self.open_review)
         self._build_layout()
         sync.bridge.status_changed.connect(self._on_bridge_status_changed)
+        self._bus.data_changed.connect(self._on_bus_data_changed)
         self.reload()
 
     def _build_layout(self) -> None:
@@ -74,6 +86,12 @@ class SyncSettings(QWidget):
         form.addRow(self.code_label, self.code_row)
         form.addRow(self.tr("Connected to"), self.connected)
         form.addRow(self.tr("Sync"), self.state)
+        review = QHBoxLayout()
+        review.addWidget(self.review_counts, 1)
+        review.addWidget(self.review_button)
+        self.review_row = row_widget(review)
+        self.review_label = QLabel(self.tr("To review"))
+        form.addRow(self.review_label, self.review_row)
         buttons = QHBoxLayout()
         for button in (
             self.test_button,
@@ -126,10 +144,48 @@ class SyncSettings(QWidget):
         self.disconnect_button.setEnabled(allowed)
         self.pause_button.setEnabled(enrolled and allowed)
         self.pause_button.setText(self.tr("Resume") if self._sync.paused else self.tr("Pause"))
+        self._show_review_counts()
         self._on_bridge_status_changed(self._sync.status)
+
+    def _show_review_counts(self) -> None:
+        reviewer = may_review(self._services)
+        self.review_label.setVisible(reviewer)
+        self.review_row.setVisible(reviewer)
+        if not reviewer:
+            return
+        conflicts = self._services.sync_conflicts
+        self.review_counts.setText(
+            self.tr("Conflicts: {conflicts} · refused changes: {refused}").format(
+                conflicts=conflicts.open_count(), refused=conflicts.refused_count()
+            )
+        )
+
+    def _on_bus_data_changed(self, changes: Changes) -> None:
+        if changes.sync_review or changes.everything or changes.users:
+            self.reload()
+
+    def open_review(self) -> QWidget | None:
+        """The conflicts and refused changes, for managers (None for other staff)."""
+        if not may_review(self._services):
+            return None
+        if self.review_dialog is None:
+            dialog = SyncReviewDialog(self._services, self._bus, self._sync, self)
+            dialog.finished.connect(self._on_review_finished)
+            self.review_dialog = dialog
+        self.review_dialog.show()
+        self.review_dialog.raise_()
+        return self.review_dialog
+
+    def _on_review_finished(self, _result: int) -> None:
+        if self.review_dialog is not None:
+            self.review_dialog.deleteLater()
+            self.review_dialog = None
 
     def _on_bridge_status_changed(self, status: SyncStatus) -> None:
         self.state.setText(status_text(status, utc_now()))
+        if (status.conflicts, status.rejected) != self._seen_counts:
+            self._seen_counts = (status.conflicts, status.rejected)
+            self._show_review_counts()
         self.sync_now_button.setEnabled(self._sync.running and status.state is not SyncState.PAUSED)
 
     # -- actions -------------------------------------------------------------------------
@@ -205,7 +261,7 @@ class SyncSettings(QWidget):
         self.errors.show_general(str(problem))
 
     def _on_sync_now_clicked(self) -> None:
-        self._sync.syncutc_now()
+        self._sync.sync_now()
         self.result.setText(self.tr("Syncing…"))
 
     def _on_pause_clicked(self) -> None:

@@ -34,10 +34,10 @@ def test_an_enrolled_station_syncs_and_pushes_soon_after_a_local_change(
     passes: list[int] = []
     try:
         assert controller.start_sync(lambda: passes.append(1) or SyncReport())
-        qtbot.waitUntil(lambda: controller.sync.status.state is SyncState.ONLINE, timeout=3000)
+        qtbot.waitUntil(lambda: controller.sync.status.state is SyncState.ONLINE, timeout=10000)
         first = len(passes)
         controller.bus.publish(Changes(shop=True))  # a local change: pushed within ~1 s
-        qtbot.waitUntil(lambda: len(passes) > first, timeout=3000)
+        qtbot.waitUntil(lambda: len(passes) > first, timeout=10000)
     finally:
         controller.shutdown()
         controller.deleteLater()
@@ -69,10 +69,10 @@ def test_changes_pulled_from_other_stations_reload_the_views_without_a_push(
     passes: list[int] = []
     try:
         assert controller.start_sync(lambda: passes.append(1) or SyncReport())
-        qtbot.waitUntil(lambda: controller.sync.status.state is SyncState.ONLINE, timeout=3000)
+        qtbot.waitUntil(lambda: controller.sync.status.state is SyncState.ONLINE, timeout=10000)
         first = len(passes)
         # The sync thread emits; the window's views hear it on the GUI thread.
-        with qtbot.waitSignal(controller.bus.data_changed, timeout=3000):
+        with qtbot.waitSignal(controller.bus.data_changed, timeout=10000):
             threading.Thread(target=controller.changes_pulled.emit).start()
         qtbot.wait(1500)  # longer than the push debounce
     finally:

@@ -145,7 +145,7 @@ def test_details_show_counts_error_and_log(qtbot, tmp_path: Path) -> None:
         dialog = button.open_details()
         qtbot.addWidget(dialog)
         assert dialog.state.text() == "Offline"
-        assert (dialog.pending.text(), dialog.rejected.text(), dialog.conflicts.text()) == (
+        assert (dialog.pending.text(), dialog.refused.text(), dialog.conflicts.text()) == (
             "2",
             "1",
             "3",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, text
 
 from desktop.models import Customer, LocalSetting, Station
@@ -14,6 +16,7 @@ from desktop.services.customers import CustomerInput
 from desktop.services.items import ItemInput
 from desktop.services.numbering import next_number
 from desktop.services.sales_types import PaymentInput
+from desktop.sync.apply import ChangeApplier, read_cursor
 from desktop.sync.capture import CLOCK_SEEN_SETTING
 from tests.unit.sync.relay import deliver, join, new_shop, synced_rows, take
 
@@ -25,6 +28,11 @@ def exchange(*stations: Services) -> None:
         for target in stations:
             if target is not source:
                 deliver(changes, target)
+
+
+def customer_names(services: Services) -> list[str]:
+    with services.ctx.engine.connect() as connection:
+        return sorted(connection.execute(select(Customer.first_name)).scalars())
 
 
 def customer_name(services: Services, customer_id: uuid.UUID) -> tuple[str, str]:
@@ -149,3 +157,29 @@ def test_a_station_that_rejoins_continues_its_numbers(tmp_path: Path) -> None:
         assert next_number(tx.session, "A", "item") == "ITM-A-000003"
         assert next_number(tx.session, "A", "sale") == "S-A-000002"
         assert next_number(tx.session, "A", "ticket") == "T-A-10001"
+
+
+def test_a_change_this_database_refuses_is_skipped_not_blocking(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    a = new_shop(tmp_path / "a.db")
+    b = join(a, tmp_path / "b.db", "B")
+    a.customers.create(CustomerInput(first_name="Rita"))
+    changes = take(a)
+    station = next(c for c in changes if c.table == "customers")
+    # A station row claiming a code B already has: only a fault elsewhere makes one.
+    clash = replace(
+        station,
+        change_id=uuid.uuid4(),
+        table="stations",
+        row_id=uuid.uuid4(),
+        fields={"code": "B", "name": "Twin", "created_at": station.fields["created_at"],
+                "updated_at": station.fields["updated_at"]},
+    )  # fmt: skip
+    with caplog.at_level(logging.ERROR):
+        result = ChangeApplier(b.ctx.engine, b.ctx.clock).apply_changes([clash, *changes], 7)
+    assert result.skipped == 1 and result.applied == len(changes)
+    assert "skipped insert of stations" in caplog.text
+    assert customer_names(b) == customer_names(a)
+    with b.ctx.engine.connect() as connection:
+        assert read_cursor(connection) == 7
