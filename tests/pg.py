@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from server.localcluster import (
@@ -24,12 +25,14 @@ __all__ = ["PostgresCluster", "PostgresUnavailable", "ServerThread", "free_port"
 class ServerThread:
     """A uvicorn server for ``app`` on 127.0.0.1 in a daemon thread."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, port: int = 0) -> None:
+        """``port`` 0 picks a free one; a given port lets a restarted server keep the
+        address its stations know."""
         import uvicorn
 
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", 0))
+        self._socket.bind(("127.0.0.1", port))
         self.port = int(self._socket.getsockname()[1])
         config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
         self._server = uvicorn.Server(config)
@@ -50,8 +53,17 @@ class ServerThread:
                 raise RuntimeError("the sync server did not start")
             time.sleep(0.01)
 
-    def stop(self) -> None:
+    def stop(
+        self, *, abort: bool = False, while_stopping: Callable[[], object] | None = None
+    ) -> None:
+        """Stop serving. ``abort`` is a crash: requests in flight are not finished first
+        and get no answer. ``while_stopping`` runs once the server was told to stop (to
+        cut its database sessions, as a crash would)."""
+        if abort:
+            self._server.force_exit = True
         self._server.should_exit = True
+        if while_stopping is not None:
+            while_stopping()
         self._thread.join(timeout=10)
         self._socket.close()
         if self._thread.is_alive():

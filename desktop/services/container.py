@@ -7,6 +7,8 @@ would cost start-up time (ARCHITECTURE §2).
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,11 +72,18 @@ class Services:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path, backup_dir: Path | None = None) -> Services:
+    def open(
+        cls,
+        path: Path,
+        backup_dir: Path | None = None,
+        wall_clock: Callable[[], float] | None = None,
+    ) -> Services:
         """Open (creating if new) and upgrade the database at ``path``.
 
         When an upgrade of an existing database is due, it is backed up into
-        ``backup_dir`` first. Raises ``DatabaseError`` for an unreadable or newer file.
+        ``backup_dir`` first. ``wall_clock`` is the PC's clock the sync clock reads
+        (``time.time`` unless given). Raises ``DatabaseError`` for an unreadable or newer
+        file.
         """
         engine = create_database_engine(path)
         check_readable(engine)
@@ -85,13 +94,15 @@ class Services:
 
                 pre_upgrade_backup(path, backup_dir, revision)
             upgrade(engine)
-        return cls.on_engine(engine, path)
+        return cls.on_engine(engine, path, wall_clock)
 
     @classmethod
-    def on_engine(cls, engine: Engine, path: Path) -> Services:
+    def on_engine(
+        cls, engine: Engine, path: Path, wall_clock: Callable[[], float] | None = None
+    ) -> Services:
         station, last_hlc = _station_state(engine)
-        ctx = ServiceContext(engine, station, HybridLogicalClock(station, last=last_hlc))
-        return cls(ctx, path)
+        clock = HybridLogicalClock(station, last=last_hlc, wall_clock=wall_clock or time.time)
+        return cls(ServiceContext(engine, station, clock), path)
 
     @cached_property
     def setup(self) -> SetupService:

@@ -51,7 +51,8 @@ class ServiceContext:
     def set_station(self, code: str) -> None:
         """Adopt this station's code (at setup); the clock continues from where it was."""
         self.station_code = code
-        self.clock = HybridLogicalClock(code, last=self.clock.now().rsplit("-", 1)[0] + f"-{code}")
+        last = self.clock.now().rsplit("-", 1)[0] + f"-{code}"
+        self.clock = HybridLogicalClock(code, last=last, wall_clock=self.clock.wall_clock)
 
     def uow(self) -> UnitOfWork:
         """A unit of work; changes persist only through its ``commit()``."""

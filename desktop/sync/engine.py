@@ -84,6 +84,8 @@ class SyncEngine:
             pulled = self.pull_new()
         except ResyncRequired:
             log.warning("the server cannot continue from this station's cursor: reloading")
+            resent, refused = self.resend_lost()
+            pushed, rejected = pushed + resent, rejected + refused
             self.request_bootstrap()
             self.bootstrap()
             pulled = self.pull_new()
@@ -123,6 +125,19 @@ class SyncEngine:
             if not outcomes:
                 break
         return pushed, rejected
+
+    def resend_lost(self) -> tuple[int, int]:
+        """Send again the transactions the server no longer holds (it came back from an
+        older backup): a station with nothing new to push would otherwise never hear of
+        the gap. Returns (changes sent, refused transactions). Raises the ``SyncError``
+        subclasses."""
+        status = self.client.status()
+        if not self.outbox.resend_from(status.last_station_seq + 1):
+            return 0, 0
+        log.warning(
+            "the server lost transactions after %s: sending them again", status.last_station_seq
+        )
+        return self.push_pending()
 
     def _fill_gap(self, expected: int, first_sent: int) -> None:
         if expected < first_sent:

@@ -50,6 +50,11 @@ class HybridLogicalClock:
     def station(self) -> str:
         return self._station
 
+    @property
+    def wall_clock(self) -> Callable[[], float]:
+        """The PC's clock this HLC reads (seconds since the epoch)."""
+        return self._wall_clock
+
     def now(self) -> str:
         """The next timestamp for a local event."""
         with self._lock:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from desktop.services.container import Services
+from desktop.services.sales_types import PaymentInput
 from desktop.sync.client import SyncClient
 from desktop.sync.engine import SyncEngine
 from desktop.sync.outbox import Outbox
@@ -24,6 +27,10 @@ class Station:
     code: str
     transport: httpx.BaseTransport | None = None
     reports: list[SyncReport] = field(default_factory=list)
+    url: str = ""
+    token: str = ""
+    username: str = "owner"
+    password: str = OWNER_PASSWORD
 
     def sync(self) -> SyncReport:
         report = self.engine.sync_once()
@@ -33,6 +40,24 @@ class Station:
     def close(self) -> None:
         self.engine.client.close()
         self.services.close()
+
+    def connect(self, url: str | None = None) -> None:
+        """A new engine (and client) on this station's services: after the station code
+        or the clock changed, or to talk to a server at another address."""
+        self.engine.client.close()
+        self.url = url or self.url
+        self.engine = _engine(
+            self.services, self.url, self.token, self.engine.station_id, self.transport
+        )
+
+    def restart(self, wall_clock: Callable[[], float] | None = None) -> None:
+        """Close the app and open it again on the same file, signed in as before
+        (``wall_clock``: the PC's clock, for a station whose clock is off)."""
+        path = self.services.path
+        self.close()
+        self.services = Services.open(path, wall_clock=wall_clock)
+        self.services.accounts.login(self.username, self.password)
+        self.connect()
 
 
 # Stations made by the helpers below; ``close_all`` closes them after each test.
@@ -66,6 +91,8 @@ def first_station(
         _engine(services, url, enrollment.token, enrollment.station_id, transport),
         enrollment.station_code,
         transport,
+        url=url,
+        token=enrollment.token,
     )
     OPEN.append(station)
     station.sync()
@@ -81,12 +108,24 @@ def joining_station(
         enrollment = client.enroll(admin.code(branch_id), "Back office", None, False)
     engine = _engine(services, url, enrollment.token, enrollment.station_id, transport)
     engine.request_bootstrap()
-    station = Station(services, engine, enrollment.station_code, transport)
+    station = Station(
+        services, engine, enrollment.station_code, transport, url=url, token=enrollment.token
+    )
     OPEN.append(station)
     station.sync()
     services.setup.join_shop(enrollment.station_code, "Back office")
+    # Joining replaced the station's clock: the engine must move the new one on.
+    station.connect()
     services.accounts.login("owner", OWNER_PASSWORD)
     return station
+
+
+def sell(station: Station, item_id: Any, price: int) -> uuid.UUID:
+    """Sell one unit of ``item_id`` for cash; returns the sale's id."""
+    sales = station.services.sales
+    cart = replace(sales.new_cart(), lines=(sales.line_for_item(item_id),))
+    sales.complete(cart, [PaymentInput("cash", price)])
+    return cart.id
 
 
 def settle(*stations: Station, rounds: int = 2) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,6 @@ from desktop.services.backups import restore_database
 from desktop.services.container import Services
 from desktop.services.customers import CustomerInput
 from desktop.services.items import ItemInput
-from desktop.services.sales_types import PaymentInput
 from desktop.sync.client import SyncOffline
 from desktop.sync.engine import SyncEngine
 from server import admin
@@ -27,6 +24,7 @@ from tests.integration.sync_stations import (
     differences,
     first_station,
     joining_station,
+    sell,
     settle,
 )
 from tests.sync_server import Admin, ShopIds
@@ -57,12 +55,6 @@ def sales_numbered(station: Station, prefix: str) -> int:
                 {"p": prefix + "%"},
             ).scalar_one()
         )
-
-
-def sell(station: Station, item_id: uuid.UUID, price: int) -> None:
-    sales = station.services.sales
-    cart = replace(sales.new_cart(), lines=(sales.line_for_item(item_id),))
-    sales.complete(cart, [PaymentInput("cash", price)])
 
 
 def test_a_new_station_loads_the_shop_and_both_converge(
