@@ -107,7 +107,6 @@ class SyncDetailsDialog(QDialog):
         self.conflicts = QLabel()
         self.last_error = QLabel()
         self.last_error.setWordWrap(True)
-        self.last_error.setStyleSheet(ERROR_STYLE)
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(500)
@@ -169,7 +168,10 @@ class SyncDetailsDialog(QDialog):
         self.pending.setText(str(status.pending))
         self._show_counts(status)
         self.last_error.setText(status.last_error or self.tr("None"))
-        self.last_error.setStyleSheet(ERROR_STYLE if status.last_error else "")
+        # An explicit colour either way: an emptied style sheet may keep the old one.
+        self.last_error.setStyleSheet(
+            ERROR_STYLE if status.last_error else "color: palette(window-text);"
+        )
         self.sync_now_button.setEnabled(self._sync.running)
         self._show_log()
 
