@@ -12,7 +12,6 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,22 +45,6 @@ from tests.sync_server import Admin, ShopIds
 HOUR = 3600.0
 PAYMENTS_OF_SALE = "SELECT id FROM payments WHERE document_id = :d"
 CHANGE_LOG_IS_UNIQUE = "SELECT count(*) = count(DISTINCT change_id) AS unique FROM srv_change_log"
-
-
-@pytest.fixture(autouse=True)
-def _close_stations() -> Iterator[None]:
-    yield
-    close_all()
-
-
-@pytest.fixture
-def shop(server_admin: Admin) -> ShopIds:
-    return server_admin.shop()
-
-
-@pytest.fixture
-def branch(shop: ShopIds) -> Any:
-    return shop.branch_id
 
 
 def add_customers(station: Station, count: int, per_transaction: int = 1000) -> None:

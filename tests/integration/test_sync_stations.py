@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from server import admin
 from tests.integration.sync_stations import (
     OPEN,
     Station,
-    close_all,
     differences,
     first_station,
     joining_station,
@@ -29,22 +27,6 @@ from tests.integration.sync_stations import (
 )
 from tests.sync_server import Admin, ShopIds
 from tests.unit.sync.relay import OWNER_PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def _close_stations() -> Iterator[None]:
-    yield
-    close_all()
-
-
-@pytest.fixture
-def shop(server_admin: Admin) -> ShopIds:
-    return server_admin.shop()
-
-
-@pytest.fixture
-def branch(shop: ShopIds) -> Any:
-    return shop.branch_id
 
 
 def sales_numbered(station: Station, prefix: str) -> int:
