@@ -6,6 +6,9 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+# The most of a refused body read and dropped; past it the connection just closes.
+DRAIN_LIMIT = 64 * 1024 * 1024
+
 
 class BodyLimitMiddleware:
     """Pure ASGI: a declared Content-Length over the limit is refused at once; a chunked
@@ -24,6 +27,7 @@ class BodyLimitMiddleware:
         if declared is not None:
             if not declared.isdigit() or int(declared) > self.limit:
                 await _refuse(send, self.limit)
+                await _drain(receive, DRAIN_LIMIT)
                 return
             await self.app(scope, receive, send)
             return
@@ -36,10 +40,24 @@ class BodyLimitMiddleware:
             body += message.get("body", b"")
             if len(body) > self.limit:
                 await _refuse(send, self.limit)
+                if message.get("more_body", False):
+                    await _drain(receive, DRAIN_LIMIT)
                 return
             if not message.get("more_body", False) or message["type"] != "http.request":
                 break
         await self.app(scope, _replay(bytes(body), receive), send)
+
+
+async def _drain(receive: Receive, limit: int) -> None:
+    """Read and drop the rest of a refused body (up to ``limit`` bytes) before the
+    connection closes: closing on unread data makes the client's system reset the
+    connection, and the client may then lose the 413 it was sent."""
+    read = 0
+    while read <= limit:
+        message = await receive()
+        read += len(message.get("body", b""))
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
 
 
 def _replay(body: bytes, original: Receive) -> Receive:
