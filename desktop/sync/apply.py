@@ -176,13 +176,6 @@ def save_cursor(connection: Connection, cursor: int) -> None:
     )
 
 
-def read_cursor(connection: Connection) -> int:
-    value = connection.execute(
-        select(LocalSetting.value).where(LocalSetting.key == CURSOR_SETTING)
-    ).scalar()
-    return int(value) if value else 0
-
-
 def _apply_alone(connection: Connection, change: Change, states: dict[Any, _RowState]) -> str:
     """``_apply_one`` under a savepoint: a refused change is logged and skipped."""
     try:

@@ -85,7 +85,7 @@ def _capture(connection: Connection, obj: Syncable, op: str, fields: dict[str, A
     table = type(obj).__tablename__  # type: ignore[attr-defined]
     hlc = clock.now()
     if BASE_KEY not in session.info:
-        session.info[BASE_KEY] = _pulled_seq(connection)
+        session.info[BASE_KEY] = read_cursor(connection)
     connection.execute(
         insert(OutboxEntry),
         {
@@ -131,7 +131,8 @@ def _record_clocks(
         )
 
 
-def _pulled_seq(connection: Connection) -> int:
+def read_cursor(connection: Connection) -> int:
+    """The server sequence this station has applied everything up to."""
     value = connection.execute(
         select(LocalSetting.value).where(LocalSetting.key == CURSOR_SETTING)
     ).scalar()
@@ -147,7 +148,7 @@ def capture_bulk_inserts(session: Session, table: str, rows: Sequence[Mapping[st
         return
     txn_id = session.info.setdefault(TXN_KEY, new_id())
     user_id = session.info.get(USER_KEY)
-    base_seq = session.info.setdefault(BASE_KEY, _pulled_seq(session.connection()))
+    base_seq = session.info.setdefault(BASE_KEY, read_cursor(session.connection()))
     now = utc_now()
     hlcs = [clock.now() for _ in rows]
     session.execute(

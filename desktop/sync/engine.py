@@ -23,8 +23,8 @@ from sqlalchemy import Engine, delete, func, insert, select
 
 from desktop.models.shop import LocalSetting
 from desktop.models.sync import SyncConflict
-from desktop.sync.apply import BootstrapRow, ChangeApplier, read_cursor
-from desktop.sync.capture import BOOTSTRAP_SETTING
+from desktop.sync.apply import BootstrapRow, ChangeApplier
+from desktop.sync.capture import BOOTSTRAP_SETTING, read_cursor
 from desktop.sync.client import ResyncRequired, SequenceGap, SyncClient, SyncServerError
 from desktop.sync.hlc import HybridLogicalClock
 from desktop.sync.outbox import Outbox, TransactionResult

@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from desktop.services.container import Services
 from desktop.services.items import ItemInput
-from desktop.sync.apply import read_cursor
+from desktop.sync.capture import read_cursor
 from desktop.sync.schema import SYNC_TABLES
 from server.app import create_app
 from server.settings import Settings

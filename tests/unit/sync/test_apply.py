@@ -16,8 +16,8 @@ from desktop.services.customers import CustomerInput
 from desktop.services.items import ItemInput
 from desktop.services.numbering import next_number
 from desktop.services.sales_types import PaymentInput
-from desktop.sync.apply import ChangeApplier, read_cursor
-from desktop.sync.capture import CLOCK_SEEN_SETTING
+from desktop.sync.apply import ChangeApplier
+from desktop.sync.capture import CLOCK_SEEN_SETTING, read_cursor
 from tests.unit.sync.relay import deliver, join, new_shop, synced_rows, take
 
 
