@@ -39,9 +39,9 @@ def create_shop(db: Connection, name: str) -> uuid.UUID:
         raise AdminError("A shop needs a name.")
     shop_id = new_id()
     db.execute(
-        "INSERT INTO srv_shops (id, name, created_at, next_seq, min_seq, epoch, clock) "
-        "VALUES (%s, %s, %s, 1, 1, %s, '')",
-        (shop_id, name.strip(), now(), str(new_id())),
+        "INSERT INTO srv_shops (id, name, created_at, next_seq, min_seq, clock) "
+        "VALUES (%s, %s, %s, 1, 1, '')",
+        (shop_id, name.strip(), now()),
     )
     return shop_id
 
@@ -110,6 +110,11 @@ def trim_log(db: Connection, shop_id: uuid.UUID, keep: int) -> int:
     if row is None:
         raise AdminError(f"There is no shop {shop_id}.")
     min_seq = max(int(row["min_seq"]), int(row["next_seq"]) - keep)
+    if min_seq > int(row["min_seq"]):
+        db.execute(
+            "UPDATE srv_shops SET min_seq = %s, floor_chain = COALESCE((SELECT chain "
+            "FROM srv_change_log WHERE shop_id = %s AND seq = %s), floor_chain) WHERE id = %s",
+            (min_seq, shop_id, min_seq - 1, shop_id),
+        )
     db.execute("DELETE FROM srv_change_log WHERE shop_id = %s AND seq < %s", (shop_id, min_seq))
-    db.execute("UPDATE srv_shops SET min_seq = %s WHERE id = %s", (min_seq, shop_id))
     return min_seq

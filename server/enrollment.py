@@ -134,7 +134,7 @@ def enroll(
 def station_status(db: psycopg.Connection[DictRow], station_id: uuid.UUID) -> dict[str, object]:
     """The /v1/status answer: who this station is, and where the shop's log stands."""
     row = db.execute(
-        "SELECT st.id, st.code, st.last_station_seq, s.name AS shop_name, s.next_seq, s.epoch, "
+        "SELECT st.id, st.code, st.last_station_seq, s.name AS shop_name, s.next_seq, "
         "b.name AS branch_name FROM srv_stations st JOIN srv_shops s ON s.id = st.shop_id "
         "JOIN srv_branches b ON b.id = st.branch_id WHERE st.id = %s",
         (station_id,),
@@ -147,5 +147,4 @@ def station_status(db: psycopg.Connection[DictRow], station_id: uuid.UUID) -> di
         "branch_name": row["branch_name"],
         "head": int(row["next_seq"]) - 1,
         "last_station_seq": int(row["last_station_seq"]),
-        "epoch": row["epoch"],
     }

@@ -19,21 +19,27 @@ LOG_COLUMNS = (
 
 
 def shop_position(db: Db, shop_id: uuid.UUID) -> dict[str, Any]:
-    """``head`` (last seq), ``floor`` (oldest seq a station may stand on) and ``epoch``."""
+    """``head`` (last seq), ``floor`` (oldest seq a station may stand on) and the log's
+    fingerprints (``chain``) at both."""
     row = db.execute(
-        "SELECT next_seq, min_seq, epoch FROM srv_shops WHERE id = %s", (shop_id,)
+        "SELECT next_seq, min_seq, chain, floor_chain FROM srv_shops WHERE id = %s", (shop_id,)
     ).fetchone()
     assert row is not None
     return {
         "head": int(row["next_seq"]) - 1,
         "floor": int(row["min_seq"]) - 1,
-        "epoch": row["epoch"],
+        "chain": bytes(row["chain"]),
+        "floor_chain": bytes(row["floor_chain"]),
     }
 
 
-def require_in_log(since: int, position: dict[str, Any]) -> None:
+def require_in_log(
+    db: Db, shop_id: uuid.UUID, since: int, chain: str | None, position: dict[str, Any]
+) -> None:
     """Raise 409 ``resync_required`` when ``since`` is below the trimmed floor or above the
-    head (the server was restored from an older backup)."""
+    head, or when the log up to ``since`` is not the one the station read (``chain``, its
+    fingerprint there, differs): the server was restored from an older backup and other
+    changes took the numbers the station had read past."""
     if since < position["floor"]:
         raise ApiError(
             409, "resync_required",
@@ -46,6 +52,22 @@ def require_in_log(since: int, position: dict[str, Any]) -> None:
             "The sync server has fewer changes than this PC has seen (it was restored from "
             "a backup): this PC must download the shop again.",
         )  # fmt: skip
+    if chain is not None and since > 0 and chain != _chain_at(db, shop_id, since, position):
+        raise ApiError(
+            409, "resync_required",
+            "The sync server's history differs from what this PC has seen (it was restored "
+            "from a backup): this PC must download the shop again.",
+        )  # fmt: skip
+
+
+def _chain_at(db: Db, shop_id: uuid.UUID, seq: int, position: dict[str, Any]) -> str:
+    if seq == position["floor"]:
+        return str(position["floor_chain"].hex())
+    row = db.execute(
+        "SELECT chain FROM srv_change_log WHERE shop_id = %s AND seq = %s", (shop_id, seq)
+    ).fetchone()
+    assert row is not None
+    return str(bytes(row["chain"]).hex())
 
 
 def repeatable_read(db: Db) -> None:

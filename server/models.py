@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -48,8 +49,10 @@ shops = Table(
     Column("next_seq", BigInteger, nullable=False, server_default=text("1")),
     # The oldest sequence number still in the change log (trim-log moves it up).
     Column("min_seq", BigInteger, nullable=False, server_default=text("1")),
-    # Changes when the shop's log is started again, so stations know to resync.
-    Column("epoch", String(40), nullable=False),
+    # The fingerprint of the log up to the head (see ``server.shoplog.next_chain``), and
+    # of the log up to min_seq - 1, the last change trimmed away.
+    Column("chain", LargeBinary, nullable=False, server_default=text("''::bytea")),
+    Column("floor_chain", LargeBinary, nullable=False, server_default=text("''::bytea")),
     # The last HLC the server stamped on a change of its own (conflict rows).
     Column("clock", String(40), nullable=False, server_default=""),
 )
@@ -121,6 +124,8 @@ change_log = Table(
     Column("hlc", String(40), nullable=False),
     Column("user_id", Uuid, nullable=True),
     Column("base_seq", BigInteger, nullable=False, server_default=text("0")),
+    # The fingerprint of the log up to and including this change.
+    Column("chain", LargeBinary, nullable=False),
     _when("received_at"),
     UniqueConstraint("shop_id", "change_id", name="uq_srv_change_log_shop_change"),
 )

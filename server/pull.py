@@ -14,16 +14,22 @@ MAX_LIMIT = 5000
 
 
 def pull(
-    db: psycopg.Connection[DictRow], station: Station, since: int, limit: int
+    db: psycopg.Connection[DictRow],
+    station: Station,
+    since: int,
+    limit: int,
+    chain: str | None = None,
 ) -> dict[str, Any]:
     """Up to ``limit`` changes with seq > ``since``, the station's own left out (it has
-    them). ``next`` is the last seq read, own changes included, so the cursor always moves.
-    Raises 409 ``resync_required`` when ``since`` is outside the kept log."""
+    them). ``next`` is the last seq read, own changes included, so the cursor always moves;
+    ``chain`` is the log's fingerprint there, for the station to send with its next pull.
+    Raises 409 ``resync_required`` when ``since`` is outside the kept log or ``chain``
+    (the fingerprint the station holds for ``since``) says the log was replaced."""
     repeatable_read(db)
     position = shop_position(db, station.shop_id)
-    require_in_log(since, position)
+    require_in_log(db, station.shop_id, since, chain, position)
     rows = db.execute(
-        f"SELECT {LOG_COLUMNS} FROM srv_change_log WHERE shop_id = %s AND seq > %s "
+        f"SELECT {LOG_COLUMNS}, chain FROM srv_change_log WHERE shop_id = %s AND seq > %s "
         "ORDER BY seq LIMIT %s",
         (station.shop_id, since, limit),
     ).fetchall()
@@ -31,7 +37,7 @@ def pull(
     return {
         "changes": [change_json(row) for row in rows if row["station_id"] != station.id],
         "next": last,
+        "chain": bytes(rows[-1]["chain"]).hex() if rows else chain,
         "has_more": last < position["head"],
         "head": position["head"],
-        "epoch": position["epoch"],
     }

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from server.context import Station
 from server.errors import ApiError
+from server.refused import current_rows
 from server.shoplog import ShopLog
 from server.writer import NeedsOneByOne, Rejected, apply_batch, apply_transaction
 
@@ -101,23 +102,27 @@ def _record_rejection(db: Db, station: Station, txn: TransactionIn, reason: str)
     )
 
 
-def _seen_before(db: Db, station: Station, txn: TransactionIn) -> bool:
-    """Whether ``txn`` is a true repeat: refused before, or every change of it logged."""
+def _earlier_result(db: Db, station: Station, txn: TransactionIn) -> dict[str, Any] | None:
+    """The answer again when ``txn`` is a true repeat (refused before, or every change of
+    it logged); None when its number was used for other changes."""
     refused = db.execute(
-        "SELECT 1 FROM srv_rejections WHERE station_id = %s AND station_seq = %s AND txn_id = %s",
+        "SELECT reason FROM srv_rejections WHERE station_id = %s AND station_seq = %s "
+        "AND txn_id = %s",
         (station.id, txn.station_seq, txn.txn_id),
     ).fetchone()
     if refused is not None:
-        return True
+        return _result(txn, "rejected", str(refused["reason"]))
     try:
         ids = {uuid.UUID(str(change.get("change_id"))) for change in txn.changes}
     except ValueError:
-        return False
+        return None
     row = db.execute(
         "SELECT count(*) AS n FROM srv_change_log WHERE shop_id = %s AND change_id = ANY(%s)",
         (station.shop_id, list(ids)),
     ).fetchone()
-    return row is not None and int(row["n"]) == len(ids)
+    if row is None or int(row["n"]) != len(ids):
+        return None
+    return _result(txn, "duplicate", "")
 
 
 def push(db: Db, station: Station, body: PushBody) -> PushOutcome:
@@ -138,6 +143,7 @@ def push(db: Db, station: Station, body: PushBody) -> PushOutcome:
     # small transactions then costs a few round trips each instead of a dozen.
     with db.pipeline():
         _apply_transactions(db, shop, station, body, outcome)
+    _add_current_rows(db, station, body, outcome)
     db.execute(
         "UPDATE srv_stations SET last_station_seq = %s WHERE id = %s",
         (outcome.last_station_seq, station.id),
@@ -156,12 +162,13 @@ def _apply_transactions(
     last = outcome.last_station_seq
     for txn in body.transactions:
         if txn.station_seq <= last and not fresh:
-            if not _seen_before(db, station, txn):
+            earlier = _earlier_result(db, station, txn)
+            if earlier is None:
                 # New changes under a number already used: the station's database went
                 # back (restored from a backup). It numbers them again from here.
                 outcome.expected = last + 1
                 return
-            outcome.results.append(_result(txn, "duplicate", ""))
+            outcome.results.append(earlier)
             continue
         if txn.station_seq != last + 1:
             outcome.expected = last + 1
@@ -171,6 +178,16 @@ def _apply_transactions(
     for txn, reason in zip(fresh, _apply_fresh(db, shop, station, fresh), strict=True):
         outcome.results.append(_result(txn, "applied" if reason is None else "rejected", reason))
         outcome.last_station_seq = txn.station_seq
+
+
+def _add_current_rows(db: Db, station: Station, body: PushBody, outcome: PushOutcome) -> None:
+    """Each refused transaction's rows as the server has them once the whole push is in,
+    so the station can put them back (``server.refused``)."""
+    sent = {txn.station_seq: txn for txn in body.transactions}
+    for result in outcome.results:
+        if result["status"] == "rejected":
+            changes = sent[result["station_seq"]].changes
+            result["current"] = current_rows(db, station.shop_id, changes)
 
 
 def _result(txn: TransactionIn, status: str, reason: str | None) -> dict[str, Any]:

@@ -187,8 +187,8 @@ def _apply_items(
     for item in items:
         state = plan.state(item.change.table, item.change.row_id)
         decision = _decide(item, state)
-        seq = shop.take_seq()
-        plan.log(item.change, seq)
+        seq, chain = shop.take_seq(item.change.change_id)
+        plan.log(item.change, seq, chain)
         conflicts.check(item.change, item.info, item.values, decision, state)
         plan.apply(item.change, item.info, item.values, decision, state, seq)
         conflicts.check_duplicate(item.change, item.info, item.values, decision)
@@ -196,8 +196,8 @@ def _apply_items(
 
 def _apply_conflicts(plan: WritePlan, conflicts: ConflictFinder, shop: ShopLog) -> None:
     for change, info, values in conflicts.rows():
-        seq = shop.take_seq()
-        plan.log(change, seq, server_made=True)
+        seq, chain = shop.take_seq(change.change_id)
+        plan.log(change, seq, chain, server_made=True)
         state = plan.state(change.table, change.row_id)
         decision = _decide(Item(change, info, values), state)
         plan.apply(change, info, values, decision, state, seq)

@@ -74,12 +74,12 @@ class WritePlan:
     def state(self, table: str, row_id: uuid.UUID) -> RowState:
         return self.states.setdefault((table, row_id), RowState())
 
-    def log(self, change: Change, seq: int, server_made: bool = False) -> None:
+    def log(self, change: Change, seq: int, chain: bytes, server_made: bool = False) -> None:
         self.log_rows.append(
             (self.shop_id, seq, change.change_id, change.txn_id,
              None if server_made else self.station_id, change.station, change.table,
              change.row_id, change.op, Jsonb(dict(change.fields)), change.hlc, change.user_id,
-             change.base_seq, datetime.now(UTC))
+             change.base_seq, chain, datetime.now(UTC))
         )  # fmt: skip
 
     def apply(
@@ -136,8 +136,8 @@ class WritePlan:
             )
             cursor.executemany(
                 "INSERT INTO srv_change_log (shop_id, seq, change_id, txn_id, station_id, "
-                "station_code, table_name, row_id, op, fields, hlc, user_id, base_seq, "
-                "received_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                "station_code, table_name, row_id, op, fields, hlc, user_id, base_seq, chain, "
+                "received_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 self.log_rows,
             )
 

@@ -56,5 +56,4 @@ class EnrollmentServer:
             "branch_name": "Main street",
             "head": 10,
             "last_station_seq": 4,
-            "epoch": 1,
         }

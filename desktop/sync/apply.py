@@ -40,7 +40,7 @@ from sqlalchemy.exc import IntegrityError
 from desktop.models.base import utc_now
 from desktop.models.shop import LocalSetting
 from desktop.models.sync import RowClock, Tombstone
-from desktop.sync.capture import CLOCK_SEEN_SETTING, CURSOR_SETTING
+from desktop.sync.capture import CHAIN_SETTING, CLOCK_SEEN_SETTING, CURSOR_SETTING
 from desktop.sync.hlc import HybridLogicalClock
 from desktop.sync.merge import Decision, decide, dump_clocks, load_clocks
 from desktop.sync.schema import TableInfo, table_info
@@ -104,20 +104,28 @@ class ChangeApplier:
         self.engine = engine
         self.clock = clock
 
-    def apply_changes(self, changes: Sequence[Change], cursor: int | None) -> ApplyResult:
-        """Apply ``changes`` (server order) and save ``cursor`` with them, atomically.
+    def apply_changes(
+        self, changes: Sequence[Change], cursor: int | None, chain: str | None = None
+    ) -> ApplyResult:
+        """Apply ``changes`` (server order) and save ``cursor`` (with ``chain``, the
+        server log's fingerprint there) with them, atomically.
 
         A change this database refuses (a number that exists here twice, which only a
         fault elsewhere can cause) is logged and left out, so it cannot stop this
         station from ever syncing again."""
         try:
-            return self._apply_changes(changes, cursor, one_by_one=False)
+            return self._apply_changes(changes, cursor, chain, one_by_one=False)
         except IntegrityError as exc:
             log.error("a pulled batch was refused (%s); applying it change by change", exc.orig)
-            return self._apply_changes(changes, cursor, one_by_one=True)
+            return self._apply_changes(changes, cursor, chain, one_by_one=True)
 
     def _apply_changes(
-        self, changes: Sequence[Change], cursor: int | None, *, one_by_one: bool
+        self,
+        changes: Sequence[Change],
+        cursor: int | None,
+        chain: str | None,
+        *,
+        one_by_one: bool,
     ) -> ApplyResult:
         with self._transaction() as connection:
             states = _load_states(connection, ((c.table, c.row_id) for c in changes))
@@ -128,7 +136,7 @@ class ChangeApplier:
                 else:
                     counts[_apply_one(connection, change, states)] += 1
             if cursor is not None:
-                save_cursor(connection, cursor)
+                save_cursor(connection, cursor, chain)
             self._observe(connection, (change.hlc for change in changes))
         return ApplyResult(counts["applied"], counts["ignored"], counts["skipped"])
 
@@ -169,11 +177,18 @@ class ChangeApplier:
             connection.execute(_SEEN_CLOCK, {"key": CLOCK_SEEN_SETTING, "value": newest})
 
 
-def save_cursor(connection: Connection, cursor: int) -> None:
-    """The server sequence this station has applied everything up to."""
+def save_cursor(connection: Connection, cursor: int, chain: str | None) -> None:
+    """The server sequence this station has applied everything up to, and the log's
+    fingerprint there (None: not known, the server will not check it)."""
     connection.execute(
         insert(LocalSetting).prefix_with("OR REPLACE").values(key=CURSOR_SETTING, value=str(cursor))
     )
+    if chain is None:
+        connection.execute(delete(LocalSetting).where(LocalSetting.key == CHAIN_SETTING))
+    else:
+        connection.execute(
+            insert(LocalSetting).prefix_with("OR REPLACE").values(key=CHAIN_SETTING, value=chain)
+        )
 
 
 def _apply_alone(connection: Connection, change: Change, states: dict[Any, _RowState]) -> str:

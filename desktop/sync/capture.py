@@ -32,6 +32,9 @@ BASE_KEY = "sync_base_seq"
 COMMITTED_KEY = "sync_committed"
 # The server sequence this station has pulled up to (kept by the sync engine).
 CURSOR_SETTING = "sync_cursor"
+# The server log's fingerprint at the cursor: tells a server restored from an older
+# backup, whose numbers after it name other changes.
+CHAIN_SETTING = "sync_cursor_chain"
 # The newest clock value received from elsewhere: the station's clock restarts past it.
 CLOCK_SEEN_SETTING = "sync_clock_seen"
 # JSON position of loading the whole shop from the server; present while one is due.
@@ -137,6 +140,14 @@ def read_cursor(connection: Connection) -> int:
         select(LocalSetting.value).where(LocalSetting.key == CURSOR_SETTING)
     ).scalar()
     return int(value) if value else 0
+
+
+def read_chain(connection: Connection) -> str | None:
+    """The server log's fingerprint at the cursor, when known."""
+    value = connection.execute(
+        select(LocalSetting.value).where(LocalSetting.key == CHAIN_SETTING)
+    ).scalar()
+    return str(value) if value else None
 
 
 def capture_bulk_inserts(session: Session, table: str, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -98,7 +98,6 @@ class ServerStatus:
     branch_name: str
     head: int
     last_station_seq: int
-    epoch: int | str
 
 
 @dataclass(frozen=True)
@@ -107,6 +106,9 @@ class PushOutcome:
     station_seq: int
     status: str  # applied | duplicate | rejected
     reason: str
+    # For a refused transaction: the server's state of each row it touched
+    # (``server.refused``), for the station to put back.
+    current: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,15 +124,15 @@ class PullPage:
 
     changes: tuple[dict[str, Any], ...]
     next: int
+    chain: str | None  # the log's fingerprint at ``next``: sent with the next pull
     has_more: bool
     head: int
-    epoch: int | str
 
 
 @dataclass(frozen=True)
 class BootstrapStart:
     cursor: int
-    epoch: int | str
+    chain: str  # the log's fingerprint at ``cursor``
     tables: tuple[str, ...]
 
 
@@ -235,7 +237,6 @@ class SyncClient:
                 branch_name=str(body["branch_name"]),
                 head=int(body["head"]),
                 last_station_seq=int(body["last_station_seq"]),
-                epoch=body["epoch"],
             )
         )
 
@@ -262,6 +263,7 @@ class SyncClient:
                         station_seq=int(r["station_seq"]),
                         status=str(r["status"]),
                         reason=str(r.get("reason") or ""),
+                        current=tuple(dict(c) for c in r.get("current") or ()),
                     )
                     for r in body["results"]
                 ),
@@ -270,18 +272,21 @@ class SyncClient:
             )
         )
 
-    def pull(self, since: int, limit: int = 1000) -> PullPage:
-        """Changes of other stations after server sequence ``since``. Raises
-        ``ResyncRequired`` when the server cannot continue from there, and the other
-        ``SyncError`` subclasses."""
-        body = self._call("GET", "/v1/pull", params={"since": since, "limit": limit})
+    def pull(self, since: int, limit: int = 1000, chain: str | None = None) -> PullPage:
+        """Changes of other stations after server sequence ``since``; ``chain`` is the
+        log's fingerprint there as this station read it. Raises ``ResyncRequired`` when
+        the server cannot continue from there, and the other ``SyncError`` subclasses."""
+        params: dict[str, Any] = {"since": since, "limit": limit}
+        if chain:
+            params["chain"] = chain
+        body = self._call("GET", "/v1/pull", params=params)
         return _parse(
             lambda: PullPage(
                 changes=tuple(dict(c) for c in body["changes"]),
                 next=int(body["next"]),
+                chain=None if body.get("chain") is None else str(body["chain"]),
                 has_more=bool(body["has_more"]),
                 head=int(body["head"]),
-                epoch=body["epoch"],
             )
         )
 
@@ -292,7 +297,7 @@ class SyncClient:
         return _parse(
             lambda: BootstrapStart(
                 cursor=int(body["cursor"]),
-                epoch=body["epoch"],
+                chain=str(body.get("chain") or ""),
                 tables=tuple(str(t) for t in body["tables"]),
             )
         )

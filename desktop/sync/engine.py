@@ -24,10 +24,11 @@ from sqlalchemy import Engine, delete, func, insert, select
 from desktop.models.shop import LocalSetting
 from desktop.models.sync import SyncConflict
 from desktop.sync.apply import BootstrapRow, ChangeApplier
-from desktop.sync.capture import BOOTSTRAP_SETTING, read_cursor
+from desktop.sync.capture import BOOTSTRAP_SETTING, read_chain, read_cursor
 from desktop.sync.client import ResyncRequired, SequenceGap, SyncClient, SyncServerError
 from desktop.sync.hlc import HybridLogicalClock
 from desktop.sync.outbox import Outbox, TransactionResult
+from desktop.sync.put_back import put_back
 from desktop.sync.runner import SyncReport
 from desktop.sync.wire import Change
 
@@ -73,6 +74,8 @@ class SyncEngine:
         self.page_rows = page_rows
         self.progress: ProgressCallback | None = None
         self.bootstrapped = False
+        # Rows of refused transactions put back as the server has them, this pass.
+        self.put_back = 0
 
     def sync_once(self) -> SyncReport:
         """Push everything waiting, finish or redo loading the shop if due, pull what is
@@ -119,6 +122,11 @@ class SyncEngine:
                 for r in result.results
             ]
             self.outbox.record(outcomes)
+            sent = {txn.station_seq: txn for txn in batch}
+            for refused in result.results:
+                if refused.status == "rejected" and refused.station_seq in sent:
+                    txn = sent[refused.station_seq]
+                    self.put_back += put_back(self.engine, txn.changes, refused.current)
             answered = {r.station_seq for r in outcomes}
             pushed += sum(len(t.changes) for t in batch if t.station_seq in answered)
             rejected += sum(1 for r in outcomes if r.status == "rejected")
@@ -152,14 +160,14 @@ class SyncEngine:
     def pull_new(self) -> int:
         """Apply other stations' changes until caught up; returns how many arrived."""
         with self.engine.connect() as connection:
-            cursor = read_cursor(connection)
+            cursor, chain = read_cursor(connection), read_chain(connection)
         pulled = 0
         while True:
-            page = self.client.pull(cursor, self.pull_batch)
+            page = self.client.pull(cursor, self.pull_batch, chain)
             changes = [Change.from_json(raw) for raw in page.changes]
-            self.applier.apply_changes(changes, page.next)
+            self.applier.apply_changes(changes, page.next, page.chain)
             pulled += len(changes)
-            cursor = page.next
+            cursor, chain = page.next, page.chain
             if not page.has_more:
                 return pulled
 
@@ -190,6 +198,7 @@ class SyncEngine:
             state = {
                 "started": True,
                 "cursor": start.cursor,
+                "chain": start.chain,
                 "tables": list(start.tables),
                 "index": 0,
                 "after": None,
@@ -199,7 +208,7 @@ class SyncEngine:
         tables: list[str] = state["tables"]
         while state["index"] < len(tables):
             self._load_page(state, tables[state["index"]], len(tables))
-        self._finish(int(state["cursor"]))
+        self._finish(int(state["cursor"]), state.get("chain"))
         self.bootstrapped = True
 
     def _load_page(self, state: dict[str, Any], table: str, total: int) -> None:
@@ -227,8 +236,8 @@ class SyncEngine:
         if self.progress is not None:
             self.progress(BootstrapProgress(table, state["index"], total, state["rows"]))
 
-    def _finish(self, cursor: int) -> None:
-        self.applier.apply_changes([], cursor)
+    def _finish(self, cursor: int, chain: str | None) -> None:
+        self.applier.apply_changes([], cursor, chain)
         with self.engine.begin() as connection:
             connection.execute(delete(LocalSetting).where(LocalSetting.key == BOOTSTRAP_SETTING))
 

@@ -103,7 +103,8 @@ class StationSync:
         if engine.bootstrapped:
             # A reinstalled PC: its own numbers came back with the shop; go on after them.
             self.join_shop(self.ctx.station_code, "")
-        if (report.pulled or engine.bootstrapped) and self.on_pulled is not None:
+        reload = report.pulled or engine.bootstrapped or engine.put_back
+        if reload and self.on_pulled is not None:
             self.on_pulled(report.pulled)
         return report
 

@@ -34,9 +34,10 @@ def get_pull(
     request: Request,
     since: Annotated[int, Query(ge=0)],
     limit: Annotated[int, Query(ge=1, le=pull.MAX_LIMIT)] = 1000,
+    chain: Annotated[str | None, Query(pattern="^([0-9a-f]{32})?$")] = None,
 ) -> dict[str, Any]:
     with connect(engine_of(request)) as db:
-        return pull.pull(db, station, since, limit)
+        return pull.pull(db, station, since, limit, chain or None)
 
 
 @router.get("/bootstrap")

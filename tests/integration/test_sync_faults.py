@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from desktop.models import Customer, User
+from desktop.models import Customer, PaymentMethod, User
 from desktop.services.customers import CustomerInput
 from desktop.services.errors import SyncError
 from desktop.services.items import ItemInput
@@ -44,6 +44,7 @@ from tests.sync_server import Admin, ShopIds
 
 HOUR = 3600.0
 PAYMENTS_OF_SALE = "SELECT id FROM payments WHERE document_id = :d"
+CRYPTO_METHODS = "SELECT count(*) FROM payment_methods WHERE code = 'crypto'"
 CHANGE_LOG_IS_UNIQUE = "SELECT count(*) = count(DISTINCT change_id) AS unique FROM srv_change_log"
 
 
@@ -281,6 +282,52 @@ def test_a_server_restored_from_an_older_backup_gets_every_sale_and_payment_back
         pg_cluster.drop(backup)
 
 
+def test_a_station_whose_cursor_the_restored_server_has_refilled_loads_the_shop_again(
+    tmp_path: Path,
+    pg_cluster: PostgresCluster,
+    server_settings: Settings,
+    server_admin: Admin,
+    shop: ShopIds,
+) -> None:
+    """After a restore, other stations' new work can take the sequence numbers a station
+    had already read past. Its cursor then points into a different history: it must
+    notice and load the shop again, or it never sees the changes now behind it."""
+    live = ServerThread(create_app(server_settings))
+    live.start()
+    a = first_station(tmp_path / "a.db", live.base_url, server_admin, shop.branch_id)
+    item = stocked_item(a, 10)
+    b = joining_station(tmp_path / "b.db", live.base_url, server_admin, shop.branch_id)
+    c = joining_station(tmp_path / "c.db", live.base_url, server_admin, shop.branch_id)
+    settle(a, b, c)
+    live.stop()
+    database = server_settings.database_url.split("@/", 1)[1].split("?", 1)[0]
+    backup = pg_cluster.clone(database)
+    live = ServerThread(create_app(server_settings), port=live.port)
+    live.start()
+    sales = [sell(a, item, 500), sell(a, item, 500)]
+    settle(a, b, c)
+    live.stop()
+    restored = ServerThread(
+        create_app(Settings(database_url=pg_cluster.url(backup), log_level="WARNING")),
+        port=live.port,
+    )
+    restored.start()
+    try:
+        add_customers(c, 300, per_transaction=100)
+        c.sync()  # takes the numbers b has already read past
+        b.sync()
+        settle(a, b, c, rounds=3)
+        for station in (a, b, c):
+            assert count_ids(station.services, "sales_documents", sales) == dict.fromkeys(sales, 1)
+            assert scalar(station.services, "SELECT count(*) FROM customers") == 300
+        assert differences(a.services, b.services) == {}
+        assert differences(a.services, c.services) == {}
+    finally:
+        close_all()
+        restored.stop()
+        pg_cluster.drop(backup)
+
+
 # -- the station ------------------------------------------------------------------------------
 
 
@@ -408,15 +455,29 @@ def test_a_technician_raising_their_own_role_is_refused_and_later_work_still_syn
         user.role = "owner"
         tx.commit()
     later = b.services.customers.create(CustomerInput(first_name="Walk-in")).id
+    with b.services.ctx.uow() as tx:
+        tx.session.add(PaymentMethod(code="crypto", name="Crypto", kind="other"))
+        tx.commit()
     report = b.sync()
-    assert report.rejected == 1
-    (refused,) = b.engine.outbox.rejected()
-    assert refused.tables == ("users",) and refused.reason
+    assert report.rejected == 2
+    refused = b.engine.outbox.rejected()
+    assert [r.tables for r in refused] == [("payment_methods",), ("users",)]
+    assert all(r.reason for r in refused)
     assert b.engine.outbox.pending_count() == 0
     a.sync()
     assert a.services.customers.get(later).first_name == "Walk-in"
     assert server_admin.scalar("SELECT role FROM users WHERE id = %s", (tina,)) == "technician"
-    assert scalar(a.services, "SELECT role FROM users WHERE id = :u", u=tina.hex) == "technician"
+    # The refusing PC put its own copy back: it agrees with the shop again.
+    for station in (a, b):
+        assert scalar(station.services, "SELECT role FROM users WHERE id = :u", u=tina.hex) == (
+            "technician"
+        )
+        assert scalar(station.services, CRYPTO_METHODS) == 0
+    assert differences(a.services, b.services) == {}
+    # Work after the refusal still syncs both ways.
+    a.services.accounts.update_user(tina, "Tina", "manager", True)
+    settle(a, b)
+    assert scalar(b.services, "SELECT role FROM users WHERE id = :u", u=tina.hex) == "manager"
 
 
 def test_an_older_benchside_is_told_to_update_and_keeps_its_changes(

@@ -81,6 +81,38 @@ def test_a_rejected_transaction_is_stored_and_does_not_block_the_next(
     assert server_admin.scalar("SELECT first_name FROM customers") == "Grace"
 
 
+def test_a_refused_transaction_comes_back_with_the_rows_as_the_server_has_them(
+    sync_server: str, server_admin: Admin
+) -> None:
+    """The station undoes a refused transaction with the server's rows: current values
+    and clocks, "absent" for a row the server never had, "deleted" with its clock."""
+    a, _ = _two_stations(sync_server, server_admin)
+    kept, gone, new = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    a.push(a.txn(a.customer(kept, first_name="Grace"), a.customer(gone)))
+    delete = a.change("customers", gone, "delete")
+    a.push(a.txn(delete))
+    refused = a.txn(
+        a.change("customers", kept, "update", first_name="Mallory"),
+        a.change("customers", gone, "update", first_name="Eve"),
+        a.customer(new),
+        a.change("customers", new, "update", shoe_size=44),
+    )
+    (result,) = a.push(refused).json()["results"]
+    assert result["status"] == "rejected"
+    current = {row["id"]: row for row in result["current"]}
+    assert current[str(kept)]["state"] == "row"
+    assert current[str(kept)]["fields"]["first_name"] == "Grace"
+    assert set(current[str(kept)]["clocks"]) == {"*"}
+    assert current[str(gone)] == {
+        "table": "customers", "id": str(gone), "state": "deleted", "hlc": delete["hlc"]
+    }  # fmt: skip
+    assert current[str(new)] == {"table": "customers", "id": str(new), "state": "absent"}
+    # Its answer was lost: sent again, it is refused again, with the rows again.
+    (again,) = a.push(refused).json()["results"]
+    assert (again["status"], again["reason"]) == ("rejected", result["reason"])
+    assert again["current"] == result["current"]
+
+
 def test_a_station_never_reads_or_writes_another_shop(
     sync_server: str, server_admin: Admin
 ) -> None:
@@ -134,6 +166,38 @@ def test_pull_outside_the_kept_log_requires_a_resync(sync_server: str, server_ad
     behind = b.station.get("/v1/pull", since=1)
     assert (behind.status_code, behind.json()["code"]) == (409, "resync_required")
     assert [c["seq"] for c in _pull(b.station, since=2)["changes"]] == [3]
+
+
+def test_a_pull_from_a_history_the_server_no_longer_has_requires_a_resync(
+    sync_server: str, server_admin: Admin
+) -> None:
+    """The station sends the log's fingerprint at its cursor; a server whose log up to
+    there is another one (restored from a backup, refilled since) sends it back."""
+    a, b = _two_stations(sync_server, server_admin)
+    for _ in range(3):
+        a.push(a.txn(a.customer()))
+    chains = [""]
+    for since in range(3):
+        page = b.station.get("/v1/pull", since=since, limit=1).json()
+        chains.append(page["chain"])
+    assert len(set(chains)) == 4 and all(len(chain) == 32 for chain in chains[1:])
+    ok = b.station.get("/v1/pull", since=2, chain=chains[2])
+    assert ok.status_code == 200 and ok.json()["chain"] == chains[3]
+    other = b.station.get("/v1/pull", since=2, chain=chains[1])
+    assert (other.status_code, other.json()["code"]) == (409, "resync_required")
+    malformed = b.station.get("/v1/pull", since=2, chain="not a fingerprint")
+    assert malformed.status_code == 422
+    from server.admin import trim_log
+
+    with server_admin.db() as db:
+        shop_id = db.execute("SELECT id FROM srv_shops").fetchone()["id"]  # type: ignore[index]
+        trim_log(db, shop_id, keep=1)
+    # The change at the floor is gone; its fingerprint is kept.
+    assert b.station.get("/v1/pull", since=2, chain=chains[2]).status_code == 200
+    at_floor = b.station.get("/v1/pull", since=2, chain=chains[3])
+    assert (at_floor.status_code, at_floor.json()["code"]) == (409, "resync_required")
+    bootstrap = b.station.get("/v1/bootstrap").json()
+    assert (bootstrap["cursor"], bootstrap["chain"]) == (3, chains[3])
 
 
 def test_oversized_and_malformed_pushes_write_nothing(

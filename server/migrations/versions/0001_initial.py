@@ -416,6 +416,7 @@ def upgrade() -> None:
         sa.Column("hlc", sa.String(length=40), nullable=False),
         sa.Column("user_id", sa.Uuid(), nullable=True),
         sa.Column("base_seq", sa.BigInteger(), server_default=sa.text("0"), nullable=False),
+        sa.Column("chain", sa.LargeBinary(), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("shop_id", "seq", name=op.f("pk_srv_change_log")),
         sa.UniqueConstraint("shop_id", "change_id", name="uq_srv_change_log_shop_change"),
@@ -451,7 +452,10 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("next_seq", sa.BigInteger(), server_default=sa.text("1"), nullable=False),
         sa.Column("min_seq", sa.BigInteger(), server_default=sa.text("1"), nullable=False),
-        sa.Column("epoch", sa.String(length=40), nullable=False),
+        sa.Column("chain", sa.LargeBinary(), server_default=sa.text("''::bytea"), nullable=False),
+        sa.Column(
+            "floor_chain", sa.LargeBinary(), server_default=sa.text("''::bytea"), nullable=False
+        ),
         sa.Column("clock", sa.String(length=40), server_default="", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_srv_shops")),
     )

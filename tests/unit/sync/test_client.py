@@ -125,16 +125,16 @@ def test_requests_carry_the_token_schema_and_base_path() -> None:
         return httpx.Response(
             200,
             json={"changes": [{"change_id": "c", "seq": 5}], "next": 5, "has_more": True}
-            | {"head": 9, "epoch": 1},
+            | {"head": 9, "chain": "ab" * 16},
         )
 
     with _client(handler) as client:
-        page = client.pull(4, limit=1)
+        page = client.pull(4, limit=1, chain="cd" * 16)
     assert page.changes == ({"change_id": "c", "seq": 5},)
-    assert (page.next, page.has_more, page.head, page.epoch) == (5, True, 9, 1)
+    assert (page.next, page.has_more, page.head, page.chain) == (5, True, 9, "ab" * 16)
     request = seen[0]
     assert request.url.path == "/base/v1/pull"
-    assert dict(request.url.params) == {"since": "4", "limit": "1"}
+    assert dict(request.url.params) == {"since": "4", "limit": "1", "chain": "cd" * 16}
     assert request.headers["Authorization"] == "Bearer tok"
     assert request.headers["Benchside-Schema"] == "0014_sync"
 
@@ -231,7 +231,7 @@ def test_push_sends_transactions_in_order_and_reads_each_result() -> None:
 def test_bootstrap_pages_end_with_no_next_after() -> None:
     answers = iter(
         [
-            {"cursor": 12, "epoch": 2, "tables": ["shop_profile", "stations"]},
+            {"cursor": 12, "chain": "ef" * 16, "tables": ["shop_profile", "stations"]},
             {"rows": [{"id": str(SHOP), "fields": {}, "clocks": {}}], "next_after": str(SHOP)},
             {"rows": [], "next_after": None},
         ]
@@ -240,7 +240,8 @@ def test_bootstrap_pages_end_with_no_next_after() -> None:
         start = client.bootstrap_start()
         first = client.bootstrap_rows("shop_profile")
         last = client.bootstrap_rows("shop_profile", after=first.next_after)
-    assert (start.cursor, start.epoch, start.tables) == (12, 2, ("shop_profile", "stations"))
+    assert (start.cursor, start.chain) == (12, "ef" * 16)
+    assert start.tables == ("shop_profile", "stations")
     assert first.next_after == SHOP
     assert (last.rows, last.next_after) == ((), None)
 
