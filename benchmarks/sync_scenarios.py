@@ -9,6 +9,7 @@ floors are the same rows written with plain ``COPY`` / ``sqlite3`` (``sync_floor
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 import uuid
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 PUSH_BATCH = 2000  # changes per push, as the station's engine sends them
 STATIONS = 10
 BATCH_CHANGES = 100  # ten sales
+PACE_S = 1.0  # between a station's pushes, in the paced run
 
 
 @dataclass(frozen=True)
@@ -175,13 +177,18 @@ def _pull_to_head(client: SyncClient, cursor: int) -> int:
 
 def _station_loop(
     station: Station, batches: list[list[Transaction]], start: threading.Barrier,
-    latencies: list[float], errors: list[BaseException],
+    latencies: list[float], errors: list[BaseException], pace_s: float | None,
 ) -> None:  # fmt: skip
-    """Push each batch (timed), then pull what the others pushed, as a syncing station."""
+    """Push each batch (timed), then pull what the others pushed, as a syncing station:
+    back to back, or one push every ``pace_s`` seconds (give or take a fifth)."""
     try:
         cursor = station.client.status().head
         start.wait()
+        due = time.perf_counter()
         for batch in batches:
+            if pace_s is not None:
+                due += pace_s * random.uniform(0.8, 1.2)
+                time.sleep(max(0.0, due - time.perf_counter()))
             started = time.perf_counter()
             station.push(batch)
             latencies.append((time.perf_counter() - started) * 1000)
@@ -201,8 +208,20 @@ def _push_latencies_alone(station: Station, batches: list[list[Transaction]]) ->
 
 
 def sync_push_p95_ms_10_stations(ctx: SyncContext) -> Measurement:
-    """p95 latency of 100-change pushes while ten stations push and pull at once; the
-    floor is the same pushes from one station alone."""
+    """p95 latency of 100-change pushes while ten stations push and pull at once, back
+    to back (the server never rests); the floor is the same pushes from one station
+    alone."""
+    return _ten_stations(ctx, pace_s=None)
+
+
+def sync_push_p95_ms_10_stations_paced(ctx: SyncContext) -> Measurement:
+    """The same with each station pushing once a second, as the station's sync does
+    after each sale (about a second's debounce): 1,000 changes a second reach the
+    server, far more than ten counters make."""
+    return _ten_stations(ctx, pace_s=PACE_S)
+
+
+def _ten_stations(ctx: SyncContext, pace_s: float | None) -> Measurement:
     shop = ctx.shop
     stations = [shop.lab.enroll(shop.branch_id) for _ in range(STATIONS)]
     work = []
@@ -219,7 +238,7 @@ def sync_push_p95_ms_10_stations(ctx: SyncContext) -> Measurement:
     threads = [
         threading.Thread(
             target=_station_loop,
-            args=(station, batches if i == 0 else batches[1:], barrier, latencies, errors),
+            args=(station, batches if i == 0 else batches[1:], barrier, latencies, errors, pace_s),
         )
         for i, (station, batches) in enumerate(zip(stations, work, strict=True))
     ]
@@ -275,6 +294,7 @@ SYNC_SCENARIOS: dict[str, Callable[[SyncContext], Measurement]] = {
     "sync_push_changes_per_s": sync_push_changes_per_s,
     "sync_pull_apply_changes_per_s": sync_pull_apply_changes_per_s,
     "sync_push_p95_ms_10_stations": sync_push_p95_ms_10_stations,
+    "sync_push_p95_ms_10_stations_paced": sync_push_p95_ms_10_stations_paced,
     "sync_bootstrap_1m_rows_s": sync_bootstrap_1m_rows_s,
     "sync_bootstrap_station_peak_mb": sync_bootstrap_station_peak_mb,
     "sync_bootstrap_server_peak_mb": sync_bootstrap_server_peak_mb,

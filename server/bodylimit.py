@@ -11,7 +11,7 @@ DRAIN_LIMIT = 64 * 1024 * 1024
 
 
 class BodyLimitMiddleware:
-    """Pure ASGI: a declared Content-Length over the limit is refused at once; a chunked
+    """Pure ASGI: a declared Content-Length over the limit is refused unparsed; a chunked
     body is read up to the limit and refused as soon as it goes past."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
@@ -26,8 +26,8 @@ class BodyLimitMiddleware:
         declared = headers.get(b"content-length")
         if declared is not None:
             if not declared.isdigit() or int(declared) > self.limit:
-                await _refuse(send, self.limit)
                 await _drain(receive, DRAIN_LIMIT)
+                await _refuse(send, self.limit)
                 return
             await self.app(scope, receive, send)
             return
@@ -39,9 +39,9 @@ class BodyLimitMiddleware:
             message = await receive()
             body += message.get("body", b"")
             if len(body) > self.limit:
-                await _refuse(send, self.limit)
                 if message.get("more_body", False):
                     await _drain(receive, DRAIN_LIMIT)
+                await _refuse(send, self.limit)
                 return
             if not message.get("more_body", False) or message["type"] != "http.request":
                 break
@@ -49,9 +49,10 @@ class BodyLimitMiddleware:
 
 
 async def _drain(receive: Receive, limit: int) -> None:
-    """Read and drop the rest of a refused body (up to ``limit`` bytes) before the
-    connection closes: closing on unread data makes the client's system reset the
-    connection, and the client may then lose the 413 it was sent."""
+    """Read and drop the rest of a refused body (up to ``limit`` bytes) before answering:
+    the server closes the connection right after the 413, and closing on unread data
+    makes the client's system reset the connection, which can drop the 413 before the
+    client reads it."""
     read = 0
     while read <= limit:
         message = await receive()

@@ -1,4 +1,5 @@
-"""The shop's change log as stations read it: rows back to wire changes, and the floor."""
+"""The shop's change log as stations read it: where it stands, and whether a station's
+cursor is still in it."""
 
 from __future__ import annotations
 
@@ -11,11 +12,6 @@ from psycopg.rows import DictRow
 from server.errors import ApiError
 
 Db = psycopg.Connection[DictRow]
-
-LOG_COLUMNS = (
-    "seq, change_id, txn_id, station_id, station_code, table_name, row_id, op, fields, hlc, "
-    "user_id, base_seq"
-)
 
 
 def shop_position(db: Db, shop_id: uuid.UUID) -> dict[str, Any]:
@@ -74,20 +70,3 @@ def repeatable_read(db: Db) -> None:
     """One snapshot for the rest of the transaction (must be its first statement), so the
     head and the rows read agree."""
     db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-
-
-def change_json(row: dict[str, Any]) -> dict[str, Any]:
-    """A change-log row as the station reads it: the pushed change plus its ``seq``."""
-    return {
-        "change_id": str(row["change_id"]),
-        "txn_id": str(row["txn_id"]),
-        "table": row["table_name"],
-        "row_id": str(row["row_id"]),
-        "op": row["op"],
-        "fields": row["fields"],
-        "hlc": row["hlc"],
-        "station": row["station_code"],
-        "user_id": None if row["user_id"] is None else str(row["user_id"]),
-        "base_seq": int(row["base_seq"]),
-        "seq": int(row["seq"]),
-    }

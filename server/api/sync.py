@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from server import bootstrap, pull, push
 from server.auth import CurrentStation
@@ -35,9 +35,10 @@ def get_pull(
     since: Annotated[int, Query(ge=0)],
     limit: Annotated[int, Query(ge=1, le=pull.MAX_LIMIT)] = 1000,
     chain: Annotated[str | None, Query(pattern="^([0-9a-f]{32})?$")] = None,
-) -> dict[str, Any]:
+) -> Response:
     with connect(engine_of(request)) as db:
-        return pull.pull(db, station, since, limit, chain or None)
+        body = pull.pull(db, station, since, limit, chain or None)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/bootstrap")

@@ -16,6 +16,7 @@ WITH_FLOOR = {
     "sync_push_changes_per_s",
     "sync_pull_apply_changes_per_s",
     "sync_push_p95_ms_10_stations",
+    "sync_push_p95_ms_10_stations_paced",
 }
 
 
