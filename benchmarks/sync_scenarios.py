@@ -9,12 +9,14 @@ floors are the same rows written with plain ``COPY`` / ``sqlite3`` (``sync_floor
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import random
-import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.queues import Queue as QueueType
+from multiprocessing.synchronize import Barrier as BarrierType
 
 from benchmarks.scenarios import Measurement, p95
 from benchmarks.sync_bootstrap import BootstrapRun, build_big_shop, load_shop
@@ -31,6 +33,7 @@ PUSH_BATCH = 2000  # changes per push, as the station's engine sends them
 STATIONS = 10
 BATCH_CHANGES = 100  # ten sales
 PACE_S = 1.0  # between a station's pushes, in the paced run
+STATION_TIMEOUT_S = 600
 
 
 @dataclass(frozen=True)
@@ -175,27 +178,34 @@ def _pull_to_head(client: SyncClient, cursor: int) -> int:
             return cursor
 
 
-def _station_loop(
-    station: Station, batches: list[list[Transaction]], start: threading.Barrier,
-    latencies: list[float], errors: list[BaseException], pace_s: float | None,
+def _station_process(
+    base_url: str, token: str, station_id: uuid.UUID, batches: list[list[Transaction]],
+    pace_s: float | None, start: BarrierType, results: QueueType[tuple[list[float], str]],
 ) -> None:  # fmt: skip
-    """Push each batch (timed), then pull what the others pushed, as a syncing station:
-    back to back, or one push every ``pace_s`` seconds (give or take a fifth)."""
+    """One station, in a process of its own as on its own PC: push each batch (timed),
+    then pull what the others pushed; back to back, or one push every ``pace_s``
+    seconds (give or take a fifth). Puts (latencies in ms, error or "") on ``results``."""
+    latencies: list[float] = []
     try:
-        cursor = station.client.status().head
-        start.wait()
-        due = time.perf_counter()
-        for batch in batches:
-            if pace_s is not None:
-                due += pace_s * random.uniform(0.8, 1.2)
-                time.sleep(max(0.0, due - time.perf_counter()))
-            started = time.perf_counter()
-            station.push(batch)
-            latencies.append((time.perf_counter() - started) * 1000)
-            cursor = _pull_to_head(station.client, cursor)
+        with SyncClient(base_url, token) as client:
+            cursor = client.status().head
+            start.wait()
+            due = time.perf_counter()
+            for batch in batches:
+                if pace_s is not None:
+                    due += pace_s * random.uniform(0.8, 1.2)
+                    time.sleep(max(0.0, due - time.perf_counter()))
+                started = time.perf_counter()
+                result = client.push(station_id, batch)
+                latencies.append((time.perf_counter() - started) * 1000)
+                if any(r.status != "applied" for r in result.results):
+                    raise RuntimeError(f"the server did not apply everything: {result}")
+                cursor = _pull_to_head(client, cursor)
     except BaseException as exc:
-        errors.append(exc)
         start.abort()
+        results.put((latencies, repr(exc)))
+        return
+    results.put((latencies, ""))
 
 
 def _push_latencies_alone(station: Station, batches: list[list[Transaction]]) -> list[float]:
@@ -232,22 +242,28 @@ def _ten_stations(ctx: SyncContext, pace_s: float | None) -> Measurement:
     for station, batches in zip(stations[1:], work[1:], strict=True):
         station.push(batches[0])  # warm up: the station's first push
     work[0] = work[0][ctx.size.rounds // 2 + 1 :]
+    spawn = multiprocessing.get_context("spawn")
+    barrier = spawn.Barrier(STATIONS)
+    results: QueueType[tuple[list[float], str]] = spawn.Queue()
+    processes = []
+    for i, (station, batches) in enumerate(zip(stations, work, strict=True)):
+        args = (
+            shop.lab.server.base_url, station.token, station.station_id,
+            batches if i == 0 else batches[1:], pace_s, barrier, results,
+        )  # fmt: skip
+        processes.append(spawn.Process(target=_station_process, args=args))
+    for process in processes:
+        process.start()
     latencies: list[float] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(STATIONS)
-    threads = [
-        threading.Thread(
-            target=_station_loop,
-            args=(station, batches if i == 0 else batches[1:], barrier, latencies, errors, pace_s),
-        )
-        for i, (station, batches) in enumerate(zip(stations, work, strict=True))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors: list[str] = []
+    for _ in processes:
+        done, error = results.get(timeout=STATION_TIMEOUT_S)
+        latencies += done
+        errors += [error] if error else []
+    for process in processes:
+        process.join()
     if errors:
-        raise RuntimeError(f"a station failed: {errors[0]!r}") from errors[0]
+        raise RuntimeError(f"a station failed: {errors[0]}")
     return Measurement(p95(latencies), p95(alone))
 
 
