@@ -252,16 +252,22 @@ def _ten_stations(ctx: SyncContext, pace_s: float | None) -> Measurement:
             batches if i == 0 else batches[1:], pace_s, barrier, results,
         )  # fmt: skip
         processes.append(spawn.Process(target=_station_process, args=args))
-    for process in processes:
-        process.start()
     latencies: list[float] = []
     errors: list[str] = []
-    for _ in processes:
-        done, error = results.get(timeout=STATION_TIMEOUT_S)
-        latencies += done
-        errors += [error] if error else []
-    for process in processes:
-        process.join()
+    try:
+        for process in processes:
+            process.start()
+        for _ in processes:
+            done, error = results.get(timeout=STATION_TIMEOUT_S)
+            latencies += done
+            errors += [error] if error else []
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+                process.join()
     if errors:
         raise RuntimeError(f"a station failed: {errors[0]}")
     return Measurement(p95(latencies), p95(alone))

@@ -26,7 +26,10 @@ class BodyLimitMiddleware:
         declared = headers.get(b"content-length")
         if declared is not None:
             if not declared.isdigit() or int(declared) > self.limit:
-                await _drain(receive, DRAIN_LIMIT)
+                if headers.get(b"expect", b"").lower() != b"100-continue":
+                    # A client waiting for "100 Continue" has sent nothing yet: reading
+                    # would invite the upload.
+                    await _drain(receive, DRAIN_LIMIT)
                 await _refuse(send, self.limit)
                 return
             await self.app(scope, receive, send)

@@ -34,7 +34,7 @@ def start(db: Db, station: Station) -> dict[str, Any]:
     }
 
 
-def written_fields(row: dict[str, Any], clocks: dict[str, str]) -> dict[str, Any]:
+def _written_fields(row: dict[str, Any], clocks: dict[str, str]) -> dict[str, Any]:
     """The row's values that were ever written through sync. A migration-seeded row that
     was only updated holds just those fields; the station keeps its own for the rest."""
     default = clocks.get("*", ZERO_HLC)
@@ -64,7 +64,9 @@ def rows_page(
     page = []
     for row in rows:
         clocks = row["clocks"] or {}
-        page.append({"id": str(row["id"]), "fields": written_fields(row, clocks), "clocks": clocks})
+        page.append(
+            {"id": str(row["id"]), "fields": _written_fields(row, clocks), "clocks": clocks}
+        )
     return {"rows": page, "next_after": page[-1]["id"] if len(page) == limit else None}
 
 

@@ -56,14 +56,14 @@ def require_in_log(
         )  # fmt: skip
 
 
-def _chain_at(db: Db, shop_id: uuid.UUID, seq: int, position: dict[str, Any]) -> str:
+def _chain_at(db: Db, shop_id: uuid.UUID, seq: int, position: dict[str, Any]) -> str | None:
+    """The log's fingerprint at ``seq``; None when the log has no such change."""
     if seq == position["floor"]:
         return str(position["floor_chain"].hex())
     row = db.execute(
         "SELECT chain FROM srv_change_log WHERE shop_id = %s AND seq = %s", (shop_id, seq)
     ).fetchone()
-    assert row is not None
-    return str(bytes(row["chain"]).hex())
+    return None if row is None else str(bytes(row["chain"]).hex())
 
 
 def repeatable_read(db: Db) -> None:

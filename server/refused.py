@@ -11,22 +11,32 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 from psycopg import sql
 from psycopg.rows import DictRow
 
-from server.bootstrap import written_fields
+from desktop.sync.wire import wire_value
 from server.mirror import MIRROR_TABLES
 
 Db = psycopg.Connection[DictRow]
 
 
-def _touched(changes: Iterable[Mapping[str, Any]]) -> dict[str, list[uuid.UUID]]:
+@dataclass
+class _Touched:
+    """What a refused transaction did to one row: the columns it wrote, and whether it
+    inserted or deleted the row (then the station needs the whole row back)."""
+
+    columns: set[str] = field(default_factory=set)
+    whole: bool = False
+
+
+def _touched(changes: Iterable[Mapping[str, Any]]) -> dict[str, dict[uuid.UUID, _Touched]]:
     """Rows named by ``changes``, per table; what cannot be read is left out (it was
     never written anywhere but on the station)."""
-    rows: dict[str, dict[uuid.UUID, None]] = {}
+    rows: dict[str, dict[uuid.UUID, _Touched]] = {}
     for change in changes:
         table = change.get("table")
         if not isinstance(table, str) or table not in MIRROR_TABLES:
@@ -35,18 +45,26 @@ def _touched(changes: Iterable[Mapping[str, Any]]) -> dict[str, list[uuid.UUID]]
             row_id = uuid.UUID(str(change.get("row_id")))
         except ValueError:
             continue
-        rows.setdefault(table, {})[row_id] = None
-    return {table: list(ids) for table, ids in rows.items()}
+        touched = rows.setdefault(table, {}).setdefault(row_id, _Touched())
+        fields = change.get("fields")
+        if isinstance(fields, Mapping):
+            touched.columns.update(str(name) for name in fields)
+        touched.whole = touched.whole or change.get("op") in ("insert", "delete")
+    return rows
 
 
 def current_rows(
     db: Db, shop_id: uuid.UUID, changes: Iterable[Mapping[str, Any]]
 ) -> list[dict[str, Any]]:
     """The server's state of every row ``changes`` touch: ``{"table", "id", "state"}``
-    with ``state`` "row" (plus ``fields`` written through sync and ``clocks``),
-    "deleted" (plus the delete's ``hlc``) or "absent"."""
+    with ``state`` "row" (plus the ``fields`` the changes wrote, every field for a row
+    they inserted or deleted, and the row's ``clocks``), "deleted" (plus the delete's
+    ``hlc``) or "absent". A field the server never received a value for is null at the
+    zero clock."""
     answer: list[dict[str, Any]] = []
-    for table, ids in _touched(changes).items():
+    for table, touched in _touched(changes).items():
+        ids = list(touched)
+        columns = MIRROR_TABLES[table].columns.keys()
         found = {
             row["id"]: row
             for row in db.execute(
@@ -71,9 +89,14 @@ def current_rows(
             if row_id in deleted:
                 entry.update(state="deleted", hlc=deleted[row_id])
             elif row_id in found:
-                row = dict(found[row_id])
-                clocks = row.pop("clocks") or {}
-                entry.update(state="row", fields=written_fields(row, clocks), clocks=clocks)
+                row = found[row_id]
+                wanted = columns if touched[row_id].whole else touched[row_id].columns
+                fields = {
+                    name: wire_value(row[name])
+                    for name in wanted
+                    if name in columns and name not in ("shop_id", "id")
+                }
+                entry.update(state="row", fields=fields, clocks=row["clocks"] or {})
             else:
                 entry["state"] = "absent"
             answer.append(entry)

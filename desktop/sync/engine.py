@@ -121,12 +121,14 @@ class SyncEngine:
                 TransactionResult(r.txn_id, r.station_seq, r.status, r.reason)
                 for r in result.results
             ]
-            self.outbox.record(outcomes)
+            # Undone before it is marked refused: if this stops halfway, the transaction
+            # is still waiting, goes again and comes back refused again, rows and all.
             sent = {txn.station_seq: txn for txn in batch}
             for refused in result.results:
                 if refused.status == "rejected" and refused.station_seq in sent:
                     txn = sent[refused.station_seq]
                     self.put_back += put_back(self.engine, txn.changes, refused.current)
+            self.outbox.record(outcomes)
             answered = {r.station_seq for r in outcomes}
             pushed += sum(len(t.changes) for t in batch if t.station_seq in answered)
             rejected += sum(1 for r in outcomes if r.status == "rejected")

@@ -78,6 +78,9 @@ def _transaction(engine: Engine) -> Iterator[Connection]:
         raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
+                # SQLite's driver opens a transaction only before a write; a SAVEPOINT
+                # first would open one of its own, and its RELEASE would commit.
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
                 yield connection
         finally:
             raw.execute("PRAGMA foreign_keys=ON")
@@ -91,9 +94,15 @@ def _put_back_row(
     entry: Mapping[str, Any],
 ) -> int:
     state = entry.get("state")
-    refused_clocks = {change.hlc for change in changes}
-    exists, clocks = _local_row(connection, info, row_id)
-    made_or_removed_here = not exists or field_clock(clocks, ROW_CLOCK) in refused_clocks
+    exists, clocks, tombstone = _local_row(connection, info, row_id)
+    # Made or removed by the refused transaction itself, not by a later edit here
+    # (which is in the outbox and reaches the server on its own).
+    inserted = exists and any(
+        change.op == "insert" and change.hlc == field_clock(clocks, ROW_CLOCK) for change in changes
+    )
+    deleted = not exists and any(
+        change.op == "delete" and change.hlc == tombstone for change in changes
+    )
     if state == "deleted":
         if not exists:
             return 0
@@ -110,23 +119,24 @@ def _put_back_row(
         )
         return 1
     if state == "absent":
-        if any(change.op == "insert" for change in changes):
-            if exists:
-                _remove(connection, info, row_id)
-                return 1
-            return 0
-        log.warning(
-            "cannot undo a refused edit of %s %s: the server never received that row",
-            info.name, row_id,
-        )  # fmt: skip
+        if inserted:
+            _remove(connection, info, row_id)
+            return 1
+        if not any(change.op == "insert" for change in changes):
+            log.warning(
+                "cannot undo a refused edit of %s %s: the server never received that row",
+                info.name, row_id,
+            )  # fmt: skip
         return 0
     if state != "row":
         return 0
     fields = to_python(info, entry.get("fields") or {})
     server_clocks = dict(entry.get("clocks") or {})
-    if made_or_removed_here:
+    if inserted or deleted:
         _replace(connection, info, row_id, exists, fields, server_clocks)
         return 1
+    if not exists:
+        return 0
     return _revert_fields(connection, info, row_id, changes, clocks, fields, server_clocks)
 
 
@@ -147,13 +157,18 @@ def _revert_fields(
         for column in change.fields
         if column != "id" and field_clock(clocks, column) in refused_clocks
     }
-    unknown = sorted(columns - fields.keys())
+    known = {
+        column
+        for column in columns & fields.keys()
+        if fields[column] is not None or field_clock(server_clocks, column) != ZERO_HLC
+    }
+    unknown = sorted(columns - known)
     if unknown:
         log.warning(
             "cannot undo a refused edit of %s.%s of %s: the server holds no value for it",
             info.name, ", ".join(unknown), row_id,
         )  # fmt: skip
-    values = {column: fields[column] for column in columns if column in fields}
+    values = {column: fields[column] for column in known}
     if not values:
         return 0
     _update(connection, info, row_id, values)
@@ -226,7 +241,8 @@ def _save_clocks(
 
 def _local_row(
     connection: Connection, info: TableInfo, row_id: uuid.UUID
-) -> tuple[bool, dict[str, str] | None]:
+) -> tuple[bool, dict[str, str] | None, str | None]:
+    """Whether the row is here, its field clocks, and the clock of its delete."""
     exists = (
         connection.execute(select(info.table.c.id).where(info.table.c.id == row_id)).first()
         is not None
@@ -234,4 +250,7 @@ def _local_row(
     clocks = connection.execute(
         select(RowClock.clocks).where(RowClock.table_name == info.name, RowClock.row_id == row_id)
     ).scalar()
-    return exists, load_clocks(clocks)
+    tombstone = connection.execute(
+        select(Tombstone.hlc).where(Tombstone.table_name == info.name, Tombstone.row_id == row_id)
+    ).scalar()
+    return exists, load_clocks(clocks), tombstone

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -97,3 +98,18 @@ def test_body_over_the_limit_is_refused_with_413_before_parsing(sync_server: str
 
     streamed = httpx.post(sync_server + "/v1/enroll", content=chunks())  # type: ignore[arg-type]
     assert (streamed.status_code, streamed.json()["code"]) == (413, "too_large")
+
+
+def test_a_client_waiting_to_be_told_to_send_is_refused_before_it_sends(
+    sync_server: str,
+) -> None:
+    url = httpx.URL(sync_server)
+    with socket.create_connection((url.host, url.port), timeout=10) as connection:
+        connection.sendall(
+            b"POST /v1/enroll HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 999999999\r\nExpect: 100-continue\r\n\r\n"
+        )
+        answer = b""
+        while chunk := connection.recv(4096):  # the server closes after its answer
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 413") and b"too_large" in answer

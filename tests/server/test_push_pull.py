@@ -91,22 +91,28 @@ def test_a_refused_transaction_comes_back_with_the_rows_as_the_server_has_them(
     a.push(a.txn(a.customer(kept, first_name="Grace"), a.customer(gone)))
     delete = a.change("customers", gone, "delete")
     a.push(a.txn(delete))
+    bad = a.change("customers", new, "update", shoe_size=44)
     refused = a.txn(
         a.change("customers", kept, "update", first_name="Mallory"),
         a.change("customers", gone, "update", first_name="Eve"),
         a.customer(new),
-        a.change("customers", new, "update", shoe_size=44),
+        bad,
     )
     (result,) = a.push(refused).json()["results"]
     assert result["status"] == "rejected"
     current = {row["id"]: row for row in result["current"]}
+    # The fields the refused changes wrote, with the row's clocks.
     assert current[str(kept)]["state"] == "row"
-    assert current[str(kept)]["fields"]["first_name"] == "Grace"
+    assert current[str(kept)]["fields"] == {"first_name": "Grace"}
     assert set(current[str(kept)]["clocks"]) == {"*"}
     assert current[str(gone)] == {
         "table": "customers", "id": str(gone), "state": "deleted", "hlc": delete["hlc"]
     }  # fmt: skip
     assert current[str(new)] == {"table": "customers", "id": str(new), "state": "absent"}
+    # A refused delete needs the whole row back.
+    (whole,) = a.push(a.txn(a.change("customers", kept, "delete"), bad)).json()["results"]
+    (row,) = [r for r in whole["current"] if r["id"] == str(kept)]
+    assert row["fields"]["first_name"] == "Grace" and row["fields"]["email"] == "ada@example.com"
     # Its answer was lost: sent again, it is refused again, with the rows again.
     (again,) = a.push(refused).json()["results"]
     assert (again["status"], again["reason"]) == ("rejected", result["reason"])
@@ -136,6 +142,16 @@ def test_a_station_never_reads_or_writes_another_shop(
         "/v1/push", {"station_id": a.station.station_id, "transactions": [x.txn(x.customer())]}
     )
     assert (forged.status_code, forged.json()["code"]) == (403, "wrong_station")
+    # A refused transaction touching a row id only the other shop holds comes back
+    # "absent": the answer never shows another shop's row.
+    only_a = uuid.uuid4()
+    a.push(a.txn(a.customer(only_a, first_name="Ada's own")))
+    x.seq -= 1  # the forged push's number never reached the server
+    (refused,) = x.push(x.txn(x.change("customers", only_a, "update", shoe_size=1))).json()[
+        "results"
+    ]
+    assert refused["status"] == "rejected"
+    assert refused["current"] == [{"table": "customers", "id": str(only_a), "state": "absent"}]
 
 
 def test_delete_wins_over_a_later_update_and_is_bootstrapped_as_a_tombstone(

@@ -88,6 +88,20 @@ def test_a_refused_insert_goes_and_a_refused_delete_comes_back(tmp_path: Path) -
     assert b.customers.search("Rita")  # the search index has the row back too
 
 
+def test_a_row_deleted_here_after_the_refused_edit_stays_deleted(tmp_path: Path) -> None:
+    """The delete came later and waits in the outbox: putting the row back would keep
+    it here for good, since a station never pulls its own changes."""
+    a, b, rita = shop_of_two(tmp_path)
+    b.customers.update(rita, CustomerInput(first_name="Rita", last_name="Refused"))
+    refused = take(b)
+    b.customers.delete(rita)
+    later = take(b)
+    assert put_back(b.ctx.engine, refused, [server_row(a, "customers", rita)]) == 0
+    assert names(b, rita) is None
+    deliver(later, a)
+    assert synced_rows(a)["customers"] == synced_rows(b)["customers"]
+
+
 def test_a_row_the_server_deleted_is_deleted_here_and_bad_entries_are_skipped(
     tmp_path: Path,
 ) -> None:
