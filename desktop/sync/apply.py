@@ -14,37 +14,24 @@ either; every replica holds the same rows.
 
 from __future__ import annotations
 
-import functools
 import logging
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Engine,
-    Insert,
-    Update,
-    Uuid,
-    bindparam,
-    delete,
-    insert,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from desktop.models.base import utc_now
 from desktop.models.shop import LocalSetting
 from desktop.models.sync import RowClock, Tombstone
 from desktop.sync.capture import CLOCK_SEEN_SETTING, CURSOR_SETTING
 from desktop.sync.hlc import HybridLogicalClock
-from desktop.sync.merge import Decision, decide, dump_clocks, load_clocks
+from desktop.sync.merge import Decision, decide, load_clocks
 from desktop.sync.schema import TableInfo, table_info
-from desktop.sync.wire import Change, WireError, to_python
+from desktop.sync.wire import Change, WireError
+from desktop.sync.write_batch import WriteBatch, delete_rows
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +41,6 @@ _SEEN_CLOCK = text(
     "INSERT INTO local_settings (key, value) VALUES (:key, :value) "
     "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)"
 )
-
-_SET_CLOCKS = text(
-    "INSERT INTO sync_row_clocks (table_name, row_id, clocks) VALUES (:table, :row, :clocks) "
-    "ON CONFLICT (table_name, row_id) DO UPDATE SET clocks = excluded.clocks"
-).bindparams(bindparam("row", type_=Uuid()))
 
 
 @dataclass(frozen=True)
@@ -122,11 +104,13 @@ class ChangeApplier:
         with self._transaction() as connection:
             states = _load_states(connection, ((c.table, c.row_id) for c in changes))
             counts = {"applied": 0, "ignored": 0, "skipped": 0}
+            batch = WriteBatch(connection)
             for change in changes:
                 if one_by_one:
-                    counts[_apply_alone(connection, change, states)] += 1
+                    counts[_apply_alone(batch, change, states)] += 1
                 else:
-                    counts[_apply_one(connection, change, states)] += 1
+                    counts[_apply_one(batch, change, states)] += 1
+            batch.flush()
             if cursor is not None:
                 save_cursor(connection, cursor)
             self._observe(connection, (change.hlc for change in changes))
@@ -137,15 +121,16 @@ class ChangeApplier:
         info = table_info(table)
         with self._transaction() as connection:
             states = _load_states(connection, ((table, row.id) for row in rows))
+            batch = WriteBatch(connection)
             for row in rows:
-                _merge_row(connection, info, row, states[(table, row.id)])
+                _merge_row(batch, info, row, states[(table, row.id)])
+            batch.flush()
             self._observe(connection, (hlc for row in rows for hlc in row.clocks.values()))
 
     def apply_tombstones(self, tombstones: Sequence[tuple[str, uuid.UUID, str]]) -> None:
         """Record rows deleted elsewhere (table, id, clock) and remove them here."""
         with self._transaction() as connection:
-            for table, row_id, hlc in tombstones:
-                _delete(connection, table_info(table), row_id, hlc)
+            delete_rows(connection, tombstones)
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
@@ -176,12 +161,18 @@ def save_cursor(connection: Connection, cursor: int) -> None:
     )
 
 
-def _apply_alone(connection: Connection, change: Change, states: dict[Any, _RowState]) -> str:
-    """``_apply_one`` under a savepoint: a refused change is logged and skipped."""
+def _apply_alone(batch: WriteBatch, change: Change, states: dict[Any, _RowState]) -> str:
+    """``_apply_one``, written at once under a savepoint: a refused change is logged and
+    skipped, and its row's state is what it was before."""
+    key = (change.table, change.row_id)
+    before = replace(states[key])
     try:
-        with connection.begin_nested():
-            return _apply_one(connection, change, states)
+        with batch.connection.begin_nested():
+            outcome = _apply_one(batch, change, states)
+            batch.flush()
+            return outcome
     except IntegrityError as exc:
+        states[key] = before
         log.error(
             "skipped %s of %s %s from station %s: %s",
             change.op, change.table, change.row_id, change.station, exc.orig,
@@ -189,7 +180,7 @@ def _apply_alone(connection: Connection, change: Change, states: dict[Any, _RowS
         return "skipped"
 
 
-def _apply_one(connection: Connection, change: Change, states: dict[Any, _RowState]) -> str:
+def _apply_one(batch: WriteBatch, change: Change, states: dict[Any, _RowState]) -> str:
     try:
         info = table_info(change.table)
     except WireError:
@@ -203,41 +194,15 @@ def _apply_one(connection: Connection, change: Change, states: dict[Any, _RowSta
     if decision.action == "ignore":
         return "ignored"
     if decision.action == "delete":
-        _delete(connection, info, change.row_id, change.hlc)
+        batch.delete(info, change.row_id, change.hlc)
         state.exists, state.tombstoned, state.clocks = False, True, None
         return "applied"
-    _write(connection, info, change.row_id, decision)
+    batch.write(info, change.row_id, decision)
     state.written(decision, info)
     return "applied"
 
 
-@functools.cache
-def _statements(table_name: str) -> tuple[Insert, Update]:
-    """The table's insert and update by id, built once: the values travel as parameters,
-    so SQLAlchemy reuses the compiled statement (``.values(...)`` per row made building
-    and caching a new statement cost far more than SQLite's own work)."""
-    table = table_info(table_name).table
-    return insert(table), update(table).where(table.c.id == bindparam("row_id_"))
-
-
-def _write(connection: Connection, info: TableInfo, row_id: uuid.UUID, decision: Decision) -> None:
-    values = to_python(info, decision.write)
-    insert_row, update_row = _statements(info.name)
-    if decision.action == "insert":
-        values["id"] = row_id
-        connection.execute(insert_row, values)
-    elif values:
-        connection.execute(update_row, {**values, "row_id_": row_id})
-    if not info.append_only:
-        connection.execute(
-            _SET_CLOCKS,
-            {"table": info.name, "row": row_id, "clocks": dump_clocks(decision.clocks)},
-        )
-
-
-def _merge_row(
-    connection: Connection, info: TableInfo, row: BootstrapRow, state: _RowState
-) -> None:
+def _merge_row(batch: WriteBatch, info: TableInfo, row: BootstrapRow, state: _RowState) -> None:
     """A snapshot row merges as the changes that made it: an insert of every field at
     the row's clock, then each later-written field at its own clock."""
     row_clock = row.clocks.get("*", "")
@@ -251,20 +216,8 @@ def _merge_row(
         change = Change(_NO_ID, _NO_ID, info.name, row.id, op, fields, hlc, "")
         decision = state.decide(change, info)
         if decision.action in ("insert", "update"):
-            _write(connection, info, row.id, decision)
+            batch.write(info, row.id, decision)
             state.written(decision, info)
-
-
-def _delete(connection: Connection, info: TableInfo, row_id: uuid.UUID, hlc: str) -> None:
-    connection.execute(delete(info.table).where(info.table.c.id == row_id))
-    connection.execute(
-        insert(Tombstone)
-        .prefix_with("OR REPLACE")
-        .values(table_name=info.name, row_id=row_id, hlc=hlc, deleted_at=utc_now())
-    )
-    connection.execute(
-        delete(RowClock).where(RowClock.table_name == info.name, RowClock.row_id == row_id)
-    )
 
 
 def _load_states(
