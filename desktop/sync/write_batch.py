@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Iterator, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
     Connection,
     Delete,
+    Dialect,
+    Executable,
     Insert,
     Update,
     Uuid,
@@ -41,6 +44,8 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
 
 from desktop.models.base import utc_now
 from desktop.models.sync import RowClock, Tombstone
@@ -109,9 +114,10 @@ class WriteBatch:
         clocks, self._clocks = self._clocks, {}
         for table in sorted(writes, key=_TABLE_ORDER.__getitem__):
             for statement, params in _runs(table, writes[table]):
-                self.connection.execute(statement, params)
+                execute_many(self.connection, statement, params)
         if clocks:
-            self.connection.execute(
+            execute_many(
+                self.connection,
                 _SET_CLOCKS,
                 [
                     {"table": table, "row": row_id, "clocks": dump_clocks(row_clocks)}
@@ -149,18 +155,81 @@ def delete_rows(connection: Connection, rows: Sequence[tuple[str, uuid.UUID, str
     for table, row_id, _ in rows:
         by_table.setdefault(table, []).append({"row_id_": row_id})
     for table, ids in by_table.items():
-        connection.execute(_statements(table)[2], ids)
+        execute_many(connection, _statements(table)[2], ids)
     deleted_at = utc_now()
-    connection.execute(
+    execute_many(
+        connection,
         _BURY,
         [
             {"table_name": table, "row_id": row_id, "hlc": hlc, "deleted_at": deleted_at}
             for table, row_id, hlc in rows
         ],
     )
-    connection.execute(
-        _FORGET_CLOCKS, [{"table": table, "row": row_id} for table, row_id, _ in rows]
+    execute_many(
+        connection, _FORGET_CLOCKS, [{"table": table, "row": row_id} for table, row_id, _ in rows]
     )
+
+
+def execute_many(
+    connection: Connection, statement: Executable, params: list[dict[str, Any]]
+) -> None:
+    """``connection.execute(statement, params)``, every dict holding the same keys.
+
+    SQLAlchemy's work per row of an executemany (building each row's parameters, then
+    converting them) cost more than SQLite's: the statement is compiled once per set of
+    keys, and each row goes to the driver as the tuple SQLAlchemy would have made, with
+    the same type conversions. A statement for which SQLAlchemy fills in values itself (a
+    column's Python default, updated_at's stamp) goes through it as usual."""
+    direct = _direct(connection.dialect, statement, frozenset(params[0]))
+    if direct is None:
+        connection.execute(statement, params)
+        return
+    sql, binds = direct
+    connection.exec_driver_sql(
+        sql,
+        [
+            tuple([convert(row[name]) if convert else row[name] for name, convert in binds])
+            for row in params
+        ],
+    )
+
+
+# A statement's SQL and, in order, each parameter's name and conversion.
+_Direct = tuple[str, tuple[tuple[str, Callable[[Any], Any] | None], ...]]
+_COMPILED: weakref.WeakKeyDictionary[
+    Dialect, dict[tuple[Executable, frozenset[str]], _Direct | None]
+] = weakref.WeakKeyDictionary()
+
+
+def _direct(dialect: Dialect, statement: Executable, keys: frozenset[str]) -> _Direct | None:
+    """``statement``'s SQL for parameters ``keys`` and, in order, each parameter's name
+    and SQLAlchemy's conversion of it for ``dialect``; None when SQLAlchemy must see each
+    row. Compiled once per engine (its dialect)."""
+    compiled = _COMPILED.setdefault(dialect, {})
+    key = (statement, keys)
+    if key not in compiled:
+        compiled[key] = _compile(dialect, statement, keys)
+    return compiled[key]
+
+
+def _compile(dialect: Dialect, statement: Executable, keys: frozenset[str]) -> _Direct | None:
+    assert isinstance(statement, ClauseElement)
+    compiled = statement.compile(dialect=dialect, column_keys=sorted(keys))
+    assert isinstance(compiled, SQLCompiler)
+    if (
+        compiled.positiontup is None
+        or compiled.insert_prefetch
+        or compiled.update_prefetch
+        or compiled.escaped_bind_names
+        or compiled.literal_execute_params
+        or compiled.post_compile_params
+    ):
+        return None
+    binds = tuple(
+        (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+        for name in compiled.positiontup
+    )
+    return compiled.string, binds
 
 
 _Run = tuple[Insert | Update, list[dict[str, Any]]]

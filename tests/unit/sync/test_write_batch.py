@@ -10,12 +10,12 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, event, insert, select, update
 
 from desktop.models import Customer, Device, Item, Ticket
 from desktop.models.sync import RowClock
@@ -29,8 +29,9 @@ from desktop.sync.apply import ApplyResult, BootstrapRow, ChangeApplier
 from desktop.sync.merge import load_clocks
 from desktop.sync.schema import BOOTSTRAP_ORDER, SYNC_TABLES
 from desktop.sync.wire import Change, wire_value
+from desktop.sync.write_batch import execute_many
 from tests.unit.conftest import OWNER_PASSWORD
-from tests.unit.sync.relay import deliver, new_shop, synced_rows, take
+from tests.unit.sync.relay import deliver, new_shop, take
 
 # Search rows are keyed by local rowids, given in the order rows arrive: read them by the
 # row they index instead.
@@ -150,6 +151,20 @@ def join_two(a: Services, folder: Path) -> tuple[Services, Services]:
         station.accounts.login("owner", OWNER_PASSWORD)
         joined.append(station)
     return joined[0], joined[1]
+
+
+def update_by_id(table: str) -> Any:
+    info = SYNC_TABLES[table]
+    return update(info.table).where(info.table.c.id == bindparam("row_id_"))
+
+
+def stored_rows(services: Services) -> dict[str, list[tuple[Any, ...]]]:
+    """Every synced row as SQLite stores it (text, integer, blob), table by table."""
+    with sqlite3.connect(services.path) as connection:
+        return {
+            table: list(connection.execute(f'SELECT * FROM "{table}" ORDER BY id'))
+            for table in SYNC_TABLES
+        }
 
 
 @pytest.fixture
@@ -368,10 +383,76 @@ def test_a_snapshot_loads_a_page_at_a_time_as_a_row_at_a_time(tmp_path: Path) ->
     since = datetime.now(UTC)
     paged = load_snapshot(tmp_path / "paged.db", snapshot_pages(a, 5000))
     single = load_snapshot(tmp_path / "single.db", snapshot_pages(a, 1))
-    assert synced_rows(paged) == synced_rows(a)
+    assert stored_rows(paged) == stored_rows(a)
     paged.close()
     single.close()
     assert database(paged.path, since) == database(single.path, since)
+
+
+def test_pulled_rows_are_stored_as_the_station_that_made_them_stored_them(
+    tmp_path: Path,
+) -> None:
+    a = new_shop(tmp_path / "a.db")
+    busy_day(a, random.Random(5), 80)
+    fresh = Services.open(tmp_path / "fresh.db")
+    deliver(take(a), fresh)
+    assert stored_rows(fresh) == stored_rows(a)
+
+
+def test_rows_sent_straight_to_sqlite_hold_what_sqlalchemy_would_write(tmp_path: Path) -> None:
+    moment = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+    customer = {
+        "first_name": "Zoë", "last_name": "Müller", "company": "", "email": "z@example.com",
+        "address": "", "notes": "", "tags": "", "sort_name": "müller zoë",
+        "created_at": moment, "updated_at": moment.replace(microsecond=7),
+    }  # fmt: skip
+    customers = [
+        {**customer, "id": uuid.uuid4(), "marketing_consent": consent, "birth_date": born}
+        for consent, born in ((True, date(1990, 5, 17)), (False, None))
+    ]
+    edits = [
+        {"row_id_": row["id"], "notes": "Calls twice", "updated_at": moment} for row in customers
+    ]
+    movement = {
+        "id": uuid.uuid4(), "item_id": uuid.uuid4(), "location_id": uuid.uuid4(), "quantity": -2,
+        "kind": "sale", "unit_cost": None, "reason": "", "reference_kind": "",
+        "reference_id": None, "at": moment, "user_id": None, "station_code": "A",
+        "lot_id": None, "serial": "",
+    }  # fmt: skip
+    statements = [
+        (insert(SYNC_TABLES["customers"].table), customers),
+        (update_by_id("customers"), edits),
+        (insert(SYNC_TABLES["stock_movements"].table), [movement]),
+    ]
+    direct, straight = write_all(tmp_path / "direct.db", execute_many, statements)
+    core, compiled = write_all(tmp_path / "core.db", Connection.execute, statements)
+    assert all(straight) and not any(compiled)
+    assert direct == core
+    assert len(direct["customers"]) == 2
+
+
+def write_all(
+    path: Path, write: Callable[..., Any], statements: list[tuple[Any, list[dict[str, Any]]]]
+) -> tuple[dict[str, list[tuple[Any, ...]]], list[bool]]:
+    """The synced rows after ``write`` (connection, statement, params) of each statement,
+    and for each statement SQLite ran whether it came without SQLAlchemy's compiled form."""
+    services = Services.open(path)
+    straight: list[bool] = []
+    event.listen(
+        services.ctx.engine,
+        "before_cursor_execute",
+        lambda *args: straight.append(args[4].compiled is None),
+    )
+    with services.ctx.engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")  # the rows point at nothing
+        with connection.begin():
+            for statement, params in statements:
+                write(connection, statement, params)
+    stored = stored_rows(services)
+    services.close()
+    return stored, straight
 
 
 # -- a busy day at two stations -----------------------------------------------------------
