@@ -9,8 +9,9 @@ pending write. The database ends as if each change had been written as it came, 
 of what the triggers read:
 
 - ``stock_movements`` (a ledger: inserts only) move ``stock_levels`` and ``item_stock``
-  in the order they are written, which is kept; their flags read ``items``, which are
-  written first, and an item's own flags trigger reads the on-hand those movements leave.
+  in the order they are written, which is kept. Their low-stock flags read ``items``,
+  written before them; an item's own trigger sets the same flags from the stock it
+  finds, and whichever of the two runs last sees the final item and stock.
 - Search rows are rebuilt from the row and its phones or barcodes by whichever write
   comes last, which sees the final rows. ``item_barcodes`` has no update trigger: its
   updates are written in their place, after everything before them.
