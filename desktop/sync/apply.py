@@ -14,51 +14,41 @@ either; every replica holds the same rows.
 
 from __future__ import annotations
 
-import functools
+import json
 import logging
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Engine,
-    Insert,
-    Update,
-    Uuid,
-    bindparam,
-    delete,
-    insert,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import Connection, Engine, delete, insert, text
 from sqlalchemy.exc import IntegrityError
 
-from desktop.models.base import utc_now
 from desktop.models.shop import LocalSetting
-from desktop.models.sync import RowClock, Tombstone
 from desktop.sync.capture import CHAIN_SETTING, CLOCK_SEEN_SETTING, CURSOR_SETTING
 from desktop.sync.hlc import HybridLogicalClock
-from desktop.sync.merge import Decision, decide, dump_clocks, load_clocks
+from desktop.sync.merge import Decision, decide, load_clocks
 from desktop.sync.schema import TableInfo, table_info
-from desktop.sync.wire import Change, WireError, to_python
+from desktop.sync.wire import Change, WireError
+from desktop.sync.write_batch import WriteBatch, delete_rows
 
 log = logging.getLogger(__name__)
 
 _NO_ID = uuid.UUID(int=0)
 
+_STATES = (
+    "SELECT 'row', id, NULL FROM {table} WHERE id IN (SELECT value FROM json_each(?1)) "
+    "UNION ALL SELECT 'clocks', row_id, clocks FROM sync_row_clocks "
+    "WHERE table_name = ?2 AND row_id IN (SELECT value FROM json_each(?1)) "
+    "UNION ALL SELECT 'tombstone', row_id, NULL FROM sync_tombstones "
+    "WHERE table_name = ?2 AND row_id IN (SELECT value FROM json_each(?1))"
+)
+
 _SEEN_CLOCK = text(
     "INSERT INTO local_settings (key, value) VALUES (:key, :value) "
     "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)"
 )
-
-_SET_CLOCKS = text(
-    "INSERT INTO sync_row_clocks (table_name, row_id, clocks) VALUES (:table, :row, :clocks) "
-    "ON CONFLICT (table_name, row_id) DO UPDATE SET clocks = excluded.clocks"
-).bindparams(bindparam("row", type_=Uuid()))
 
 
 @dataclass(frozen=True)
@@ -130,11 +120,13 @@ class ChangeApplier:
         with self._transaction() as connection:
             states = _load_states(connection, ((c.table, c.row_id) for c in changes))
             counts = {"applied": 0, "ignored": 0, "skipped": 0}
+            batch = WriteBatch(connection)
             for change in changes:
                 if one_by_one:
-                    counts[_apply_alone(connection, change, states)] += 1
+                    counts[_apply_alone(batch, change, states)] += 1
                 else:
-                    counts[_apply_one(connection, change, states)] += 1
+                    counts[_apply_one(batch, change, states)] += 1
+            batch.flush()
             if cursor is not None:
                 save_cursor(connection, cursor, chain)
             self._observe(connection, (change.hlc for change in changes))
@@ -145,28 +137,19 @@ class ChangeApplier:
         info = table_info(table)
         with self._transaction() as connection:
             states = _load_states(connection, ((table, row.id) for row in rows))
+            batch = WriteBatch(connection)
             for row in rows:
-                _merge_row(connection, info, row, states[(table, row.id)])
+                _merge_row(batch, info, row, states[(table, row.id)])
+            batch.flush()
             self._observe(connection, (hlc for row in rows for hlc in row.clocks.values()))
 
     def apply_tombstones(self, tombstones: Sequence[tuple[str, uuid.UUID, str]]) -> None:
         """Record rows deleted elsewhere (table, id, clock) and remove them here."""
         with self._transaction() as connection:
-            for table, row_id, hlc in tombstones:
-                _delete(connection, table_info(table), row_id, hlc)
+            delete_rows(connection, tombstones)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        with self.engine.connect() as connection:
-            raw = connection.connection.driver_connection
-            assert raw is not None
-            # Outside a transaction, or SQLite ignores it.
-            raw.execute("PRAGMA foreign_keys=OFF")
-            try:
-                with connection.begin():
-                    yield connection
-            finally:
-                raw.execute("PRAGMA foreign_keys=ON")
+    def _transaction(self) -> AbstractContextManager[Connection]:
+        return applying(self.engine)
 
     def _observe(self, connection: Connection, clocks: Iterable[str]) -> None:
         """Move this station's clock past the newest it received, and remember that
@@ -175,6 +158,25 @@ class ChangeApplier:
         if newest is not None:
             self.clock.observe(newest)
             connection.execute(_SEEN_CLOCK, {"key": CLOCK_SEEN_SETTING, "value": newest})
+
+
+@contextmanager
+def applying(engine: Engine) -> Iterator[Connection]:
+    """One SQLite transaction for writing rows that come from the server: foreign keys
+    off, and opened at once, so the savepoints inside it nest in it (SQLite's driver
+    opens a transaction only before a write; a SAVEPOINT first would open one of its
+    own, and its RELEASE would commit)."""
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        # Outside a transaction, or SQLite ignores it.
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                yield connection
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def save_cursor(connection: Connection, cursor: int, chain: str | None) -> None:
@@ -191,12 +193,18 @@ def save_cursor(connection: Connection, cursor: int, chain: str | None) -> None:
         )
 
 
-def _apply_alone(connection: Connection, change: Change, states: dict[Any, _RowState]) -> str:
-    """``_apply_one`` under a savepoint: a refused change is logged and skipped."""
+def _apply_alone(batch: WriteBatch, change: Change, states: dict[Any, _RowState]) -> str:
+    """``_apply_one``, written at once under a savepoint: a refused change is logged and
+    skipped, and its row's state is what it was before."""
+    key = (change.table, change.row_id)
+    before = replace(states[key])
     try:
-        with connection.begin_nested():
-            return _apply_one(connection, change, states)
+        with batch.connection.begin_nested():
+            outcome = _apply_one(batch, change, states)
+            batch.flush()
+            return outcome
     except IntegrityError as exc:
+        states[key] = before
         log.error(
             "skipped %s of %s %s from station %s: %s",
             change.op, change.table, change.row_id, change.station, exc.orig,
@@ -204,7 +212,7 @@ def _apply_alone(connection: Connection, change: Change, states: dict[Any, _RowS
         return "skipped"
 
 
-def _apply_one(connection: Connection, change: Change, states: dict[Any, _RowState]) -> str:
+def _apply_one(batch: WriteBatch, change: Change, states: dict[Any, _RowState]) -> str:
     try:
         info = table_info(change.table)
     except WireError:
@@ -218,41 +226,15 @@ def _apply_one(connection: Connection, change: Change, states: dict[Any, _RowSta
     if decision.action == "ignore":
         return "ignored"
     if decision.action == "delete":
-        _delete(connection, info, change.row_id, change.hlc)
+        batch.delete(info, change.row_id, change.hlc)
         state.exists, state.tombstoned, state.clocks = False, True, None
         return "applied"
-    _write(connection, info, change.row_id, decision)
+    batch.write(info, change.row_id, decision)
     state.written(decision, info)
     return "applied"
 
 
-@functools.cache
-def _statements(table_name: str) -> tuple[Insert, Update]:
-    """The table's insert and update by id, built once: the values travel as parameters,
-    so SQLAlchemy reuses the compiled statement (``.values(...)`` per row made building
-    and caching a new statement cost far more than SQLite's own work)."""
-    table = table_info(table_name).table
-    return insert(table), update(table).where(table.c.id == bindparam("row_id_"))
-
-
-def _write(connection: Connection, info: TableInfo, row_id: uuid.UUID, decision: Decision) -> None:
-    values = to_python(info, decision.write)
-    insert_row, update_row = _statements(info.name)
-    if decision.action == "insert":
-        values["id"] = row_id
-        connection.execute(insert_row, values)
-    elif values:
-        connection.execute(update_row, {**values, "row_id_": row_id})
-    if not info.append_only:
-        connection.execute(
-            _SET_CLOCKS,
-            {"table": info.name, "row": row_id, "clocks": dump_clocks(decision.clocks)},
-        )
-
-
-def _merge_row(
-    connection: Connection, info: TableInfo, row: BootstrapRow, state: _RowState
-) -> None:
+def _merge_row(batch: WriteBatch, info: TableInfo, row: BootstrapRow, state: _RowState) -> None:
     """A snapshot row merges as the changes that made it: an insert of every field at
     the row's clock, then each later-written field at its own clock."""
     row_clock = row.clocks.get("*", "")
@@ -266,26 +248,14 @@ def _merge_row(
         change = Change(_NO_ID, _NO_ID, info.name, row.id, op, fields, hlc, "")
         decision = state.decide(change, info)
         if decision.action in ("insert", "update"):
-            _write(connection, info, row.id, decision)
+            batch.write(info, row.id, decision)
             state.written(decision, info)
-
-
-def _delete(connection: Connection, info: TableInfo, row_id: uuid.UUID, hlc: str) -> None:
-    connection.execute(delete(info.table).where(info.table.c.id == row_id))
-    connection.execute(
-        insert(Tombstone)
-        .prefix_with("OR REPLACE")
-        .values(table_name=info.name, row_id=row_id, hlc=hlc, deleted_at=utc_now())
-    )
-    connection.execute(
-        delete(RowClock).where(RowClock.table_name == info.name, RowClock.row_id == row_id)
-    )
 
 
 def _load_states(
     connection: Connection, keys: Iterable[tuple[str, uuid.UUID]]
 ) -> dict[tuple[str, uuid.UUID], _RowState]:
-    """Whether each row exists, its clocks and whether it was deleted: a few queries per
+    """Whether each row exists, its clocks and whether it was deleted: one query per
     table for the whole batch instead of three per change."""
     by_table: dict[str, set[uuid.UUID]] = {}
     for table, row_id in keys:
@@ -301,29 +271,20 @@ def _table_states(
 ) -> dict[tuple[str, uuid.UUID], _RowState]:
     states = {(table, row_id): _RowState(False, None, False) for row_id in ids}
     try:
-        info = table_info(table)
+        table_info(table)
     except WireError:
         return states
-    for chunk in _chunks(sorted(ids), 500):
-        for row_id in connection.execute(
-            select(info.table.c.id).where(info.table.c.id.in_(chunk))
-        ).scalars():
-            states[(table, row_id)].exists = True
-        for row_id, clocks in connection.execute(
-            select(RowClock.row_id, RowClock.clocks).where(
-                RowClock.table_name == table, RowClock.row_id.in_(chunk)
-            )
-        ):
-            states[(table, row_id)].clocks = load_clocks(clocks)
-        for row_id in connection.execute(
-            select(Tombstone.row_id).where(
-                Tombstone.table_name == table, Tombstone.row_id.in_(chunk)
-            )
-        ).scalars():
-            states[(table, row_id)].tombstoned = True
+    # Ids as SQLite holds them (SQLAlchemy's Uuid: 32 hex digits), all in one parameter.
+    by_hex = {row_id.hex: row_id for row_id in ids}
+    query = _STATES.format(table=connection.dialect.identifier_preparer.quote(table))
+    for kind, row_hex, clocks in connection.exec_driver_sql(
+        query, (json.dumps(list(by_hex)), table)
+    ):
+        state = states[(table, by_hex[row_hex])]
+        if kind == "row":
+            state.exists = True
+        elif kind == "clocks":
+            state.clocks = load_clocks(clocks)
+        else:
+            state.tombstoned = True
     return states
-
-
-def _chunks(values: Sequence[uuid.UUID], size: int) -> Iterator[Sequence[uuid.UUID]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]

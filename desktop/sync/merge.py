@@ -103,8 +103,12 @@ def _compact(clocks: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in clocks.items() if k == ROW_CLOCK or v != row}
 
 
+# One encoder for every row: ``json.dumps`` with options builds a new one per call.
+_CLOCKS_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
 def dump_clocks(clocks: Clocks) -> str:
-    return json.dumps(dict(clocks), sort_keys=True, separators=(",", ":"))
+    return _CLOCKS_JSON.encode(dict(clocks))
 
 
 def load_clocks(text: str | None) -> dict[str, str] | None:

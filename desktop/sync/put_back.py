@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
@@ -32,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from desktop.models.base import utc_now
 from desktop.models.sync import RowClock, Tombstone
+from desktop.sync.apply import applying
 from desktop.sync.merge import ROW_CLOCK, ZERO_HLC, dump_clocks, field_clock, load_clocks
 from desktop.sync.schema import TableInfo, table_info
 from desktop.sync.wire import Change, WireError, to_python
@@ -51,7 +51,7 @@ def put_back(
     for change in refused:
         by_row.setdefault((change.table, change.row_id), []).append(change)
     changed = 0
-    with _transaction(engine) as connection:
+    with applying(engine) as connection:
         for entry in current:
             try:
                 info = table_info(str(entry["table"]))
@@ -67,23 +67,6 @@ def put_back(
             except (SQLAlchemyError, WireError) as exc:
                 log.error("could not put back %s %s after a refusal: %s", info.name, row_id, exc)
     return changed
-
-
-@contextmanager
-def _transaction(engine: Engine) -> Iterator[Connection]:
-    with engine.connect() as connection:
-        raw = connection.connection.driver_connection
-        assert raw is not None
-        # As when applying pulled changes: rows come back in no particular order.
-        raw.execute("PRAGMA foreign_keys=OFF")
-        try:
-            with connection.begin():
-                # SQLite's driver opens a transaction only before a write; a SAVEPOINT
-                # first would open one of its own, and its RELEASE would commit.
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-                yield connection
-        finally:
-            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def _put_back_row(

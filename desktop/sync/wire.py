@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Date, Integer, LargeBinary, String, Text, Uuid
+from sqlalchemy import Boolean, Date, Integer, LargeBinary, String, Table, Text, Uuid
 
 if TYPE_CHECKING:
     from desktop.sync.schema import TableInfo
@@ -143,53 +144,101 @@ def _uuid(obj: Mapping[str, Any], key: str) -> uuid.UUID:
 def to_python(info: TableInfo, fields: Mapping[str, Any]) -> dict[str, Any]:
     """Wire values of ``info``'s columns as Python values; ``WireError`` for an unknown
     column or a value that does not fit its column."""
+    readers = _readers(info)
     values: dict[str, Any] = {}
     for name, value in fields.items():
-        column = info.columns.get(name)
-        if column is None:
+        reader = readers.get(name)
+        if reader is None:
             raise WireError(f"{info.name} has no field {name!r}.")
+        read, may_be_empty = reader
         if value is None:
-            if not column.nullable and not column.primary_key:
+            if not may_be_empty:
                 raise WireError(f"{info.name}.{name} cannot be empty.")
             values[name] = None
             continue
         try:
-            values[name] = _convert(column.type, value)
+            values[name] = read(value)
         except (TypeError, ValueError, binascii.Error) as exc:
             raise WireError(f"{info.name}.{name}: {value!r:.60} is not a valid value.") from exc
     return values
 
 
-def _convert(sa_type: Any, value: Any) -> Any:
+_Reader = tuple[Callable[[Any], Any], bool]
+_READERS: dict[Table, dict[str, _Reader]] = {}
+
+
+def _readers(info: TableInfo) -> dict[str, _Reader]:
+    """Per column of ``info``: the function reading its wire values and whether it may be
+    empty. Chosen once per table: telling the column type apart for every value cost
+    more than reading most values."""
+    readers = _READERS.get(info.table)
+    if readers is None:
+        readers = {
+            name: (_reader(column.type), column.nullable or column.primary_key)
+            for name, column in info.columns.items()
+        }
+        _READERS[info.table] = readers
+    return readers
+
+
+def _reader(sa_type: Any) -> Callable[[Any], Any]:
     if isinstance(sa_type, Boolean):
-        if not isinstance(value, bool):
-            raise TypeError("not a boolean")
-        return value
+        return _boolean
     if isinstance(sa_type, Integer):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise TypeError("not a whole number")
-        return value
+        return _whole_number
     if isinstance(sa_type, Uuid):
-        return uuid.UUID(value)
+        return uuid.UUID
     if isinstance(sa_type, String | Text):
-        if not isinstance(value, str):
-            raise TypeError("not text")
-        length = getattr(sa_type, "length", None)
-        if length is not None and len(value) > length:
-            raise ValueError(f"longer than {length} characters")
-        return value
+        return functools.partial(_text_value, getattr(sa_type, "length", None))
     if isinstance(sa_type, Date) and not isinstance(sa_type, LargeBinary):
-        return date.fromisoformat(value)
+        return date.fromisoformat
     if isinstance(sa_type, LargeBinary):
-        return base64.b64decode(value, validate=True)
-    return _convert_time(sa_type, value)
+        return _bytes
+    try:
+        timed = _is_time(sa_type)
+    except NotImplementedError:
+        # A type that cannot name its Python type: each of its values is refused.
+        return functools.partial(_convert_time, sa_type)
+    return _utc_moment if timed else functools.partial(_convert_time, sa_type)
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("not a boolean")
+    return value
+
+
+def _whole_number(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("not a whole number")
+    return value
+
+
+def _text_value(length: int | None, value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not text")
+    if length is not None and len(value) > length:
+        raise ValueError(f"longer than {length} characters")
+    return value
+
+
+def _bytes(value: Any) -> bytes:
+    return base64.b64decode(value, validate=True)
+
+
+def _is_time(sa_type: Any) -> bool:
+    python_type = getattr(sa_type, "python_type", None)
+    return python_type is datetime or getattr(sa_type, "impl", None) is not None
+
+
+def _utc_moment(value: Any) -> datetime:
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError("a time without its zone")
+    return moment.astimezone(UTC)
 
 
 def _convert_time(sa_type: Any, value: Any) -> Any:
-    python_type = getattr(sa_type, "python_type", None)
-    if python_type is datetime or getattr(sa_type, "impl", None) is not None:
-        moment = datetime.fromisoformat(value)
-        if moment.tzinfo is None:
-            raise ValueError("a time without its zone")
-        return moment.astimezone(UTC)
+    if _is_time(sa_type):
+        return _utc_moment(value)
     raise TypeError(f"unsupported column type {sa_type!r}")

@@ -1,9 +1,9 @@
 """A station's pull in a process of its own, to be killed while it applies.
 
 ``python -m tests.integration.pull_worker DB URL TOKEN STATION_ID BATCH PAUSE_AT``: pulls
-in batches of ``BATCH`` changes; when the station's database is about to write its
-``PAUSE_AT``-th pulled customer, it says ``applying`` on stdout and waits, inside the
-batch's transaction, for the test to kill it.
+in batches of ``BATCH`` changes; when the station's database is about to write the
+customers that take it to ``PAUSE_AT`` pulled customers, it says ``applying`` on stdout and
+waits, inside the batch's transaction, for the test to kill it.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ def main(db: str, url: str, token: str, station_id: str, batch: str, pause_at: s
 
     def before_execute(*args: Any) -> None:
         nonlocal inserts
-        statement = str(args[2])
+        statement, parameters, many = str(args[2]), args[3], args[5]
         if statement.startswith("INSERT INTO customers "):
-            inserts += 1
-            if inserts == int(pause_at):
+            before = inserts
+            inserts += len(parameters) if many else 1
+            if before < int(pause_at) <= inserts:
                 print("applying", flush=True)
                 time.sleep(120)
 

@@ -183,3 +183,21 @@ def test_a_change_this_database_refuses_is_skipped_not_blocking(
     assert customer_names(b) == customer_names(a)
     with b.ctx.engine.connect() as connection:
         assert read_cursor(connection) == 7
+
+
+def test_an_edit_that_wins_some_fields_leaves_updated_at_to_the_later_edit(
+    tmp_path: Path,
+) -> None:
+    """A change wins the field it edited but loses ``updated_at`` to a later edit here:
+    the row keeps the later edit's ``updated_at``, as every other station does, instead
+    of taking the time of applying."""
+    a = new_shop(tmp_path / "a.db")
+    rita = a.customers.create(CustomerInput(first_name="Rita", last_name="Sousa")).id
+    b = join(a, tmp_path / "b.db", "B")
+    take(a), take(b)
+    a.customers.update(rita, CustomerInput(first_name="Rita", last_name="Sousa", email="r@x.pt"))
+    b.customers.update(rita, CustomerInput(first_name="Rosa", last_name="Sousa"))
+    exchange(a, b)
+    assert customer_name(a, rita) == customer_name(b, rita) == ("Rosa", "Sousa")
+    assert a.customers.get(rita).email == b.customers.get(rita).email == "r@x.pt"
+    assert synced_rows(a)["customers"] == synced_rows(b)["customers"]
