@@ -11,7 +11,15 @@ from typing import Any
 from sqlalchemy import Integer, Select, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from desktop.models import Customer, CustomerPhone, Device, SearchKey
+from desktop.models import (
+    Customer,
+    CustomerPhone,
+    Device,
+    SalesDocument,
+    SearchKey,
+    StoreCreditEntry,
+    Ticket,
+)
 from desktop.models.base import utc_now
 from desktop.services import audit
 from desktop.services.changes import Changes
@@ -430,10 +438,14 @@ class CustomerService:
             customer = tx.session.get(Customer, customer_id)
             if customer is None:
                 raise NotFound("This customer no longer exists.")
-            if customer.devices:
+            if customer.devices or _has_any(tx.session, customer.id, Ticket, SalesDocument):
                 raise ValidationError(
-                    {"customer": "This customer has devices; merge the customer instead."}
+                    {
+                        "customer": "This customer has devices, tickets or sales; merge the "
+                        "customer into another instead."
+                    }
                 )
+            _refuse_store_credit(tx.session, customer)
             audit.record(
                 tx.session,
                 self.ctx,
@@ -446,8 +458,10 @@ class CustomerService:
             tx.commit()
 
     def merge(self, keep_id: uuid.UUID, merge_id: uuid.UUID) -> MergeResult:
-        """Fold ``merge_id`` into ``keep_id``: devices and phones move, empty fields are
-        filled, tags and notes are combined, then the merged record is deleted."""
+        """Fold ``merge_id`` into ``keep_id``: devices, phones, tickets and sales move,
+        empty fields are filled, tags and notes are combined, then the merged record is
+        deleted. A customer with store credit history is refused: that ledger stays with
+        the customer it was written for."""
         self.ctx.require(Permission.MERGE_CUSTOMERS)
         if keep_id == merge_id:
             raise ValidationError({"customer": "Choose two different customers."})
@@ -477,10 +491,20 @@ class CustomerService:
                         )
                     )
                     known.add(phone.digits)
+            _refuse_store_credit(tx.session, gone)
             moved = set()
             for device in list(gone.devices):
                 device.customer_id = keep.id
                 moved.add(device.id)
+            # Their tickets, sales and invoices go with them, one object at a time so
+            # each move is recorded for sync like any other edit.
+            tickets = list(tx.session.scalars(select(Ticket).where(Ticket.customer_id == gone.id)))
+            for ticket in tickets:
+                ticket.customer_id = keep.id
+            of_gone = select(SalesDocument).where(SalesDocument.customer_id == gone.id)
+            documents = list(tx.session.scalars(of_gone))
+            for document in documents:
+                document.customer_id = keep.id
             tx.session.flush()
             tx.session.expire(gone, ["devices"])
             audit.record(
@@ -497,5 +521,35 @@ class CustomerService:
             tx.commit()
             detail = self._detail(tx.session, keep)
         return MergeResult(
-            detail, Changes(customers=frozenset({keep_id, merge_id}), devices=frozenset(moved))
+            detail,
+            Changes(
+                customers=frozenset({keep_id, merge_id}),
+                devices=frozenset(moved),
+                tickets=frozenset(ticket.id for ticket in tickets),
+                documents=frozenset(document.id for document in documents),
+            ),
+        )
+
+
+def _has_any(
+    session: Session, customer_id: uuid.UUID, *kinds: type[Ticket | SalesDocument]
+) -> bool:
+    return any(
+        session.scalar(select(kind.id).where(kind.customer_id == customer_id).limit(1)) is not None
+        for kind in kinds
+    )
+
+
+def _refuse_store_credit(session: Session, customer: Customer) -> None:
+    """Store credit entries are a ledger of this customer: never moved, never removed."""
+    held = session.scalar(
+        select(StoreCreditEntry.id).where(StoreCreditEntry.customer_id == customer.id).limit(1)
+    )
+    if held is not None:
+        name = display_name(customer.first_name, customer.last_name, customer.company)
+        raise ValidationError(
+            {
+                "customer": f"{name} has store credit history, which stays with them: "
+                "keep this customer."
+            }
         )

@@ -11,6 +11,7 @@ from desktop.services.container import Services
 from desktop.services.customers import CustomerInput, DuplicateCustomer, PhoneInput
 from desktop.services.devices import DeviceInput
 from desktop.services.errors import NotFound, PermissionDenied, ValidationError
+from desktop.services.ticket_types import TicketInput
 from tests.unit.conftest import add_staff, sign_in_as
 
 
@@ -194,6 +195,39 @@ def test_merge_moves_devices_and_phones_then_deletes_the_other(shop: Services) -
     with pytest.raises(NotFound):
         shop.customers.get(other.id)
     assert [c.id for c in shop.customers.search("0171555")] == [keep.id]
+
+
+def test_merge_takes_the_tickets_along_and_delete_refuses_a_customer_with_history(
+    shop: Services,
+) -> None:
+    keep = shop.customers.create(CustomerInput(first_name="Ann", last_name="Lee"))
+    other = shop.customers.create(CustomerInput(first_name="Annie", last_name="Lee"))
+    ticket = shop.tickets.create(TicketInput(other.id, problem="Cracked screen"))
+    with pytest.raises(ValidationError, match="tickets or sales"):
+        shop.customers.delete(other.id)
+    assert shop.customers.get(other.id).first_name == "Annie"
+    shop.customers.merge(keep.id, other.id)
+    assert shop.tickets.get(ticket.id).customer_id == keep.id
+    with pytest.raises(NotFound):
+        shop.customers.get(other.id)
+    with shop.ctx.engine.connect() as connection:
+        moved = connection.execute(
+            select(OutboxEntry.row_id).where(
+                OutboxEntry.table_name == "tickets", OutboxEntry.op == "update"
+            )
+        ).scalars()
+        assert ticket.id in set(moved)
+
+
+def test_a_customer_with_store_credit_is_neither_merged_nor_deleted(shop: Services) -> None:
+    keep = shop.customers.create(CustomerInput(first_name="Ann", last_name="Lee"))
+    other = shop.customers.create(CustomerInput(first_name="Annie", last_name="Lee"))
+    shop.invoices.issue_store_credit(other.id, 500, "Goodwill")
+    with pytest.raises(ValidationError, match="store credit"):
+        shop.customers.merge(keep.id, other.id)
+    with pytest.raises(ValidationError, match="store credit"):
+        shop.customers.delete(other.id)
+    assert shop.sales.store_credit(other.id) == 500
 
 
 def test_merge_needs_a_manager(shop: Services) -> None:
