@@ -22,6 +22,8 @@ from desktop.services.errors import ValidationError
 
 # Ten years of days and the leap days among them: the longest period a report reads.
 MAX_DAYS = 3653
+# Charts of longer periods show months instead of days.
+MAX_DAILY_BUCKETS = 92
 
 
 class PeriodKind(StrEnum):
@@ -30,6 +32,17 @@ class PeriodKind(StrEnum):
     THIS_MONTH = "this_month"
     LAST_MONTH = "last_month"
     CUSTOM = "custom"
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One step of a chart: a local day, or a month (``monthly``) from ``first``; its
+    start and end (excluded) in UTC."""
+
+    first: date
+    monthly: bool
+    start: datetime
+    end: datetime
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,25 @@ class Period:
         """The period's start and end (excluded) as UTC times: local midnights, so a
         day in a report is the day on the shop's clock."""
         return _local_midnight(self.first), _local_midnight(self.last + timedelta(days=1))
+
+    def buckets(self) -> list[Bucket]:
+        """The chart's steps across the period: each day, or each month when the period
+        is longer than ``MAX_DAILY_BUCKETS`` days (the first and last month cut to the
+        period). Contiguous: each ends where the next starts."""
+        firsts: list[date] = []
+        day = self.first
+        while day <= self.last:
+            firsts.append(day)
+            if self.days <= MAX_DAILY_BUCKETS:
+                day += timedelta(days=1)
+            else:
+                day = (_month_start(day) + timedelta(days=32)).replace(day=1)
+        ends = [*firsts[1:], self.last + timedelta(days=1)]
+        monthly = self.days > MAX_DAILY_BUCKETS
+        return [
+            Bucket(first, monthly, _local_midnight(first), _local_midnight(end))
+            for first, end in zip(firsts, ends, strict=True)
+        ]
 
     def previous(self) -> Period:
         """The period this one is compared with (see the module's docstring)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -91,3 +92,31 @@ def test_bounds_are_the_local_midnights_in_utc_end_excluded() -> None:
     first, last = period("last_month", TODAY).bounds()
     # 28 days, give or take a clock change inside the month.
     assert abs(last - first - timedelta(days=28)) <= timedelta(hours=1)
+
+
+def test_a_chart_steps_by_day_up_to_three_months_then_by_month() -> None:
+    month = period("this_month", TODAY)
+    steps = month.buckets()
+    assert [b.first for b in steps] == [date(2026, 3, d) for d in range(1, 13)]
+    assert not any(b.monthly for b in steps)
+    quarter = period("custom", TODAY, date(2026, 1, 1), date(2026, 4, 2))
+    assert quarter.days == 92 and len(quarter.buckets()) == 92
+    longer = period("custom", TODAY, date(2026, 1, 15), date(2026, 4, 20))
+    assert [b.first for b in longer.buckets()] == [
+        date(2026, 1, 15), date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)
+    ]  # fmt: skip
+    ten_years = period("custom", TODAY, date(2016, 3, 13), date(2026, 3, 12))
+    assert len(ten_years.buckets()) == 121 and all(b.monthly for b in ten_years.buckets())
+
+
+@pytest.mark.parametrize("kind", ["today", "this_week", "last_month"])
+def test_chart_steps_cover_the_period_end_to_end(kind: str) -> None:
+    chosen = period(kind, TODAY)
+    steps = chosen.buckets()
+    start, end = chosen.bounds()
+    assert steps[0].start == start and steps[-1].end == end
+    assert all(a.end == b.start for a, b in pairwise(steps))
+    long = period("custom", TODAY, date(2020, 2, 29), date(2026, 3, 12))
+    long_steps = long.buckets()
+    assert long_steps[0].start == long.bounds()[0] and long_steps[-1].end == long.bounds()[1]
+    assert all(a.end == b.start for a, b in pairwise(long_steps))
