@@ -41,6 +41,10 @@ class LoginThrottled(AuthenticationFailed):
         super().__init__(f"Too many failed attempts. Try again in {seconds_left} seconds.")
 
 
+class Cancelled(BenchsideError):
+    """Long work stopped because the user asked; nothing it was writing was kept."""
+
+
 class BackupError(BenchsideError):
     """A backup could not be written or a file is not a usable Benchside backup."""
 
