@@ -26,15 +26,15 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from desktop.models.base import utc_now
 from desktop.models.sync import RowClock, Tombstone
 from desktop.sync.apply import applying
 from desktop.sync.merge import ROW_CLOCK, ZERO_HLC, dump_clocks, field_clock, load_clocks
 from desktop.sync.schema import TableInfo, table_info
 from desktop.sync.wire import Change, WireError, to_python
+from desktop.sync.write_batch import delete_rows, update_keeping
 
 log = logging.getLogger(__name__)
 
@@ -89,17 +89,7 @@ def _put_back_row(
     if state == "deleted":
         if not exists:
             return 0
-        _remove(connection, info, row_id)
-        connection.execute(
-            insert(Tombstone)
-            .prefix_with("OR REPLACE")
-            .values(
-                table_name=info.name,
-                row_id=row_id,
-                hlc=str(entry.get("hlc") or ZERO_HLC),
-                deleted_at=utc_now(),
-            )
-        )
+        delete_rows(connection, [(info.name, row_id, str(entry.get("hlc") or ZERO_HLC))])
         return 1
     if state == "absent":
         if inserted:
@@ -191,16 +181,10 @@ def _replace(
 def _update(
     connection: Connection, info: TableInfo, row_id: uuid.UUID, values: dict[str, Any]
 ) -> None:
-    """Set ``values`` and nothing else: a column with an update default (``updated_at``)
-    keeps its value unless given, as the server's copy does."""
-    kept = {
-        column.name: column
-        for column in info.table.columns
-        if column.onupdate is not None and column.name not in values
-    }
-    connection.execute(
-        update(info.table).where(info.table.c.id == row_id).values({**values, **kept})
-    )
+    """Set ``values`` and nothing else: ``updated_at`` keeps its value unless given, as
+    the server's copy does."""
+    params = {**values, "row_id_": row_id}
+    connection.execute(update_keeping(info.name, frozenset(params)), params)
 
 
 def _remove(connection: Connection, info: TableInfo, row_id: uuid.UUID) -> None:

@@ -97,7 +97,7 @@ class WriteBatch:
         elif values and info.name in _UPDATED_IN_PLACE:
             self.flush()
             params = {**values, "row_id_": row_id}
-            self.connection.execute(_update_keeping(info.name, frozenset(params)), params)
+            self.connection.execute(update_keeping(info.name, frozenset(params)), params)
         elif values:
             self._update(info, row_id, values)
         if not info.append_only:
@@ -235,12 +235,12 @@ def _runs(table: str, writes: list[_Write]) -> Iterator[_Run]:
     run_insert = False
     for write in writes:
         if run and (write.insert != run_insert or write.values.keys() != run[0].keys()):
-            yield (insert_row if run_insert else _update_keeping(table, frozenset(run[0]))), run
+            yield (insert_row if run_insert else update_keeping(table, frozenset(run[0]))), run
             run = []
         run.append(write.values)
         run_insert = write.insert
     if run:
-        yield (insert_row if run_insert else _update_keeping(table, frozenset(run[0]))), run
+        yield (insert_row if run_insert else update_keeping(table, frozenset(run[0]))), run
 
 
 @functools.cache
@@ -253,7 +253,7 @@ def _statements(table_name: str) -> tuple[Insert, Update, Delete]:
 
 
 @functools.cache
-def _update_keeping(table_name: str, keys: frozenset[str]) -> Update:
+def update_keeping(table_name: str, keys: frozenset[str]) -> Update:
     """The update by id of the columns ``keys``. A column the database layer stamps on
     every update that leaves it out (``updated_at``) keeps its value instead: the change
     lost that field to a later write, and every other replica keeps the later value."""
