@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
@@ -131,20 +133,26 @@ def _migrate(engine: Engine, direction: str, revision: str) -> None:
     from alembic import command
 
     config = alembic_config(engine)
+    with without_foreign_keys(engine) as connection, connection.begin():
+        config.attributes["connection"] = connection
+        getattr(command, direction)(config, revision)
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise DatabaseError(
+                f"The database update left {len(broken)} broken reference(s) in "
+                f"{sorted({row[0] for row in broken})}; nothing was changed."
+            )
+
+
+@contextmanager
+def without_foreign_keys(engine: Engine) -> Iterator[Connection]:
+    """A connection of ``engine`` with foreign keys off until it goes back to the pool."""
     with engine.connect() as connection:
         # On the driver's connection, outside any transaction, or SQLite ignores it.
         raw = connection.connection.driver_connection
         assert raw is not None
         raw.execute("PRAGMA foreign_keys=OFF")
         try:
-            with connection.begin():
-                config.attributes["connection"] = connection
-                getattr(command, direction)(config, revision)
-                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    raise DatabaseError(
-                        f"The database update left {len(broken)} broken reference(s) in "
-                        f"{sorted({row[0] for row in broken})}; nothing was changed."
-                    )
+            yield connection
         finally:
             raw.execute("PRAGMA foreign_keys=ON")

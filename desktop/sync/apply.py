@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, delete, insert, text
 from sqlalchemy.exc import IntegrityError
 
 from desktop.models.shop import LocalSetting
+from desktop.services.database import without_foreign_keys
 from desktop.sync.capture import CHAIN_SETTING, CLOCK_SEEN_SETTING, CURSOR_SETTING
 from desktop.sync.hlc import HybridLogicalClock
 from desktop.sync.merge import Decision, decide, load_clocks
@@ -166,17 +167,9 @@ def applying(engine: Engine) -> Iterator[Connection]:
     off, and opened at once, so the savepoints inside it nest in it (SQLite's driver
     opens a transaction only before a write; a SAVEPOINT first would open one of its
     own, and its RELEASE would commit)."""
-    with engine.connect() as connection:
-        raw = connection.connection.driver_connection
-        assert raw is not None
-        # Outside a transaction, or SQLite ignores it.
-        raw.execute("PRAGMA foreign_keys=OFF")
-        try:
-            with connection.begin():
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-                yield connection
-        finally:
-            raw.execute("PRAGMA foreign_keys=ON")
+    with without_foreign_keys(engine) as connection, connection.begin():
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        yield connection
 
 
 def save_cursor(connection: Connection, cursor: int, chain: str | None) -> None:
