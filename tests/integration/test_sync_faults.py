@@ -226,6 +226,30 @@ def test_a_server_restarted_mid_push_loses_nothing_and_doubles_nothing(
         second.stop()
 
 
+def back_up_server(
+    live: ServerThread, cluster: PostgresCluster, settings: Settings
+) -> tuple[ServerThread, str]:
+    """Take the nightly backup of the server's database, with the server stopped as a
+    backup is taken, and start it again; the running server and the backup's name."""
+    live.stop()
+    database = settings.database_url.split("@/", 1)[1].split("?", 1)[0]
+    backup = cluster.clone(database)
+    live = ServerThread(create_app(settings), port=live.port)
+    live.start()
+    return live, backup
+
+
+def restore_server(live: ServerThread, cluster: PostgresCluster, backup: str) -> ServerThread:
+    """The disk died: the server comes back from the backup, at the same address."""
+    live.stop()
+    restored = ServerThread(
+        create_app(Settings(database_url=cluster.url(backup), log_level="WARNING")),
+        port=live.port,
+    )
+    restored.start()
+    return restored
+
+
 def test_a_server_restored_from_an_older_backup_gets_every_sale_and_payment_back(
     tmp_path: Path,
     pg_cluster: PostgresCluster,
@@ -239,11 +263,7 @@ def test_a_server_restored_from_an_older_backup_gets_every_sale_and_payment_back
     item = stocked_item(a, 10)
     b = joining_station(tmp_path / "b.db", live.base_url, server_admin, shop.branch_id)
     settle(a, b)
-    live.stop()  # the nightly backup is taken with the server stopped
-    database = server_settings.database_url.split("@/", 1)[1].split("?", 1)[0]
-    backup = pg_cluster.clone(database)
-    live = ServerThread(create_app(server_settings), port=live.port)
-    live.start()
+    live, backup = back_up_server(live, pg_cluster, server_settings)
     sales = [sell(a, item, 500), sell(b, item, 500), sell(a, item, 500)]
     ticket = b.services.tickets.create(
         TicketInput(
@@ -252,13 +272,7 @@ def test_a_server_restored_from_an_older_backup_gets_every_sale_and_payment_back
     )
     deposit = b.services.ticket_payments.take_deposit(ticket.id, [PaymentInput("cash", 2500)])
     settle(a, b)
-    live.stop()
-    # The disk died: the server comes back from last night's backup, at the same address.
-    restored = ServerThread(
-        create_app(Settings(database_url=pg_cluster.url(backup), log_level="WARNING")),
-        port=live.port,
-    )
-    restored.start()
+    restored = restore_server(live, pg_cluster, backup)
     try:
         b.services.customers.create(CustomerInput(first_name="After the restore"))
         settle(a, b, rounds=3)
@@ -299,19 +313,10 @@ def test_a_station_whose_cursor_the_restored_server_has_refilled_loads_the_shop_
     b = joining_station(tmp_path / "b.db", live.base_url, server_admin, shop.branch_id)
     c = joining_station(tmp_path / "c.db", live.base_url, server_admin, shop.branch_id)
     settle(a, b, c)
-    live.stop()
-    database = server_settings.database_url.split("@/", 1)[1].split("?", 1)[0]
-    backup = pg_cluster.clone(database)
-    live = ServerThread(create_app(server_settings), port=live.port)
-    live.start()
+    live, backup = back_up_server(live, pg_cluster, server_settings)
     sales = [sell(a, item, 500), sell(a, item, 500)]
     settle(a, b, c)
-    live.stop()
-    restored = ServerThread(
-        create_app(Settings(database_url=pg_cluster.url(backup), log_level="WARNING")),
-        port=live.port,
-    )
-    restored.start()
+    restored = restore_server(live, pg_cluster, backup)
     try:
         add_customers(c, 300, per_transaction=100)
         c.sync()  # takes the numbers b has already read past
