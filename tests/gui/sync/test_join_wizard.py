@@ -19,22 +19,11 @@ from desktop.sync.engine import BootstrapProgress
 from desktop.views.login import LoginDialog
 from desktop.views.setup_join import JOIN_PAGE
 from desktop.views.setup_wizard import SetupWizard
-from tests.integration.sync_stations import close_all, first_station
+from tests.integration.sync_stations import first_station
 from tests.sync_server import Admin, ShopIds
 from tests.unit.sync.relay import OWNER_PASSWORD
 
 LOAD_TIMEOUT = 60_000
-
-
-@pytest.fixture(autouse=True)
-def _close_stations() -> Iterator[None]:
-    yield
-    close_all()
-
-
-@pytest.fixture
-def shop(server_admin: Admin) -> ShopIds:
-    return server_admin.shop()
 
 
 @pytest.fixture

@@ -25,19 +25,8 @@ from desktop.views.sync.controller import SyncController
 from desktop.views.sync.review import SyncReview
 from desktop.views.sync.status_bar import SyncDetailsDialog
 from tests.conftest import gui_sign_in_as
-from tests.integration.sync_stations import Station, close_all, first_station, joining_station
+from tests.integration.sync_stations import Station, first_station, joining_station
 from tests.sync_server import Admin, ShopIds
-
-
-@pytest.fixture(autouse=True)
-def _close_stations() -> Iterator[None]:
-    yield
-    close_all()
-
-
-@pytest.fixture
-def shop(server_admin: Admin) -> ShopIds:
-    return server_admin.shop()
 
 
 @pytest.fixture
