@@ -7,8 +7,9 @@ import logging
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from benchmarks.generate import DATA_DIR, DatasetInfo, Scale, cached_info, has_sales
 from benchmarks.report import Metric, Target, load_targets
@@ -95,20 +96,22 @@ def run_benchmarks(
     on_data = [name for name in names if name in SCENARIOS]
     if on_data:
         db_path, info = prepare_dataset(scale, data_dir)
-        ctx = BenchContext(db_path, info)
-        try:
-            for name in on_data:
-                measure = functools.partial(SCENARIOS[name], ctx)
-                metrics.append(run_scenario(name, measure, targets.get(name)))
-        finally:
-            ctx.close()
+        metrics += _run_all(on_data, SCENARIOS, BenchContext(db_path, info), targets)
     on_sync = [name for name in names if name in SYNC_SCENARIOS]
     if on_sync:
-        sync = SyncContext(scale.name)
-        try:
-            for name in on_sync:
-                measure = functools.partial(SYNC_SCENARIOS[name], sync)
-                metrics.append(run_scenario(name, measure, targets.get(name)))
-        finally:
-            sync.close()
+        metrics += _run_all(on_sync, SYNC_SCENARIOS, SyncContext(scale.name), targets)
     return metrics
+
+
+def _run_all(
+    names: list[str], scenarios: Mapping[str, Callable[[Any], Measurement]], ctx: Any,
+    targets: Mapping[str, Target],
+) -> list[Metric]:  # fmt: skip
+    """Each of ``names`` measured with ``ctx``, which is closed after the last."""
+    try:
+        return [
+            run_scenario(name, functools.partial(scenarios[name], ctx), targets.get(name))
+            for name in names
+        ]
+    finally:
+        ctx.close()
