@@ -24,6 +24,12 @@ from desktop.models.messages import (
     MessageTemplate,
     MessagingSettings,
 )
+from desktop.models.reports import (
+    DocumentBucket,
+    PaymentBucket,
+    SalesBucket,
+    TicketWorkloadCount,
+)
 from desktop.models.sales import (
     CashMovement,
     CashShift,
@@ -59,6 +65,7 @@ __all__ = [
     "CustomerPhone",
     "Device",
     "DeviceModel",
+    "DocumentBucket",
     "DocumentSequence",
     "Item",
     "ItemBarcode",
@@ -73,10 +80,12 @@ __all__ = [
     "MessagingSettings",
     "OutboxEntry",
     "Payment",
+    "PaymentBucket",
     "PaymentMethod",
     "PurchaseOrder",
     "PurchaseOrderLine",
     "RowClock",
+    "SalesBucket",
     "SalesDocument",
     "SalesLine",
     "SearchKey",
@@ -103,6 +112,7 @@ __all__ = [
     "TicketStatus",
     "TicketStatusChange",
     "TicketStatusCount",
+    "TicketWorkloadCount",
     "Tombstone",
     "User",
 ]

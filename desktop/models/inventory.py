@@ -108,6 +108,7 @@ class StockMovement(Syncable, Base):
 
     __table_args__ = (
         Index("ix_stock_movements_item_id_location_id_at", "item_id", "location_id", "at"),
+        Index("ix_stock_movements_at_kind", "at", "kind"),
         Index("ix_stock_movements_reference_id", "reference_id"),
         Index("ix_stock_movements_lot_id", "lot_id", sqlite_where=text("lot_id IS NOT NULL")),
         Index("ix_stock_movements_serial", "serial", "item_id", sqlite_where=text("serial <> ''")),

@@ -99,7 +99,16 @@ class SalesDocument(Syncable, Timestamped, Base):
         CheckConstraint("kind IN ('sale', 'invoice', 'credit_note')", name="kind"),
         CheckConstraint("discount_value >= 0", name="discount_value"),
         Index("ix_sales_documents_customer_id_issued_at", "customer_id", "issued_at"),
-        Index("ix_sales_documents_kind_status_issued_at", "kind", "status", "issued_at"),
+        # Covers the reports' counts and sums of documents by kind, status and time.
+        Index(
+            "ix_sales_documents_kind_status_issued_at",
+            "kind",
+            "status",
+            "issued_at",
+            "customer_id",
+            "user_id",
+            "total",
+        ),
         # Few documents have a ticket or an original: partial indexes keep their
         # statistics about those few, so SQLite uses them (migration 0013).
         Index(
@@ -182,7 +191,8 @@ class Payment(Syncable, Base):
 
     __table_args__ = (
         CheckConstraint("amount <> 0", name="amount"),
-        Index("ix_payments_document_id", "document_id"),
+        # With the amount, a document's paid sum reads the index alone.
+        Index("ix_payments_document_id_amount", "document_id", "amount"),
         Index("ix_payments_ticket_id", "ticket_id", sqlite_where=text("ticket_id IS NOT NULL")),
         Index("ix_payments_shift_id", "shift_id", sqlite_where=text("shift_id IS NOT NULL")),
         Index("ix_payments_at", "at"),
@@ -282,4 +292,5 @@ class JournalEntry(Syncable, Base):
     __table_args__ = (
         UniqueConstraint("station_code", "seq", name="station_seq"),
         Index("ix_journal_entries_document_id", "document_id"),
+        Index("ix_journal_entries_kind_at", "kind", "at"),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.models.base import Base, Syncable, Timestamped, utc_now
@@ -66,6 +66,20 @@ class Ticket(Syncable, Timestamped, Base):
         Index("ix_tickets_created_at_id", "created_at", "id"),
         Index("ix_tickets_status_id_promised_at", "status_id", "promised_at"),
         Index("ix_tickets_priority_created_at", "priority", "created_at"),
+        # Reports (migration 0015): finished work per day and technician, and comebacks.
+        Index(
+            "ix_tickets_completed_at",
+            "completed_at",
+            "assigned_to_id",
+            "created_at",
+            sqlite_where=text("completed_at IS NOT NULL"),
+        ),
+        Index(
+            "ix_tickets_warranty_of_id",
+            "created_at",
+            "warranty_of_id",
+            sqlite_where=text("warranty_of_id IS NOT NULL"),
+        ),
     )
 
 
@@ -91,7 +105,7 @@ class TicketStatusChange(Syncable, Base):
     user_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     note: Mapped[str] = mapped_column(Text, default="")
 
-    __table_args__ = (Index("ix_ticket_status_changes_ticket_id", "ticket_id"),)
+    __table_args__ = (Index("ix_ticket_status_changes_ticket_id_at", "ticket_id", "at"),)
 
 
 class TicketAssignment(Syncable, Base):

@@ -49,6 +49,11 @@ OTHERS = {
     "sync_tombstones": "SELECT table_name, row_id, hlc FROM sync_tombstones",
     # A status left by every ticket keeps a row of zero when its tickets arrive one by one.
     "ticket_status_counts": "SELECT * FROM ticket_status_counts WHERE tickets != 0",
+    "ticket_workload_counts": "SELECT * FROM ticket_workload_counts WHERE tickets != 0",
+    # Likewise a bucket whose rows came and went; the sums are the same either way.
+    "payment_buckets": "SELECT * FROM payment_buckets WHERE payments != 0",
+    "sales_buckets": "SELECT * FROM sales_buckets WHERE lines != 0",
+    "document_buckets": "SELECT * FROM document_buckets WHERE documents != 0",
 }
 
 
