@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from desktop.services.backups import BackupService
     from desktop.services.cash_shifts import CashShiftService
     from desktop.services.customers import CustomerService
+    from desktop.services.dashboard_figures import DashboardService
     from desktop.services.devices import DeviceService
     from desktop.services.invoices import InvoiceService
     from desktop.services.item_export import ItemExportService
@@ -139,6 +140,12 @@ class Services:
         from desktop.services.audit import AuditService
 
         return AuditService(self.ctx)
+
+    @cached_property
+    def dashboard(self) -> DashboardService:
+        from desktop.services.dashboard_figures import DashboardService
+
+        return DashboardService(self.ctx)
 
     @cached_property
     def backups(self) -> BackupService:

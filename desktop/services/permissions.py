@@ -32,6 +32,7 @@ class Permission(Enum):
     MANAGE_BACKUPS = "back up or restore the database"
     MANAGE_STATION = "change this station's settings"
     VIEW_AUDIT = "view the audit log"
+    VIEW_REPORTS = "see the shop's figures and reports"
     EDIT_ITEMS = "add or change inventory items and their prices"
     RECEIVE_STOCK = "receive stock or move it between locations"
     ADJUST_STOCK = "adjust or write off stock"
@@ -64,6 +65,7 @@ _MANAGER = _EVERYONE | {
     Permission.MANAGE_BACKUPS,
     Permission.MANAGE_STATION,
     Permission.VIEW_AUDIT,
+    Permission.VIEW_REPORTS,
     Permission.CLOSE_TICKETS,
     Permission.REOPEN_TICKETS,
     Permission.EDIT_ITEMS,
