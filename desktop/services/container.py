@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from desktop.services.purchasing import PurchaseOrderService
     from desktop.services.returns import ReturnService
     from desktop.services.sales import SaleService
+    from desktop.services.sales_reports import SalesReportService
     from desktop.services.sales_settings import SalesSettingsService
     from desktop.services.scan_router import ScanRouter
     from desktop.services.scanner_settings import ScannerSettingsService
@@ -146,6 +147,12 @@ class Services:
         from desktop.services.dashboard_figures import DashboardService
 
         return DashboardService(self.ctx)
+
+    @cached_property
+    def sales_reports(self) -> SalesReportService:
+        from desktop.services.sales_reports import SalesReportService
+
+        return SalesReportService(self.ctx)
 
     @cached_property
     def backups(self) -> BackupService:
