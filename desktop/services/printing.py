@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ from desktop.services.text import FieldChecker, clean_line
 from desktop.services.ticket_documents import shop_header, ticket_documents
 
 if TYPE_CHECKING:
+    from desktop.services.report_types import ReportTable
     from desktop.services.sales_types import DocumentView
 
 log = logging.getLogger(__name__)
@@ -375,6 +376,27 @@ class PrintService:
             shift_report_escpos(report, roll) if roll else None,
             chosen,
         )
+
+    def report_job(self, report: ReportTable, paper: str | None = None) -> PrintJob:
+        """A manager's report on this station's report paper (or on ``paper``): a table on
+        a sheet, label-and-value blocks on a receipt roll. Raises ``NotFound`` before the
+        shop is set up."""
+        from babel.dates import format_datetime
+
+        from desktop.services.documents.report_pdf import report_pdf
+
+        kind = DocumentKind.REPORT
+        chosen = paper if paper in kind.papers else paper_of(kind, self.target(kind))
+        with self.ctx.uow() as tx:
+            profile = shop_profile(tx.session)
+            shop, currency = shop_header(profile), profile.currency
+        now = datetime.now(UTC).astimezone()
+        taken = str(format_datetime(now, format="short", tzinfo=now.tzinfo, locale=shop.locale))
+        stem = f"report-{report.key.replace('_', '-')}"
+        if report.period is not None:
+            stem += f"-{report.period.first:%Y%m%d}-{report.period.last:%Y%m%d}"
+        pdf = report_pdf(report, shop, currency, Paper(chosen), taken)
+        return PrintJob(kind, stem, pdf, None, chosen)
 
     def sales_document_job(
         self,
