@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from desktop.services.audit import AuditService
     from desktop.services.backups import BackupService
     from desktop.services.cash_shifts import CashShiftService
+    from desktop.services.customer_reports import CustomerReportService
     from desktop.services.customers import CustomerService
     from desktop.services.dashboard_figures import DashboardService
     from desktop.services.devices import DeviceService
@@ -147,6 +148,12 @@ class Services:
         from desktop.services.dashboard_figures import DashboardService
 
         return DashboardService(self.ctx)
+
+    @cached_property
+    def customer_reports(self) -> CustomerReportService:
+        from desktop.services.customer_reports import CustomerReportService
+
+        return CustomerReportService(self.ctx)
 
     @cached_property
     def sales_reports(self) -> SalesReportService:
