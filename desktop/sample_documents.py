@@ -8,13 +8,15 @@ import tempfile
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop.demo_sales import create_demo_sales
 from desktop.services.container import Services
 from desktop.services.pricing import Discount, LineInput, cash_rounded, compute_totals
 from desktop.services.printing import DocumentKind, PrintJob
+from desktop.services.report_catalog import REPORTS, ReportRequest, run_report
 from desktop.services.sales_types import (
     CartLine,
     DocumentView,
@@ -52,6 +54,10 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("sale-receipt.bin", DocumentKind.RECEIPT, "thermal_80", "escpos"),
     Sample("sale-receipt.pdf", DocumentKind.RECEIPT, "thermal_80"),
     Sample("credit-note.pdf", DocumentKind.INVOICE, "a4"),
+    *(
+        Sample(f"report-{report.key.replace('_', '-')}.pdf", DocumentKind.REPORT, "a4")
+        for report in REPORTS
+    ),
 )
 # Items on the sample labels: three on the label roll, a full sheet of 3 x 8 on A4.
 LABELLED_ITEMS = {"57x32": (3, 1), "a4": (8, 3)}
@@ -562,6 +568,8 @@ def sample_shift_report() -> ShiftReport:
 
 
 def sample_bytes(services: Services, demo: DemoRecords, sample: Sample) -> bytes:
+    if sample.file_name.startswith("report-"):
+        return _report_sample(services, sample)
     if sample.kind is DocumentKind.REPORT:
         job = services.printing.shift_report_job(demo.shift_report, sample.paper)
         if sample.part == "escpos":
@@ -582,6 +590,17 @@ def sample_bytes(services: Services, demo: DemoRecords, sample: Sample) -> bytes
     if sample.kind is DocumentKind.PURCHASE_ORDER:
         return services.printing.purchase_order_job(demo.purchase_order_id, sample.paper).pdf
     return _part(services.printing.ticket_job(sample.kind, demo.ticket_id, sample.paper), sample)
+
+
+def _report_sample(services: Services, sample: Sample) -> bytes:
+    """A report over this month of the demo shop, whose sales, shift and tickets were all
+    made today."""
+    from desktop.services.report_periods import PeriodKind, period
+
+    key = sample.file_name.removeprefix("report-").removesuffix(".pdf").replace("-", "_")
+    today = date.today()
+    request = ReportRequest(period(PeriodKind.THIS_MONTH, today), today)
+    return services.printing.report_job(run_report(services, key, request), sample.paper).pdf
 
 
 def _part(job: PrintJob, sample: Sample) -> bytes:
@@ -605,6 +624,10 @@ def write_samples(directory: Path) -> list[Path]:
                 sample_sales_documents(),
                 close_demo_shift(services),
             )
+            # Sales after the shift: a return, an account sale and a held cart for the
+            # reports (the shift's Z report stays as it closed), from a delivery of parts.
+            _restock(services)
+            create_demo_sales(services)
             use_sample_selling_settings(services)
             for sample in SAMPLES:
                 target = directory / sample.file_name
@@ -613,6 +636,14 @@ def write_samples(directory: Path) -> list[Path]:
         finally:
             services.close()
     return written
+
+
+def _restock(services: Services) -> None:
+    from desktop.services.item_lists import ItemFilter
+
+    for row in services.item_lists.page(ItemFilter(), limit=8):
+        if row.kind == "stock":
+            services.stock.receive(row.id, 6, services.items.get(row.id).cost_price)
 
 
 def sample_documents_command(directory: Path) -> int:

@@ -370,9 +370,9 @@ class SalesReportService:
             else None,
             period=period,
             notes=(
-                f"Refunds: {len(refunds)}, worth {refund_total} in total (credit notes, tax "
-                f"included). Voids: {len(voids)}, worth {void_total}: voided sales and "
-                "invoices were never sold and are not in the sales figures.",
+                f"{len(refunds)} refunds (credit notes, tax included) and {len(voids)} "
+                "voids. Voided sales and invoices were never sold and are not in the sales "
+                "figures.",
             ),
             chart=(ChartPoint("Refunds", refund_total), ChartPoint("Voids", void_total)),
             chart_title="Refunds and voids",

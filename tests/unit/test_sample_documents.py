@@ -96,3 +96,15 @@ def test_sample_sales_documents_print_the_demo_shop_and_read_back(samples: Path)
     escpos = (samples / "sale-receipt.bin").read_bytes()
     assert escpos.startswith(b"\x1b@") and b"{BS-A-000311" in escpos
     assert b"Thank you! Keep this receipt" in escpos
+
+
+def test_every_report_prints_from_the_demo_shop(samples: Path) -> None:
+    from desktop.services.report_catalog import REPORTS
+
+    for report in REPORTS:
+        texts, _codes = _all_pages(samples / f"report-{report.key.replace('_', '-')}.pdf")
+        assert report.title in texts[0] and "Benchside Demo Repairs" in texts[0], report.key
+    by_day, _ = _all_pages(samples / "report-sales-by-day.pdf")
+    assert "Total" in by_day[0]
+    refunds, _ = _all_pages(samples / "report-refunds-and-voids.pdf")
+    assert "Refund" in refunds[0] and "put back on the shelf" in refunds[0]
