@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from desktop.services.customers import CustomerService
     from desktop.services.dashboard_figures import DashboardService
     from desktop.services.devices import DeviceService
+    from desktop.services.inventory_reports import InventoryReportService
     from desktop.services.invoices import InvoiceService
     from desktop.services.item_export import ItemExportService
     from desktop.services.item_import import ItemImportService
@@ -148,6 +149,12 @@ class Services:
         from desktop.services.dashboard_figures import DashboardService
 
         return DashboardService(self.ctx)
+
+    @cached_property
+    def inventory_reports(self) -> InventoryReportService:
+        from desktop.services.inventory_reports import InventoryReportService
+
+        return InventoryReportService(self.ctx)
 
     @cached_property
     def customer_reports(self) -> CustomerReportService:

@@ -44,6 +44,14 @@ def suggested_quantity(level: int, reorder_quantity: int, available: int) -> int
     return max(reorder_quantity, level - available + 1)
 
 
+def due_quantity(level: int, reorder_quantity: int, available: int) -> int:
+    """What to order of an item with this reorder level and ``available`` units (on hand
+    plus on order): 0 when it has no level or is above it, else ``suggested_quantity``."""
+    if level <= 0 or available > level:
+        return 0
+    return suggested_quantity(level, reorder_quantity, available)
+
+
 def on_order(session: Session) -> dict[uuid.UUID, int]:
     """Units per item still outstanding on orders that were sent (ordered or partial).
 
@@ -99,8 +107,8 @@ def reorder_suggestions(session: Session) -> list[SuggestionGroup]:
     for row in candidates:
         item_id, name, sku, level, reorder_quantity, item_cost, held = row[:7]
         supplier_id, supplier_name, supplier_sku, supplier_cost = row[7:]
-        available = int(held) + coming.get(item_id, 0)
-        if available > level:
+        quantity = due_quantity(level, reorder_quantity, int(held) + coming.get(item_id, 0))
+        if quantity == 0:
             continue
         if supplier_id is not None:
             names[supplier_id] = supplier_name
@@ -114,7 +122,7 @@ def reorder_suggestions(session: Session) -> list[SuggestionGroup]:
                 on_order=coming.get(item_id, 0),
                 reorder_level=level,
                 reorder_quantity=reorder_quantity,
-                quantity=suggested_quantity(level, reorder_quantity, available),
+                quantity=quantity,
                 unit_cost=item_cost if known is None else known,
                 supplier_sku=supplier_sku if supplier_id is not None else "",
             )

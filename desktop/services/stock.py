@@ -297,7 +297,7 @@ class StockService:
     def levels(self, item_id: uuid.UUID) -> list[Level]:
         """The item's on hand and average cost per location that ever held it."""
         with self.ctx.uow() as tx:
-            return self._levels(tx.session, StockLevel.item_id == item_id)
+            return levels_where(tx.session, StockLevel.item_id == item_id)
 
     def movements(
         self,
@@ -321,48 +321,16 @@ class StockService:
 
     def low_stock(self, limit: int = 200) -> list[LowStock]:
         """Active stock items with a low-stock threshold whose units over all locations are
-        at or below it, fewest first. Reads the ``item_stock`` rows the 0010 triggers flag,
-        through their partial index."""
-        statement = (
-            select(Item, ItemStock.on_hand)
-            .join(ItemStock, ItemStock.item_id == Item.id)
-            .where(ItemStock.low == true())  # "= 1": the partial index's own condition
-            .order_by(ItemStock.on_hand, Item.sort_name)
-            .limit(limit)
-        )
+        at or below it, fewest first (see ``low_stock_items``)."""
         with self.ctx.uow() as tx:
-            return [
-                LowStock(
-                    item.id,
-                    item.name,
-                    item.sku,
-                    int(units),
-                    item.low_stock_threshold,
-                    item.reorder_quantity,
-                )
-                for item, units in tx.session.execute(statement)
-            ]
+            return low_stock_items(tx.session, limit)
 
     def expiring(self, within_days: int, today: date | None = None) -> list[ExpiringLot]:
         """Lots still in stock that expire within ``within_days`` days (or already have),
         soonest first."""
         last_day = (today or date.today()) + timedelta(days=within_days)
-        held = func.sum(StockMovement.quantity)
-        statement = (
-            select(StockLot, Item.name, Item.sku, held)
-            .join(StockMovement, StockMovement.lot_id == StockLot.id)
-            .join(Item, Item.id == StockLot.item_id)
-            .where(StockLot.expires_on <= last_day)
-            .group_by(StockLot.id)
-            .having(held > 0)
-            .order_by(StockLot.expires_on, Item.sort_name)
-        )
         with self.ctx.uow() as tx:
-            return [
-                ExpiringLot(lot.id, lot.item_id, name, sku, lot.code, lot.expires_on, int(units))
-                for lot, name, sku, units in tx.session.execute(statement)
-                if lot.expires_on is not None
-            ]
+            return expiring_lots(tx.session, last_day)
 
     def serials_in_stock(
         self, item_id: uuid.UUID, location_id: uuid.UUID | None = None
@@ -384,7 +352,7 @@ class StockService:
     def negative_stock(self) -> list[Level]:
         """Every item and location that has sold or used more than it had: to recount."""
         with self.ctx.uow() as tx:
-            return self._levels(tx.session, StockLevel.on_hand < 0)
+            return levels_where(tx.session, StockLevel.on_hand < 0)
 
     def recompute_levels(self) -> dict[tuple[uuid.UUID, uuid.UUID], tuple[int, int]]:
         """(on hand, average cost) per (item, location), replayed from the whole ledger in
@@ -468,17 +436,66 @@ class StockService:
             tx.commit()
             return change
 
-    def _levels(self, session: Session, condition: ColumnElement[bool]) -> list[Level]:
-        statement = (
-            select(StockLevel, StockLocation.name)
-            .join(StockLocation, StockLocation.id == StockLevel.location_id)
-            .where(condition)
-            .order_by(StockLocation.name, StockLevel.item_id)
+
+# -- reading inside another service's transaction ------------------------------------------
+
+
+def levels_where(session: Session, condition: ColumnElement[bool]) -> list[Level]:
+    """The stock levels that meet ``condition``, by location name."""
+    statement = (
+        select(StockLevel, StockLocation.name)
+        .join(StockLocation, StockLocation.id == StockLevel.location_id)
+        .where(condition)
+        .order_by(StockLocation.name, StockLevel.item_id)
+    )
+    return [
+        Level(lvl.item_id, lvl.location_id, name, lvl.on_hand, lvl.average_cost)
+        for lvl, name in session.execute(statement)
+    ]
+
+
+def low_stock_items(session: Session, limit: int) -> list[LowStock]:
+    """Active stock items with a low-stock threshold whose units over all locations are
+    at or below it, fewest first. Reads the ``item_stock`` rows the 0010 triggers flag,
+    through their partial index."""
+    statement = (
+        select(Item, ItemStock.on_hand)
+        .join(ItemStock, ItemStock.item_id == Item.id)
+        .where(ItemStock.low == true())  # "= 1": the partial index's own condition
+        .order_by(ItemStock.on_hand, Item.sort_name)
+        .limit(limit)
+    )
+    return [
+        LowStock(
+            item.id,
+            item.name,
+            item.sku,
+            int(units),
+            item.low_stock_threshold,
+            item.reorder_quantity,
         )
-        return [
-            Level(lvl.item_id, lvl.location_id, name, lvl.on_hand, lvl.average_cost)
-            for lvl, name in session.execute(statement)
-        ]
+        for item, units in session.execute(statement)
+    ]
+
+
+def expiring_lots(session: Session, last_day: date) -> list[ExpiringLot]:
+    """Lots still in stock (over all locations) that expire on or before ``last_day``,
+    soonest first."""
+    held = func.sum(StockMovement.quantity)
+    statement = (
+        select(StockLot, Item.name, Item.sku, held)
+        .join(StockMovement, StockMovement.lot_id == StockLot.id)
+        .join(Item, Item.id == StockLot.item_id)
+        .where(StockLot.expires_on <= last_day)
+        .group_by(StockLot.id)
+        .having(held > 0)
+        .order_by(StockLot.expires_on, Item.sort_name)
+    )
+    return [
+        ExpiringLot(lot.id, lot.item_id, name, sku, lot.code, lot.expires_on, int(units))
+        for lot, name, sku, units in session.execute(statement)
+        if lot.expires_on is not None
+    ]
 
 
 # -- writing the ledger inside another service's transaction -----------------------------
