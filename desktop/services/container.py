@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from desktop.services.accounts import AccountService
     from desktop.services.audit import AuditService
     from desktop.services.backups import BackupService
+    from desktop.services.cash_reports import CashReportService
     from desktop.services.cash_shifts import CashShiftService
     from desktop.services.customer_reports import CustomerReportService
     from desktop.services.customers import CustomerService
@@ -161,6 +162,12 @@ class Services:
         from desktop.services.customer_reports import CustomerReportService
 
         return CustomerReportService(self.ctx)
+
+    @cached_property
+    def cash_reports(self) -> CashReportService:
+        from desktop.services.cash_reports import CashReportService
+
+        return CashReportService(self.ctx)
 
     @cached_property
     def sales_reports(self) -> SalesReportService:
