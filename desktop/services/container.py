@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from desktop.services.ticket_attachments import TicketAttachmentService
     from desktop.services.ticket_parts import TicketPartService
     from desktop.services.ticket_payments import TicketPaymentService
+    from desktop.services.ticket_reports import TicketReportService
     from desktop.services.ticket_statuses import TicketStatusService
     from desktop.services.ticket_work import TicketWorkService
     from desktop.services.tickets import TicketService
@@ -174,6 +175,12 @@ class Services:
         from desktop.services.sales_reports import SalesReportService
 
         return SalesReportService(self.ctx)
+
+    @cached_property
+    def ticket_reports(self) -> TicketReportService:
+        from desktop.services.ticket_reports import TicketReportService
+
+        return TicketReportService(self.ctx)
 
     @cached_property
     def backups(self) -> BackupService:
