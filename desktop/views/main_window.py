@@ -240,6 +240,13 @@ class MainWindow(QMainWindow):
             invoices.print_requested.connect(self.document_printer.print_sales_document)
             invoices.preview_requested.connect(self.document_printer.preview_sales_document)
             return invoices
+        if name == "reports":
+            from desktop.views.reports.page import ReportsPage
+
+            reports = ReportsPage(self._services, self._bus, self._tasks, self.stack)
+            reports.print_requested.connect(self.document_printer.print_job)
+            reports.pdf_requested.connect(self.document_printer.save_pdf)
+            return reports
         if name == "settings":
             from desktop.views.settings.page import SettingsPage
 
@@ -253,10 +260,6 @@ class MainWindow(QMainWindow):
             "sales": self.tr(
                 "Counter sales: scan items, discounts, split payments, receipts on the "
                 "thermal printer or as PDF, refunds and the cash drawer."
-            ),
-            "reports": self.tr(
-                "End-of-day report, sales by period and staff, technician workload, "
-                "inventory value and tax summaries."
             ),
         }[name]
 
