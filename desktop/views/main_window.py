@@ -225,6 +225,10 @@ class MainWindow(QMainWindow):
 
             dashboard = DashboardPage(self._services, self._bus, self._tasks, self.stack)
             dashboard.item_requested.connect(self.show_item)
+            dashboard.tickets_requested.connect(self.show_tickets)
+            dashboard.report_requested.connect(self.show_report)
+            dashboard.invoices_requested.connect(lambda: self.show_page("invoices"))
+            dashboard.sales_requested.connect(lambda: self.show_page("sales"))
             return dashboard
         if name == "sales":
             from desktop.views.sales.page import SalesPage
@@ -292,6 +296,17 @@ class MainWindow(QMainWindow):
         self.search_palette.raise_()
         self.search_palette.activateWindow()
         return self.search_palette
+
+    def show_tickets(self, where: Any, caption: str) -> None:
+        """The tickets screen listing ``where`` (a ``TicketFilter``) under ``caption``."""
+        page = self.show_page("tickets")
+        page.show_tickets(where, caption)  # type: ignore[attr-defined]
+
+    def show_report(self, key: str, period: Any = None) -> None:
+        """The report ``key`` on the reports screen, over ``period`` (a ``Period``; None:
+        the screen's own)."""
+        page = self.show_page("reports")
+        page.open_report(key, period)  # type: ignore[attr-defined]
 
     def show_document(self, document_id: uuid.UUID) -> None:
         """A sale, invoice or credit note, on the invoices screen."""

@@ -67,8 +67,20 @@ class TicketsPage(QWidget):
         self._statuses: list[StatusInfo] = []
         self._status_buttons: dict[uuid.UUID | None, QPushButton] = {}
         self._loading = False
+        # A figure opened from the dashboard: exactly these tickets, until cleared.
+        self._shown: TicketFilter | None = None
 
         self.model = TicketTableModel(services.tickets, self)
+        self.shown_label = QLabel()
+        self.shown_clear = QPushButton(self.tr("Show the bench again"))
+        self.shown_clear.clicked.connect(lambda _c=False: self.clear_shown())
+        self.shown_bar = QWidget()
+        shown_row = QHBoxLayout(self.shown_bar)
+        shown_row.setContentsMargins(0, 0, 0, 0)
+        shown_row.addWidget(self.shown_label)
+        shown_row.addWidget(self.shown_clear)
+        shown_row.addStretch(1)
+        self.shown_bar.hide()
 
         self.status_group = QButtonGroup(self)
         self.status_group.setExclusive(True)
@@ -146,6 +158,7 @@ class TicketsPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_scroll)
+        layout.addWidget(self.shown_bar)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
 
@@ -187,7 +200,22 @@ class TicketsPage(QWidget):
             button.setChecked(True)
         self.reload()
 
+    def show_tickets(self, where: TicketFilter, caption: str) -> None:
+        """List exactly ``where`` (a figure clicked on the dashboard) under ``caption``,
+        until the bench's own filters are asked for again."""
+        self._shown = where
+        self.shown_label.setText(self.tr("Showing: {what}").format(what=caption))
+        self.shown_bar.show()
+        self.reload()
+
+    def clear_shown(self) -> None:
+        self._shown = None
+        self.shown_bar.hide()
+        self.reload()
+
     def current_filter(self) -> TicketFilter:
+        if self._shown is not None:
+            return self._shown
         technician_id: uuid.UUID | None = None
         unassigned = False
         actor = self._services.ctx.actor
