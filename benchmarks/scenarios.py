@@ -363,3 +363,7 @@ SCENARIOS.update(sales_document_scenarios.SCENARIOS)
 from benchmarks import invoice_scenarios  # noqa: E402
 
 SCENARIOS.update(invoice_scenarios.SCENARIOS)
+
+from benchmarks import report_scenarios  # noqa: E402
+
+SCENARIOS.update(report_scenarios.SCENARIOS)

@@ -156,3 +156,24 @@ def test_the_sale_screen_scenario_scans_onto_a_real_page(
 ) -> None:
     metrics = run_benchmarks(TINY, ["scan_to_sale_line_p95_ms"], data_dir)
     assert metrics[0].value is not None and metrics[0].floor is not None, metrics[0]
+
+
+@pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+def test_the_report_scenarios_run_every_report_and_paint_the_dashboard(
+    data_dir: Path, dataset: tuple[Path, DatasetInfo]
+) -> None:
+    names = [
+        "dashboard_figures_today_ms",
+        "dashboard_figures_12_months_ms",
+        "dashboard_12_months_paint_ms",
+        "report_month_worst_ms",
+        "report_year_worst_ms",
+        "report_ten_years_ms",
+        "sales_year_unaggregated_ms",
+        "xlsx_export_100k_rows_s",
+    ]
+    metrics = run_benchmarks(TINY, names, data_dir)
+    assert [m.name for m in metrics] == names
+    for metric in metrics:
+        assert metric.value is not None and metric.value > 0, metric
+        assert metric.floor is not None and metric.floor > 0, metric
