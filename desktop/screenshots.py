@@ -90,6 +90,7 @@ def render_all(app: QApplication, paths: AppPaths, temp: Path, out: Path) -> lis
     _ticket_screens(services, window, out, written)
     _inventory_screens(services, window, out, written)
     _sales_screens(services, window, out, written)
+    _report_screens(window, out, written)
     settings = window.show_page("settings")
     if hasattr(settings, "pages") and hasattr(settings, "set_page"):
         for page in settings.pages():
@@ -273,3 +274,22 @@ def _sales_screens(services: Services, window: QWidget, out: Path, written: list
         dialog.quantities[0].setValue(1)
         _save(dialog, out, "sales-return", written)
         dialog.reject()
+
+
+def _report_screens(window: QWidget, out: Path, written: list[Path]) -> None:
+    """Sales by item this month (the demo shop sells on the day it is made), and the
+    audit log."""
+    from datetime import date
+
+    from desktop.services.report_periods import PeriodKind, period
+    from desktop.views.main_window import MainWindow
+    from desktop.views.reports.page import AUDIT_KEY, ReportsPage
+
+    assert isinstance(window, MainWindow)
+    page = window.show_page("reports")
+    if not isinstance(page, ReportsPage):
+        return
+    page.open_report("sales_by_item", period(PeriodKind.THIS_MONTH, date.today()))
+    _save(window, out, "reports", written)
+    page.open_report(AUDIT_KEY)
+    _save(window, out, "audit-log", written)

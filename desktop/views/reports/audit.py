@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -41,6 +43,7 @@ PAGE_SIZE = 200
 SEARCH_DEBOUNCE_MS = 250
 # Longer details are cut on screen; the tooltip holds them all.
 DETAILS_SHOWN = 120
+ID_WIDTH = 130
 
 
 def details_summary(details: dict[str, Any], limit: int = DETAILS_SHOWN) -> str:
@@ -90,6 +93,8 @@ class AuditTableModel(QAbstractTableModel):
         entry = self.entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._cell(entry, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
+            return entry.entity_id
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
             return details_summary(entry.details, limit=4000)
         return None
@@ -116,6 +121,12 @@ class AuditTableModel(QAbstractTableModel):
             entry.entity_id,
             details_summary(entry.details),
         )[column]
+
+
+class _MiddleElided(QStyledItemDelegate):
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class AuditLogView(QWidget):
@@ -174,6 +185,11 @@ class AuditLogView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        # Record ids are long UUIDs that differ at the end: cut in the middle, whole in
+        # the tooltip.
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(5, ID_WIDTH)
+        self.table.setItemDelegateForColumn(5, _MiddleElided(self.table))
         self.count_label = QLabel(self)
         self.more_button = QPushButton(self.tr("Load more"), self)
         self.more_button.setEnabled(False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMargins, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPainter, QShowEvent
@@ -55,6 +56,9 @@ from desktop.views.period_bar import PeriodBar
 from desktop.views.reports.audit import AuditLogView
 from desktop.views.reports.models import ReportTableModel
 from desktop.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from PySide6.QtCharts import QValueAxis
 
 AUDIT_KEY = "audit_log"
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -164,8 +168,10 @@ class ReportsPage(QWidget):
         self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setWordWrap(False)
+        # Every column as wide as its widest value: a name squeezed to make room for
+        # the figures would wrap or be cut.
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.empty = QLabel(self.tr("Nothing to report for this period."), view)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setStyleSheet(MUTED_STYLE)
@@ -489,13 +495,9 @@ class ReportChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from PySide6.QtCharts import QChart, QChartView
+        from PySide6.QtCharts import QChartView
 
-        self.chart = QChart()
-        self.chart.legend().hide()
-        self.chart.setMargins(QMargins(4, 4, 4, 4))
-        self.chart.setBackgroundRoundness(0)
-        self.view = QChartView(self.chart, self)
+        self.view = QChartView(self)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(200)
         layout = QVBoxLayout(self)
@@ -503,47 +505,71 @@ class ReportChart(QWidget):
         layout.addWidget(self.view)
 
     def show_points(self, report: ReportTable, currency: str) -> None:
-        from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QValueAxis
+        """Draw ``report.chart`` on a new chart (the old one is dropped whole, axes and
+        all)."""
+        from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QValueAxis
 
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
-        self.chart.setTitle(report.chart_title)
-        if not report.chart:
-            return
-        money = _chart_kind(report) is ColumnKind.MONEY
-        bars = QBarSet(report.chart_title or report.title)
-        values = [
-            float(to_decimal(int(p.value), currency)) if money else float(p.value)
-            for p in report.chart
-        ]
-        bars.append(values)
-        series = QBarSeries()
-        series.append(bars)
-        self.chart.addSeries(series)
-        categories = QBarCategoryAxis()
-        categories.append([p.label for p in report.chart])
-        if len(report.chart) > 8:
-            categories.setLabelsAngle(-60)
-        self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(categories)
-        scale = QValueAxis()
-        scale.setRange(min(0.0, *values), max(0.0, *values) or 1.0)
+        chart = QChart()
+        chart.legend().hide()
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.setBackgroundRoundness(0)
+        chart.setTitle(report.chart_title)
+        if report.chart:
+            money = _chart_kind(report) is ColumnKind.MONEY
+            values = [
+                float(to_decimal(int(p.value), currency)) if money else float(p.value)
+                for p in report.chart
+            ]
+            bars = QBarSet(report.chart_title or report.title)
+            bars.append(values)
+            series = QBarSeries()
+            series.append(bars)
+            chart.addSeries(series)
+            categories = QBarCategoryAxis()
+            categories.append([p.label for p in report.chart])
+            if len(report.chart) > 8:
+                categories.setLabelsAngle(-60)
+            chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+            series.attachAxis(categories)
+            scale = QValueAxis()
+            _fit_scale(scale, values, whole=not money)
+            if money:
+                scale.setTitleText(currency)
+            chart.addAxis(scale, Qt.AlignmentFlag.AlignLeft)
+            series.attachAxis(scale)
+        old = self.view.chart()
+        self.view.setChart(chart)
+        if old is not None:
+            old.deleteLater()
+
+
+def _fit_scale(scale: QValueAxis, values: list[float], whole: bool) -> None:
+    """From zero (or below, for losses) to a round number past the highest bar; small
+    counts get a tick per unit rather than repeated rounded labels."""
+    low, high = min(0.0, *values), max(0.0, *values)
+    if whole and low == 0 and all(v.is_integer() for v in values) and high <= 10:
+        top = max(int(high), 1)
+        scale.setRange(0, top)
+        scale.setTickCount(top + 1)
+    else:
+        scale.setRange(low, high or 1.0)
         scale.applyNiceNumbers()
-        scale.setLabelFormat("%.0f")
-        if money:
-            scale.setTitleText(currency)
-        self.chart.addAxis(scale, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(scale)
+    scale.setLabelFormat("%.0f")
 
 
 def _chart_kind(report: ReportTable) -> ColumnKind | None:
     """The kind of the numeric column the chart's values come from."""
     values = {p.value for p in report.chart}
     rows = [*report.rows, *((report.totals,) if report.totals else ())]
-    for index, column in enumerate(report.columns):
-        if column.numeric and values <= {row[index] for row in rows}:
+    numeric = [(i, c) for i, c in enumerate(report.columns) if c.numeric]
+    for index, column in numeric:
+        if values <= {row[index] for row in rows}:
             return column.kind
+    # Sums over groups the table does not show: the column the chart's title names.
+    title = report.chart_title.casefold()
+    named = [c for _, c in numeric if c.title.casefold() in title]
+    if named:
+        return max(named, key=lambda c: len(c.title)).kind
     # A chart of sums the table does not show (refunds and voids): the one kind of figure
     # the report has, if it has one.
     kinds = {column.kind for column in report.columns if column.numeric}

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.services.container import Services
 from desktop.services.items import ItemInput
-from desktop.services.report_catalog import REPORTS
+from desktop.services.report_catalog import REPORTS, Asks
 from desktop.services.report_periods import PeriodKind, period
 from desktop.services.sales_types import PaymentInput
 from desktop.views.main_window import MainWindow
@@ -213,3 +213,17 @@ def test_the_main_window_opens_the_reports_screen(qtbot, shop_services, bus, tas
     qtbot.addWidget(window)
     page = window.show_page("reports")
     assert isinstance(page, ReportsPage)
+
+
+def test_every_report_runs_on_the_screen_with_its_own_filters(qtbot, shop_services, bus, tasks):
+    _sell(shop_services, 1)
+    page = _page(qtbot, shop_services, bus, tasks)
+    for spec in REPORTS:
+        with qtbot.waitSignal(page.report_shown):
+            page.open_report(spec.key, _this_month())
+        assert not page.message.isVisibleTo(page), (spec.key, page.message.text())
+        assert page.period_bar.isVisibleTo(page) == (spec.asks is Asks.PERIOD)
+        assert page.days.isVisibleTo(page) == bool(spec.days_label)
+        if spec.days_label:
+            assert page.days.value() == spec.default_days
+            assert page.days_label.text() == spec.days_label
