@@ -15,16 +15,14 @@ are read without an index on ``closed_at``.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
 
-from desktop.models.base import UTCDateTime
 from desktop.services.context import ServiceContext
 from desktop.services.permissions import Permission
 from desktop.services.report_periods import Period
-from desktop.services.report_sql import period_params
+from desktop.services.report_sql import period_params, read_time
 from desktop.services.report_types import (
     Cell,
     ChartPoint,
@@ -87,8 +85,8 @@ class CashReportService:
             (
                 r[1] or "",
                 str(r[2]),
-                _moment(r[3]),
-                _moment(r[4]),
+                read_time(r[3]),
+                read_time(r[4]),
                 str(r[5]),
                 int(r[6]),
                 _money(r[7]),
@@ -156,7 +154,7 @@ class CashReportService:
             (
                 r[1] or "",
                 str(r[2]),
-                _moment(r[3]),
+                read_time(r[3]),
                 str(r[4]),
                 _money(r[5]),
                 _money(r[6]),
@@ -195,11 +193,3 @@ class CashReportService:
 
 def _money(value: Any) -> int | None:
     return None if value is None else int(value)
-
-
-def _moment(value: Any) -> datetime | None:
-    """A time column read through ``text()`` (naive UTC text) as an aware datetime."""
-    if value is None:
-        return None
-    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return UTCDateTime().process_result_value(parsed, None)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ customers, and their totals still cover everyone.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -28,7 +28,7 @@ from desktop.services.context import ServiceContext
 from desktop.services.customers import display_name
 from desktop.services.errors import ValidationError
 from desktop.services.permissions import Permission
-from desktop.services.report_periods import Period
+from desktop.services.report_periods import Period, local_midnight
 from desktop.services.report_sql import counted, db_time, period_params, sign
 from desktop.services.report_types import (
     Cell,
@@ -152,7 +152,7 @@ class CustomerReportService:
         # midnight N days before today.
         for _key, _title, oldest in buckets:
             if oldest is not None:
-                params[f"from_{oldest}"] = db_time(_local_midnight(today - timedelta(days=oldest)))
+                params[f"from_{oldest}"] = db_time(local_midnight(today - timedelta(days=oldest)))
         sums = (
             "sum(CASE WHEN o.issued_at >= :from_30 THEN o.owed ELSE 0 END)",
             "sum(CASE WHEN o.issued_at < :from_30 AND o.issued_at >= :from_60 "
@@ -275,8 +275,3 @@ def _name(customer_id: Any, first: Any, last: Any, company: Any) -> str:
     if customer_id is None:
         return NO_CUSTOMER
     return display_name(first or "", last or "", company or "")
-
-
-def _local_midnight(day: date) -> datetime:
-    """The moment the shop's local ``day`` begins."""
-    return datetime.combine(day, time()).astimezone()

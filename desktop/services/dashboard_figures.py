@@ -30,15 +30,15 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from desktop.models import CashShift, ShopProfile, User
+from desktop.models import CashShift, User
 from desktop.models.base import utc_now
 from desktop.services.context import ServiceContext
 from desktop.services.permissions import Permission
 from desktop.services.report_periods import Period
-from desktop.services.report_sql import db_time, period_params, steps_cte
+from desktop.services.report_sql import db_time, period_params, steps_cte, ticket_amount_due
 from desktop.services.report_types import ChartPoint
 from desktop.services.shift_figures import expected_cash
-from desktop.services.ticket_charges import ESTIMATE_SOURCE, LABOUR_TAX_CLASS
+from desktop.services.ticket_charges import ESTIMATE_SOURCE
 from desktop.services.ticket_types import FINISHED, StatusCategory
 
 NO_ONE = uuid.UUID(int=0)
@@ -402,36 +402,10 @@ def pending_payments(session: Session) -> tuple[int, int]:
             "WHERE owed > 0"
         )
     ).scalar_one()
-    profile = session.scalars(select(ShopProfile)).first()
-    add_tax = profile is not None and not profile.prices_include_tax
-    # Without tax in the prices, each line adds its class's tax, rounded half up.
-    taxed = (
-        "({amount} + ({amount} * coalesce((SELECT rate_bp FROM tax_classes "
-        "WHERE code = {code} ORDER BY active DESC LIMIT 1), 0) + 5000) / 10000)"
-        if add_tax
-        else "{amount}"
-    )
-    labour = taxed.format(amount="lab.amount", code=f"'{LABOUR_TAX_CLASS}'")
-    part = taxed.format(amount="(p.quantity * p.unit_price)", code="i.tax_class")
-    estimate = taxed.format(
-        amount="(t.estimate_labour + t.estimate_parts)", code=f"'{LABOUR_TAX_CLASS}'"
-    )
     tickets = session.execute(
         text(
-            "SELECT coalesce(sum(max(charged - deposits, 0)), 0) FROM ("
-            "SELECT coalesce(nullif("
-            f"coalesce((SELECT sum({labour}) FROM ticket_labour_lines lab "
-            "WHERE lab.ticket_id = t.id), 0) + "
-            f"coalesce((SELECT sum({part}) FROM ticket_parts p JOIN items i ON i.id = p.item_id "
-            "WHERE p.ticket_id = t.id AND p.status != 'removed'), 0), 0), "
-            f"{estimate}) AS charged, "
-            "coalesce((SELECT sum(amount) FROM payments dep WHERE dep.ticket_id = t.id "
-            "AND dep.ticket_id IS NOT NULL AND dep.document_id IS NULL), 0) AS deposits "
-            "FROM tickets t WHERE t.status_id IN "
-            "(SELECT id FROM ticket_statuses WHERE category = 'ready') "
-            "AND NOT EXISTS (SELECT 1 FROM sales_documents d WHERE d.ticket_id = t.id "
-            "AND d.ticket_id IS NOT NULL AND ((d.kind = 'sale' AND d.status = 'completed') "
-            "OR (d.kind = 'invoice' AND d.status = 'issued'))))"
+            f"SELECT coalesce(sum({ticket_amount_due(session)}), 0) FROM tickets t "
+            "WHERE t.status_id IN (SELECT id FROM ticket_statuses WHERE category = 'ready')"
         )
     ).scalar_one()
     return int(invoices), int(tickets)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -27,7 +27,7 @@ from desktop.services.errors import ValidationError
 from desktop.services.permissions import Permission
 from desktop.services.reorder import due_quantity, on_order
 from desktop.services.report_periods import MAX_DAYS, Period, PeriodKind
-from desktop.services.report_sql import db_time, period_params
+from desktop.services.report_sql import db_time, period_params, read_time
 from desktop.services.report_types import Cell, ChartPoint, Column, ReportTable, totals_row
 from desktop.services.report_types import ColumnKind as K
 from desktop.services.stock import MOVEMENT_KINDS, expiring_lots, levels_where, low_stock_items
@@ -277,7 +277,7 @@ def item_movements(
         params,
     ).all()
     rows = tuple(
-        (_utc(at), _kind_title(k), int(quantity), where, reference.replace("_", " "), reason)
+        (read_time(at), _kind_title(k), int(quantity), where, reference.replace("_", " "), reason)
         for at, k, quantity, where, reference, reason in found[:ROW_CAP]
     )
     name = session.execute(
@@ -295,11 +295,6 @@ def item_movements(
         period=period,
         notes=tuple(notes),
     )
-
-
-def _utc(value: str | datetime) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return moment.replace(tzinfo=UTC)
 
 
 # -- slow movers ------------------------------------------------------------------------
@@ -337,7 +332,7 @@ def slow_movers(session: Session, today: date, days: int) -> ReportTable:
         {"cutoff": db_time(cutoff), "cap": ROW_CAP + 1},
     ).all()
     rows = tuple(
-        (name, sku, int(units), int(value), _utc(last).astimezone().date() if last else None)
+        (name, sku, int(units), int(value), _local_date(last))
         for name, sku, units, value, last in found[:ROW_CAP]
     )
     notes = [
@@ -546,3 +541,8 @@ def _names(session: Session, item_ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple[
         uuid.UUID(raw): (name, sku)
         for raw, name, sku in session.execute(statement, {"ids": [i.hex for i in item_ids]})
     }
+
+
+def _local_date(value: object) -> date | None:
+    moment = read_time(value)
+    return moment.astimezone().date() if moment else None

@@ -202,9 +202,7 @@ REPORTS: tuple[ReportSpec, ...] = (
         days_label="Nothing sold or used for (days)",
         default_days=90,
     ),
-    ReportSpec(
-        "low_stock", STOCK, "Low stock", NOW, _now("inventory_reports", "low_stock")
-    ),
+    ReportSpec("low_stock", STOCK, "Low stock", NOW, _now("inventory_reports", "low_stock")),
     ReportSpec(
         "expiring",
         STOCK,

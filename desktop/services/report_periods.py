@@ -60,7 +60,7 @@ class Period:
     def bounds(self) -> tuple[datetime, datetime]:
         """The period's start and end (excluded) as UTC times: local midnights, so a
         day in a report is the day on the shop's clock."""
-        return _local_midnight(self.first), _local_midnight(self.last + timedelta(days=1))
+        return local_midnight(self.first), local_midnight(self.last + timedelta(days=1))
 
     def buckets(self) -> list[Bucket]:
         """The chart's steps across the period: each day, or each month when the period
@@ -77,7 +77,7 @@ class Period:
         ends = [*firsts[1:], self.last + timedelta(days=1)]
         monthly = self.days > MAX_DAILY_BUCKETS
         return [
-            Bucket(first, monthly, _local_midnight(first), _local_midnight(end))
+            Bucket(first, monthly, local_midnight(first), local_midnight(end))
             for first, end in zip(firsts, ends, strict=True)
         ]
 
@@ -149,5 +149,6 @@ def _same_day_or_month_end(month_start: date, day: int) -> date:
     return month_start.replace(day=min(day, last_day))
 
 
-def _local_midnight(day: date) -> datetime:
+def local_midnight(day: date) -> datetime:
+    """The UTC moment the shop's local ``day`` begins."""
     return datetime.combine(day, time()).astimezone().astimezone(UTC)

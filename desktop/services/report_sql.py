@@ -11,7 +11,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.models import ShopProfile
 from desktop.services.report_periods import Bucket, Period
+from desktop.services.ticket_charges import LABOUR_TAX_CLASS
 
 # A document is sold (or refunded) once it is a completed sale or an issued invoice or
 # credit note: held sales, drafts and voided documents never count.
@@ -65,3 +70,43 @@ def steps_cte(steps: Sequence[Bucket], buckets: bool) -> tuple[str, dict[str, An
         params[f"s{index}"] = convert(step.start)
         params[f"e{index}"] = convert(step.end)
     return f"steps(i, s, e) AS (VALUES {', '.join(values)})", params
+
+
+def read_time(value: Any) -> datetime | None:
+    """A time column read through ``text()`` (naive UTC text) as an aware datetime."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+def ticket_amount_due(session: Session) -> str:
+    """SQL for what the ticket ``t`` will charge at checkout less its unapplied deposits
+    (at least 0), NULL once it is checked out (its invoice holds the debt). The charge is
+    its labour and parts not removed, or its estimate when it has neither; with prices
+    without tax, each line's tax rounded half up: an estimate to the cent, since a
+    checkout may round the tax of the whole document."""
+    profile = session.scalars(select(ShopProfile)).first()
+    add_tax = profile is not None and not profile.prices_include_tax
+    taxed = (
+        "({amount} + ({amount} * coalesce((SELECT rate_bp FROM tax_classes "
+        "WHERE code = {code} ORDER BY active DESC LIMIT 1), 0) + 5000) / 10000)"
+        if add_tax
+        else "{amount}"
+    )
+    labour = taxed.format(amount="lab.amount", code=f"'{LABOUR_TAX_CLASS}'")
+    part = taxed.format(amount="(p.quantity * p.unit_price)", code="i.tax_class")
+    estimate = taxed.format(
+        amount="(t.estimate_labour + t.estimate_parts)", code=f"'{LABOUR_TAX_CLASS}'"
+    )
+    return (
+        "CASE WHEN EXISTS (SELECT 1 FROM sales_documents d WHERE d.ticket_id = t.id "
+        "AND d.ticket_id IS NOT NULL AND ((d.kind = 'sale' AND d.status = 'completed') "
+        "OR (d.kind = 'invoice' AND d.status = 'issued'))) THEN NULL ELSE max(coalesce(nullif("
+        f"coalesce((SELECT sum({labour}) FROM ticket_labour_lines lab "
+        "WHERE lab.ticket_id = t.id), 0) + "
+        f"coalesce((SELECT sum({part}) FROM ticket_parts p JOIN items i ON i.id = p.item_id "
+        f"WHERE p.ticket_id = t.id AND p.status != 'removed'), 0), 0), {estimate}) - "
+        "coalesce((SELECT sum(dep.amount) FROM payments dep WHERE dep.ticket_id = t.id "
+        "AND dep.ticket_id IS NOT NULL AND dep.document_id IS NULL), 0), 0) END"
+    )

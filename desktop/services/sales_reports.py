@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from desktop.models import User
-from desktop.models.base import UTCDateTime
 from desktop.services.context import ServiceContext
 from desktop.services.dashboard_figures import revenue_by_method
 from desktop.services.permissions import Permission
 from desktop.services.report_periods import Period
-from desktop.services.report_sql import counted, period_params, sign, steps_cte
+from desktop.services.report_sql import counted, period_params, read_time, sign, steps_cte
 from desktop.services.report_types import ChartPoint, Column, ColumnKind, ReportTable, totals_row
 
 MONEY, COUNT, QUANTITY = ColumnKind.MONEY, ColumnKind.COUNT, ColumnKind.QUANTITY
@@ -337,7 +335,7 @@ class SalesReportService:
             if restock and "," in str(restock):
                 kept = "partly put back"
             rows.append(
-                (_moment(at), "Refund", number or "", original or "", names.get(user, ""),
+                (read_time(at), "Refund", number or "", original or "", names.get(user, ""),
                  int(total), kept)
             )  # fmt: skip
         for at, user, payload, number, kind in voids:
@@ -345,7 +343,7 @@ class SalesReportService:
             value = details.get("value", details.get("total", 0))
             what = "Invoice voided" if kind == "invoice" else "Sale voided"
             rows.append(
-                (_moment(at), what, number or "", "", names.get(user, ""), int(value or 0),
+                (read_time(at), what, number or "", "", names.get(user, ""), int(value or 0),
                  str(details.get("reason", "")))
             )  # fmt: skip
         rows.sort(key=lambda row: row[0], reverse=True)
@@ -491,11 +489,3 @@ def _names(session: Session, user_ids: list[Any]) -> dict[Any, str]:
 def _share(part: int, whole: int) -> int:
     """``part`` of ``whole`` in basis points."""
     return round(part * 10_000 / whole) if whole else 0
-
-
-def _moment(value: Any) -> datetime | None:
-    """A time column read through ``text()`` (naive UTC text) as an aware datetime."""
-    if value is None:
-        return None
-    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return UTCDateTime().process_result_value(parsed, None)  # type: ignore[arg-type]

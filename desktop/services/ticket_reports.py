@@ -13,20 +13,27 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from desktop.models import ShopProfile, User
+from desktop.models import User
 from desktop.models.base import utc_now
 from desktop.services.context import ServiceContext
 from desktop.services.customers import display_name
 from desktop.services.errors import ValidationError
 from desktop.services.permissions import Permission
-from desktop.services.report_periods import Period
-from desktop.services.report_sql import counted, db_time, period_params, sign
+from desktop.services.report_periods import Period, local_midnight
+from desktop.services.report_sql import (
+    counted,
+    db_time,
+    period_params,
+    read_time,
+    sign,
+    ticket_amount_due,
+)
 from desktop.services.report_types import (
     Cell,
     ChartPoint,
@@ -35,7 +42,7 @@ from desktop.services.report_types import (
     ReportTable,
     totals_row,
 )
-from desktop.services.ticket_charges import ESTIMATE_SOURCE, LABOUR_TAX_CLASS
+from desktop.services.ticket_charges import ESTIMATE_SOURCE
 from desktop.services.ticket_types import FINISHED, StatusCategory
 
 TEXT, MONEY, COUNT, QUANTITY, DAYS, TIME = (
@@ -165,7 +172,7 @@ class TicketReportService:
             if oldest is None:
                 cases.append(f"sum(CASE WHEN t.created_at < :b{index - 1} THEN 1 ELSE 0 END)")
                 continue
-            params[f"b{index}"] = db_time(_local_midnight(today - timedelta(days=oldest)))
+            params[f"b{index}"] = db_time(local_midnight(today - timedelta(days=oldest)))
             older = f"t.created_at < :b{index - 1} AND " if index else ""
             cases.append(
                 f"sum(CASE WHEN {older}t.created_at >= :b{index} THEN 1 ELSE 0 END) AS {key}"
@@ -233,7 +240,7 @@ class TicketReportService:
             ).all()
         rows = []
         for number, first, last, company, status, technician, promised_at in found[:MAX_ROWS]:
-            promised = _time(promised_at)
+            promised = _at(promised_at)
             late = (moment - promised).total_seconds() / 86400
             who = technician or UNASSIGNED
             rows.append((number, display_name(first, last, company), status, who, promised, late))
@@ -280,7 +287,7 @@ class TicketReportService:
             ).all()
         rows = []
         for number, first, last, company, status, technician, entered_at, parts in found[:MAX_ROWS]:
-            since = _time(entered_at)
+            since = _at(entered_at)
             rows.append(
                 (
                     number,
@@ -323,9 +330,9 @@ class TicketReportService:
         if min_days < 0:
             raise ValidationError({"days": "The number of days cannot be negative."})
         # Entered on local day today - min_days or before: before the next midnight.
-        cutoff = _local_midnight(today - timedelta(days=min_days) + timedelta(days=1))
+        cutoff = local_midnight(today - timedelta(days=min_days) + timedelta(days=1))
         with self.ctx.uow() as tx:
-            due = _amount_due_sql(tx.session)
+            due = ticket_amount_due(tx.session)
             found = tx.session.execute(
                 text(
                     f"SELECT number, cu_first, cu_last, cu_company, phone, entered, {due} FROM ("
@@ -342,7 +349,7 @@ class TicketReportService:
             ).all()
         rows = []
         for number, first, last, company, phone, entered_at, amount in found[:MAX_ROWS]:
-            since = _time(entered_at)
+            since = _at(entered_at)
             rows.append(
                 (
                     number,
@@ -482,42 +489,8 @@ def _user_names(session: Session, hexes: Sequence[str]) -> dict[str, str]:
     }
 
 
-def _amount_due_sql(session: Session) -> str:
-    """What a ready ticket ``t`` will charge less its unapplied deposits (as
-    ``dashboard_figures.pending_payments`` sums it), NULL once it is checked out."""
-    profile = session.scalars(select(ShopProfile)).first()
-    add_tax = profile is not None and not profile.prices_include_tax
-    taxed = (
-        "({amount} + ({amount} * coalesce((SELECT rate_bp FROM tax_classes "
-        "WHERE code = {code} ORDER BY active DESC LIMIT 1), 0) + 5000) / 10000)"
-        if add_tax
-        else "{amount}"
-    )
-    labour = taxed.format(amount="lab.amount", code=f"'{LABOUR_TAX_CLASS}'")
-    part = taxed.format(amount="(p.quantity * p.unit_price)", code="i.tax_class")
-    estimate = taxed.format(
-        amount="(t.estimate_labour + t.estimate_parts)", code=f"'{LABOUR_TAX_CLASS}'"
-    )
-    return (
-        "CASE WHEN EXISTS (SELECT 1 FROM sales_documents d WHERE d.ticket_id = t.id "
-        "AND d.ticket_id IS NOT NULL AND ((d.kind = 'sale' AND d.status = 'completed') "
-        "OR (d.kind = 'invoice' AND d.status = 'issued'))) THEN NULL ELSE max(coalesce(nullif("
-        f"coalesce((SELECT sum({labour}) FROM ticket_labour_lines lab "
-        "WHERE lab.ticket_id = t.id), 0) + "
-        f"coalesce((SELECT sum({part}) FROM ticket_parts p JOIN items i ON i.id = p.item_id "
-        f"WHERE p.ticket_id = t.id AND p.status != 'removed'), 0), 0), {estimate}) - "
-        "coalesce((SELECT sum(dep.amount) FROM payments dep WHERE dep.ticket_id = t.id "
-        "AND dep.ticket_id IS NOT NULL AND dep.document_id IS NULL), 0), 0) END"
-    )
-
-
 def _finished() -> str:
     return ", ".join(f"'{c.value}'" for c in FINISHED)
-
-
-def _time(value: object) -> datetime:
-    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
 def _days_since(moment: datetime, today: date) -> int:
@@ -525,9 +498,11 @@ def _days_since(moment: datetime, today: date) -> int:
     return max((today - moment.astimezone().date()).days, 0)
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time()).astimezone().astimezone(UTC)
-
-
 def _uuid(hex_value: str | None) -> uuid.UUID | None:
     return uuid.UUID(hex=hex_value) if hex_value else None
+
+
+def _at(value: object) -> datetime:
+    moment = read_time(value)
+    assert moment is not None  # the columns read are NOT NULL
+    return moment

@@ -9,24 +9,11 @@ import pypdfium2 as pdfium
 
 from desktop.services.report_format import export_rows, headers
 from desktop.services.report_periods import PeriodKind, period
+from tests.unit.services.documents.test_shift_report import _pages
 from tests.unit.services.reports.conftest import KnownWeek
 
 WEEK = period(PeriodKind.CUSTOM, date(2026, 3, 10), date(2026, 3, 6), date(2026, 3, 9))
 QUIET = period(PeriodKind.CUSTOM, date(2026, 3, 10), date(2026, 2, 1), date(2026, 2, 28))
-
-
-def _pages(pdf: bytes) -> list[str]:
-    document = pdfium.PdfDocument(pdf)
-    try:
-        texts = []
-        for page in document:
-            text_page = page.get_textpage()
-            texts.append(text_page.get_text_range().replace("\r\n", "\n"))
-            text_page.close()
-            page.close()
-        return texts
-    finally:
-        document.close()
 
 
 def test_a_report_prints_its_rows_totals_and_notes_on_a_sheet(week: KnownWeek) -> None:
