@@ -451,9 +451,14 @@ class ReportsPage(QWidget):
         self._tasks.run(
             lambda: printing.report_job(report),
             then,  # type: ignore[arg-type]
-            lambda error: self._on_report_failed(self._run, error),
+            self._on_render_failed,
             owner=self,
         )
+
+    def _on_render_failed(self, error: Exception) -> None:
+        if not isinstance(error, BenchsideError):
+            raise error
+        self._say_error(str(error))
 
     def default_export_name(self) -> str:
         report = self.report

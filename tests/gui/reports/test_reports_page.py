@@ -4,6 +4,7 @@ elsewhere."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ import openpyxl
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QWidget
 
+from desktop.services.changes import Changes
 from desktop.services.container import Services
 from desktop.services.items import ItemInput
 from desktop.services.report_catalog import REPORTS, Asks
@@ -20,6 +22,7 @@ from desktop.services.sales_types import PaymentInput
 from desktop.views.main_window import MainWindow
 from desktop.views.printing.printer import DocumentPrinter
 from desktop.views.reports.page import AUDIT_KEY, ReportsPage
+from desktop.views.tasks import TaskRunner
 from tests.conftest import gui_sign_in_as
 
 
@@ -227,3 +230,47 @@ def test_every_report_runs_on_the_screen_with_its_own_filters(qtbot, shop_servic
         if spec.days_label:
             assert page.days.value() == spec.default_days
             assert page.days_label.text() == spec.days_label
+
+
+def test_print_renders_the_report_for_the_main_windows_printer(qtbot, shop_services, bus, tasks):
+    _sell(shop_services, 1)
+    page = _page(qtbot, shop_services, bus, tasks)
+    page.open_report("sales_by_day", _this_month())
+    with qtbot.waitSignal(page.print_requested) as printed:
+        qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    job = printed.args[0]
+    assert job.stem.startswith("report-sales-by-day-") and job.pdf.startswith(b"%PDF")
+
+
+def test_a_sale_elsewhere_brings_the_shown_report_up_to_date(qtbot, shop_services, bus, tasks):
+    page = _page(qtbot, shop_services, bus, tasks)
+    page.open_report("sales_by_day", _this_month())
+    assert page.report is not None and page.report.empty
+    _sell(shop_services, 2)
+    with qtbot.waitSignal(page.report_shown):
+        bus.publish(Changes(documents=frozenset({uuid.uuid4()})))
+    assert _cells(page, 0)[1:3] == ["1", "$30.00"]
+
+
+def test_a_technician_switching_in_loses_the_reports(qtbot, shop_services, bus, tasks):
+    page = _page(qtbot, shop_services, bus, tasks)
+    assert page.body.currentWidget() is page.splitter
+    gui_sign_in_as(shop_services, "tom", "technician")
+    bus.publish(Changes(everything=True))
+    assert page.body.currentWidget() is page.no_access
+    assert page.keys() == [] and page.report is None and page.model.rowCount() == 0
+
+
+def test_a_report_runs_off_the_gui_thread_and_shows_it_is_busy(qtbot, shop_services, bus):
+    _sell(shop_services, 1)
+    threaded = TaskRunner()
+    page = _page(qtbot, shop_services, bus, threaded)
+    qtbot.waitUntil(lambda: not page.running)
+    page.open_report("sales_by_item", _this_month())
+    assert page.running and page.busy.isVisibleTo(page)
+    assert not page.export_button.isEnabled()
+    assert page.message.text() == "Working out Sales by item…"
+    qtbot.waitUntil(lambda: not page.running)
+    assert page.report is not None and page.report.key == "sales_by_item"
+    assert not page.busy.isVisibleTo(page) and page.export_button.isEnabled()
+    threaded.wait()
