@@ -189,8 +189,9 @@ class TicketReportService:
                 params,
             ).all()
         order = {c.value: i for i, c in enumerate(AGING_CATEGORIES)}
+        # The category's name, not its code, in the table.
         counted_rows = [
-            (str(name), str(category), [int(n or 0) for n in counts])
+            (str(name), StatusCategory(category).label, [int(n or 0) for n in counts])
             for name, category, *counts in sorted(found, key=lambda r: (order[r[1]], r[0]))
         ]
         rows: tuple[tuple[Cell, ...], ...] = tuple(

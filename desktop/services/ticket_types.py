@@ -28,6 +28,20 @@ class StatusCategory(StrEnum):
     CLOSED = "closed"
     CANCELLED = "cancelled"
 
+    @property
+    def label(self) -> str:
+        """How screens and reports name the category."""
+        return {
+            "open": "Open",
+            "in_progress": "In progress",
+            "waiting_parts": "Waiting for parts",
+            "waiting_customer": "Waiting for customer",
+            "ready": "Ready for pickup",
+            "completed": "Completed",
+            "closed": "Closed",
+            "cancelled": "Cancelled",
+        }[self.value]
+
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 # A ticket in one of these cannot be late any more: the repair is done (or called off).

@@ -37,16 +37,7 @@ from desktop.views.inventory.alerts import StockAlertsWidget
 from desktop.views.period_bar import PeriodBar
 from desktop.views.tasks import TaskRunner
 
-STATUS_TITLES = {
-    "open": "Open",
-    "in_progress": "In progress",
-    "waiting_parts": "Waiting for parts",
-    "waiting_customer": "Waiting for customer",
-    "ready": "Ready",
-    "completed": "Completed",
-    "closed": "Closed",
-    "cancelled": "Cancelled",
-}
+STATUS_TITLES = {category.value: category.label for category in StatusCategory}
 WAITING = frozenset({StatusCategory.WAITING_PARTS.value, StatusCategory.WAITING_CUSTOMER.value})
 UNFINISHED = frozenset(c.value for c in StatusCategory if c not in FINISHED)
 MY_QUEUE = ("open", "in_progress", "waiting_parts", "waiting_customer", "ready")

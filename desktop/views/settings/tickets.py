@@ -35,16 +35,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def category_labels() -> dict[str, str]:
-    return {
-        StatusCategory.OPEN: "Open",
-        StatusCategory.IN_PROGRESS: "In progress",
-        StatusCategory.WAITING_PARTS: "Waiting for parts",
-        StatusCategory.WAITING_CUSTOMER: "Waiting for customer",
-        StatusCategory.READY: "Ready for pickup",
-        StatusCategory.COMPLETED: "Completed",
-        StatusCategory.CLOSED: "Closed",
-        StatusCategory.CANCELLED: "Cancelled",
-    }
+    return {category: category.label for category in StatusCategory}
 
 
 class TicketSettings(QWidget):

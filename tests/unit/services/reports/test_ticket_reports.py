@@ -228,9 +228,9 @@ def test_aging_puts_tickets_in_buckets_by_local_days_since_created(january: Janu
     # Open: A0 (0 days), A2 (30 Jan 23:30 is still 30 Jan here: 2 days), A3 (3), A7 (7),
     # A31 (31). In progress: W1 (12). Waiting for parts: A15 (15). Ready: R1 (6).
     # W0 is completed and leaves the report.
-    assert report.row_by("category", "open") == {
+    assert report.row_by("category", "Open") == {
         "status": "New",
-        "category": "open",
+        "category": "Open",
         "days_0_2": 2,
         "days_3_7": 2,
         "days_8_14": 0,
@@ -238,10 +238,12 @@ def test_aging_puts_tickets_in_buckets_by_local_days_since_created(january: Janu
         "days_over_30": 1,
         "total": 5,
     }
-    assert report.values("category") == ["open", "in_progress", "waiting_parts", "ready"]
-    assert report.row_by("category", "in_progress")["days_8_14"] == 1
-    assert report.row_by("category", "waiting_parts")["days_15_30"] == 1
-    assert report.row_by("category", "ready")["days_3_7"] == 1
+    assert report.values("category") == [
+        "Open", "In progress", "Waiting for parts", "Ready for pickup",
+    ]  # fmt: skip
+    assert report.row_by("category", "In progress")["days_8_14"] == 1
+    assert report.row_by("category", "Waiting for parts")["days_15_30"] == 1
+    assert report.row_by("category", "Ready for pickup")["days_3_7"] == 1
     assert report.totals == ("Total", None, 2, 3, 1, 1, 1, 8)
     assert [p.value for p in report.chart] == [2, 3, 1, 1, 1]
 
@@ -251,7 +253,7 @@ def test_aging_on_an_earlier_day_counts_the_same_tickets_younger(january: Januar
     # A31 is 29 days old (15-30), A7 5 (3-7), A3 1 (0-2), A2 0, and A0, created after
     # that day, counts as new (0-2).
     report = january.services.ticket_reports.aging(date(2026, 1, 30))
-    open_row = report.row_by("category", "open")
+    open_row = report.row_by("category", "Open")
     assert [open_row[k] for k in ("days_0_2", "days_3_7", "days_15_30", "days_over_30")] == [
         3,
         1,
