@@ -108,7 +108,7 @@ class StockMovement(Syncable, Base):
 
     __table_args__ = (
         Index("ix_stock_movements_item_id_location_id_at", "item_id", "location_id", "at"),
-        Index("ix_stock_movements_at_kind", "at", "kind"),
+        Index("ix_stock_movements_at_kind", "at", "kind", "quantity"),
         Index("ix_stock_movements_reference_id", "reference_id"),
         Index("ix_stock_movements_lot_id", "lot_id", sqlite_where=text("lot_id IS NOT NULL")),
         Index("ix_stock_movements_serial", "serial", "item_id", sqlite_where=text("serial <> ''")),
@@ -144,6 +144,8 @@ class ItemStock(Base):
     low: Mapped[bool] = mapped_column(default=False)
     # 1 when it is at or below its reorder level: a reorder suggestion (migration 0011).
     reorder: Mapped[bool] = mapped_column(default=False, server_default=text("0"))
+    # When a movement last took units out, for the slow movers report (migration 0016).
+    last_out_at: Mapped[datetime | None] = mapped_column(default=None)
 
     __table_args__ = (
         Index("ix_item_stock_low", "on_hand", sqlite_where=text("low = 1")),

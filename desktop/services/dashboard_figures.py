@@ -312,33 +312,40 @@ def tickets_per_step(session: Session, period: Period, column: str) -> tuple[Cha
     )
 
 
-def revenue_by_method(session: Session, period: Period) -> tuple[ChartPoint, ...]:
-    """Money received per payment method; methods that net to nothing (credit set
-    against a balance moves from one document to another) are left out."""
-    rows = session.execute(
-        text(
-            "SELECT method_kind, method_name, sum(amount) AS amount FROM payment_buckets "
-            "WHERE bucket >= :start_bucket AND bucket < :end_bucket AND on_document "
-            "GROUP BY method_kind, method_name HAVING sum(amount) != 0 "
-            "ORDER BY amount DESC, method_name"
-        ),
-        period_params(period),
-    ).all()
-    return tuple(
-        ChartPoint(
-            _method_label(kind, name),
-            int(amount),
-            {"report": "sales_by_method", "method_kind": kind, "method_name": name},
-        )
-        for kind, name, amount in rows
+def method_rows(session: Session, period: Period) -> list[Any]:
+    """(kind, name, payments, amount, tips) per payment method over the period, most money
+    first. Deposits applied make one row whatever their ticket (their names say which);
+    credit set against a balance only moves money between two documents and is left out."""
+    return list(
+        session.execute(
+            text(
+                "SELECT method_kind, CASE method_kind WHEN 'deposit' THEN '' "
+                "ELSE method_name END AS name, sum(payments), sum(amount), sum(tip) "
+                "FROM payment_buckets WHERE bucket >= :start_bucket AND bucket < :end_bucket "
+                "AND on_document AND method_kind != 'credit' GROUP BY method_kind, name "
+                "HAVING sum(amount) != 0 OR sum(tip) != 0 ORDER BY sum(amount) DESC, name"
+            ),
+            period_params(period),
+        ).all()
     )
 
 
-def _method_label(kind: str, name: str) -> str:
+def revenue_by_method(session: Session, period: Period) -> tuple[ChartPoint, ...]:
+    """Money received per payment method (see ``method_rows``); adds up to revenue."""
+    return tuple(
+        ChartPoint(
+            method_label(kind, name),
+            int(amount),
+            {"report": "sales_by_method", "method_kind": kind, "method_name": name},
+        )
+        for kind, name, _payments, amount, _tips in method_rows(session, period)
+        if amount
+    )
+
+
+def method_label(kind: str, name: str) -> str:
     if kind == "deposit":
         return "Deposits applied"
-    if kind == "credit":
-        return "Credit set against a balance"
     return name or kind.replace("_", " ").capitalize()
 
 

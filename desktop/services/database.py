@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 # The newest migration this version of Benchside knows. Comparing it with the database's
 # revision is one cheap query, so Alembic is imported only when an upgrade is due.
-HEAD_REVISION = "0015_report_aggregates"
+HEAD_REVISION = "0016_report_speedups"
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "migrations"
 

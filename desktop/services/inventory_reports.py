@@ -311,22 +311,14 @@ SLOW_COLUMNS = (
 def slow_movers(session: Session, today: date, days: int) -> ReportTable:
     # The window is the ``days`` local days ending with today.
     cutoff = Period(PeriodKind.CUSTOM, today - timedelta(days=days - 1), today).bounds()[0]
-    # Both subqueries read (item_id, location_id, at). The item's levels name every
-    # location it ever moved at (the 0008 trigger adds one per movement), so NOT EXISTS
-    # seeks each location's movements since the cutoff only (CROSS JOIN keeps SQLite
-    # from starting at the movements); max() then runs for the slow items alone.
+    # ``item_stock.last_out_at`` (migration 0016) holds when units last left each item.
     found = session.execute(
         text(
             "SELECT i.name, i.sku, s.on_hand, coalesce("
             + _VALUE.format(item="s.item_id")
-            + ", 0) AS value, "
-            "(SELECT max(m.at) FROM stock_movements m "
-            " WHERE m.item_id = s.item_id AND m.quantity < 0) AS last_out "
+            + ", 0) AS value, s.last_out_at "
             "FROM item_stock s JOIN items i ON i.id = s.item_id "
-            "WHERE s.on_hand > 0 AND NOT EXISTS (SELECT 1 FROM stock_levels w "
-            " CROSS JOIN stock_movements m"
-            " ON m.item_id = w.item_id AND m.location_id = w.location_id"
-            " WHERE w.item_id = s.item_id AND m.at >= :cutoff AND m.quantity < 0) "
+            "WHERE s.on_hand > 0 AND (s.last_out_at IS NULL OR s.last_out_at < :cutoff) "
             "ORDER BY value DESC, i.sort_name, i.id LIMIT :cap"
         ),
         {"cutoff": db_time(cutoff), "cap": ROW_CAP + 1},

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from desktop.models import User
 from desktop.services.context import ServiceContext
-from desktop.services.dashboard_figures import revenue_by_method
+from desktop.services.dashboard_figures import method_label, method_rows
 from desktop.services.permissions import Permission
 from desktop.services.report_periods import Period
 from desktop.services.report_sql import counted, period_params, read_time, sign, steps_cte
@@ -154,18 +154,7 @@ class SalesReportService:
         """Money received per payment method, with the number of payments and tips."""
         self.ctx.require(Permission.VIEW_REPORTS)
         with self.ctx.uow() as tx:
-            rows = tx.session.execute(
-                text(
-                    "SELECT method_kind, method_name, sum(payments), sum(amount), sum(tip) "
-                    "FROM payment_buckets WHERE bucket >= :start_bucket "
-                    "AND bucket < :end_bucket AND on_document "
-                    "GROUP BY method_kind, method_name HAVING sum(amount) != 0 OR sum(tip) != 0 "
-                    "ORDER BY sum(amount) DESC, method_name"
-                ),
-                period_params(period),
-            ).all()
-            chart = revenue_by_method(tx.session, period)
-        labels = {point.drill["method_name"]: point.label for point in chart}
+            rows = method_rows(tx.session, period)
         columns = (
             Column("method", "Payment method"),
             Column("payments", "Payments", COUNT),
@@ -173,9 +162,14 @@ class SalesReportService:
             Column("tips", "Tips", MONEY),
         )
         table = [
-            (labels.get(name, name or kind), int(n), int(amount), int(tip))
+            (method_label(kind, name), int(n), int(amount), int(tip))
             for kind, name, n, amount, tip in rows
         ]
+        chart = tuple(
+            ChartPoint(row[0], row[2], {"method_kind": kind, "method_name": name})
+            for row, (kind, name, *_rest) in zip(table, rows, strict=True)
+            if row[2]
+        )
         return ReportTable(
             key="sales_by_method",
             title="Sales by payment method",

@@ -274,3 +274,46 @@ def test_a_shop_with_sales_gets_its_report_tables_filled_and_kept(tmp_path: Path
         engine.dispose()
     assert all(kept.values()), kept
     assert triggers >= REPORT_TRIGGERS
+
+
+def test_when_each_item_last_left_stock_is_filled_and_kept(tmp_path: Path) -> None:
+    from desktop.demo import create_demo_shop
+    from desktop.services.container import Services
+    from desktop.services.database import downgrade
+
+    path = tmp_path / "shop.db"
+    services = Services.open(path)
+    create_demo_shop(services, customers=12, devices=12, tickets=10)
+    services.close()
+    engine = create_database_engine(path)
+    downgrade(engine, "0015_report_aggregates")
+    upgrade(engine)
+    engine.dispose()
+    latest_out = (
+        "SELECT s.item_id, s.last_out_at, (SELECT max(m.at) FROM stock_movements m "
+        "WHERE m.item_id = s.item_id AND m.quantity < 0) FROM item_stock s"
+    )
+    raw = sqlite3.connect(path)
+    try:
+        rows = raw.execute(latest_out).fetchall()
+        assert rows and all(kept == worked_out for _item, kept, worked_out in rows)
+        assert any(kept is not None for _item, kept, _w in rows)
+        item, _kept, _w = rows[0]
+        raw.execute(
+            "INSERT INTO stock_movements (id, item_id, location_id, kind, quantity, "
+            "unit_cost, reference_kind, reason, serial, at, user_id, station_code) "
+            "SELECT ?, ?, id, 'adjustment', -1, NULL, '', '', '', "
+            "'2099-01-01 00:00:00.000000', NULL, 'A' FROM stock_locations LIMIT 1",
+            (uuid.uuid4().hex, item),
+        )
+        raw.execute(
+            "INSERT INTO stock_movements (id, item_id, location_id, kind, quantity, "
+            "unit_cost, reference_kind, reason, serial, at, user_id, station_code) "
+            "SELECT ?, ?, id, 'adjustment', -1, NULL, '', '', '', "
+            "'2098-01-01 00:00:00.000000', NULL, 'A' FROM stock_locations LIMIT 1",
+            (uuid.uuid4().hex, item),
+        )  # an older one arriving later (sync) leaves the latest
+        kept = raw.execute("SELECT last_out_at FROM item_stock WHERE item_id = ?", (item,))
+        assert kept.fetchone() == ("2099-01-01 00:00:00.000000",)
+    finally:
+        raw.close()

@@ -105,3 +105,38 @@ def test_an_empty_period_gives_zeros(week: KnownWeek) -> None:
     assert figures.current.revenue == figures.current.sales == 0
     assert figures.revenue_by_method == ()
     assert all(p.value == 0 for p in figures.revenue_per_step)
+
+
+def test_deposits_make_one_slice_and_credit_against_a_balance_none(shop) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from desktop.services.customers import CustomerInput
+    from desktop.services.items import ItemInput
+    from desktop.services.returns import ReturnLine
+    from desktop.services.sales_types import PaymentInput
+    from desktop.services.ticket_work import LabourInput
+    from desktop.services.tickets import TicketInput
+
+    customer = shop.customers.create(CustomerInput(first_name="Ana", last_name="Lima")).id
+    for deposit in (2000, 1000):
+        ticket = shop.tickets.create(TicketInput(customer, problem="Screen")).id
+        shop.ticket_payments.take_deposit(ticket, [PaymentInput("cash", deposit)])
+        shop.ticket_work.add_labour(ticket, LabourInput("Swap", flat_amount=5000))
+        cart = shop.ticket_payments.checkout_cart(ticket)
+        shop.sales.complete(cart, [PaymentInput("card", 5000 - deposit)])
+    case = shop.items.create(ItemInput("Case", cost_price=500, sell_price=2300)).item.id
+    shop.stock.receive(case, 2, 500)
+    owed = replace(
+        shop.sales.new_cart(), lines=(shop.sales.line_for_item(case),), customer_id=customer
+    )
+    invoice = shop.sales.complete(owed, [PaymentInput("on_account", 2300)]).document
+    # Returned before it is paid: the credit goes against the balance, nothing paid back.
+    shop.returns.refund(invoice.id, [ReturnLine(invoice.lines[0].id, 1)], [], "Wrong one")
+    today = period(PeriodKind.TODAY, date.today())
+    figures = shop.dashboard.figures(today)
+    by_method = {p.label: p.value for p in figures.revenue_by_method}
+    # Two checkouts of 50.00: 30.00 + 40.00 by card and the two deposits applied.
+    assert by_method == {"Card": 7000, "Deposits applied": 3000}
+    assert sum(by_method.values()) == figures.current.revenue == 10000
+    table = shop.sales_reports.by_method(today)
+    assert table.values("method") == ["Card", "Deposits applied"]
