@@ -35,7 +35,13 @@ from desktop.models.base import utc_now
 from desktop.services.context import ServiceContext
 from desktop.services.permissions import Permission
 from desktop.services.report_periods import Period
-from desktop.services.report_sql import db_time, period_params, steps_cte, ticket_amount_due
+from desktop.services.report_sql import (
+    db_time,
+    period_params,
+    statuses_in,
+    steps_cte,
+    ticket_amount_due,
+)
 from desktop.services.report_types import ChartPoint
 from desktop.services.shift_figures import expected_cash
 from desktop.services.ticket_charges import ESTIMATE_SOURCE
@@ -370,17 +376,16 @@ def status_counts(session: Session) -> dict[str, int]:
 
 def overdue_count(session: Session, technician_id: uuid.UUID | None = None) -> int:
     """Unfinished tickets past their promised time (of one technician)."""
-    params: dict[str, Any] = {"now": db_time(utc_now())}
+    unfinished, params = statuses_in(session, (c.value for c in FINISHED), negate=True)
+    params["now"] = db_time(utc_now())
     mine = ""
     if technician_id is not None:
         mine = " AND assigned_to_id = :technician"
         params["technician"] = technician_id.hex
-    finished = ", ".join(f"'{c.value}'" for c in FINISHED)
     return int(
         session.execute(
             text(
-                "SELECT count(*) FROM tickets WHERE status_id IN "
-                f"(SELECT id FROM ticket_statuses WHERE category NOT IN ({finished})) "
+                f"SELECT count(*) FROM tickets WHERE status_id IN {unfinished} "
                 f"AND promised_at < :now{mine}"
             ),
             params,
@@ -409,11 +414,13 @@ def pending_payments(session: Session) -> tuple[int, int]:
             "WHERE owed > 0"
         )
     ).scalar_one()
+    ready, params = statuses_in(session, ("ready",))
     tickets = session.execute(
         text(
             f"SELECT coalesce(sum({ticket_amount_due(session)}), 0) FROM tickets t "
-            "WHERE t.status_id IN (SELECT id FROM ticket_statuses WHERE category = 'ready')"
-        )
+            f"WHERE t.status_id IN {ready}"
+        ),
+        params,
     ).scalar_one()
     return int(invoices), int(tickets)
 

@@ -32,6 +32,7 @@ from desktop.services.report_sql import (
     period_params,
     read_time,
     sign,
+    statuses_in,
     ticket_amount_due,
 )
 from desktop.services.report_types import (
@@ -177,16 +178,15 @@ class TicketReportService:
             cases.append(
                 f"sum(CASE WHEN {older}t.created_at >= :b{index} THEN 1 ELSE 0 END) AS {key}"
             )
-        categories = ", ".join(f"'{c.value}'" for c in AGING_CATEGORIES)
         with self.ctx.uow() as tx:
+            aging, ids = statuses_in(tx.session, (c.value for c in AGING_CATEGORIES))
             found = tx.session.execute(
                 text(
                     f"SELECT s.name, s.category, {', '.join(cases)}, count(*) "
                     "FROM tickets t JOIN ticket_statuses s ON s.id = t.status_id "
-                    "WHERE t.status_id IN (SELECT id FROM ticket_statuses "
-                    f"WHERE category IN ({categories})) GROUP BY s.id"
+                    f"WHERE t.status_id IN {aging} GROUP BY s.id"
                 ),
-                params,
+                {**params, **ids},
             ).all()
         order = {c.value: i for i, c in enumerate(AGING_CATEGORIES)}
         # The category's name, not its code, in the table.
@@ -227,17 +227,17 @@ class TicketReportService:
         self.ctx.require(Permission.VIEW_REPORTS)
         moment = now or utc_now()
         with self.ctx.uow() as tx:
+            unfinished, ids = statuses_in(tx.session, _finished_values(), negate=True)
             found = tx.session.execute(
                 text(
                     f"SELECT t.number, {_CUSTOMER}, s.name, {_TECHNICIAN}, t.promised_at "
                     "FROM tickets t JOIN ticket_statuses s ON s.id = t.status_id "
                     "JOIN customers cu ON cu.id = t.customer_id "
                     "LEFT JOIN users u ON u.id = t.assigned_to_id "
-                    "WHERE t.status_id IN (SELECT id FROM ticket_statuses "
-                    f"WHERE category NOT IN ({_finished()})) AND t.promised_at < :now "
+                    f"WHERE t.status_id IN {unfinished} AND t.promised_at < :now "
                     "ORDER BY t.promised_at, t.number LIMIT :limit"
                 ),
-                {"now": db_time(moment), "limit": MAX_ROWS + 1},
+                {**ids, "now": db_time(moment), "limit": MAX_ROWS + 1},
             ).all()
         rows = []
         for number, first, last, company, status, technician, promised_at in found[:MAX_ROWS]:
@@ -272,6 +272,7 @@ class TicketReportService:
         reserved on them. Raises ``PermissionDenied``."""
         self.ctx.require(Permission.VIEW_REPORTS)
         with self.ctx.uow() as tx:
+            waiting, ids = statuses_in(tx.session, ("waiting_parts",))
             found = tx.session.execute(
                 text(
                     f"SELECT t.number, {_CUSTOMER}, s.name, {_TECHNICIAN}, {_ENTERED} AS entered, "
@@ -281,10 +282,9 @@ class TicketReportService:
                     "FROM tickets t JOIN ticket_statuses s ON s.id = t.status_id "
                     "JOIN customers cu ON cu.id = t.customer_id "
                     "LEFT JOIN users u ON u.id = t.assigned_to_id "
-                    "WHERE t.status_id IN (SELECT id FROM ticket_statuses "
-                    "WHERE category = 'waiting_parts') ORDER BY entered, t.number LIMIT :limit"
+                    f"WHERE t.status_id IN {waiting} ORDER BY entered, t.number LIMIT :limit"
                 ),
-                {"limit": MAX_ROWS + 1},
+                {**ids, "limit": MAX_ROWS + 1},
             ).all()
         rows = []
         for number, first, last, company, status, technician, entered_at, parts in found[:MAX_ROWS]:
@@ -334,6 +334,7 @@ class TicketReportService:
         cutoff = local_midnight(today - timedelta(days=min_days) + timedelta(days=1))
         with self.ctx.uow() as tx:
             due = ticket_amount_due(tx.session)
+            ready, ids = statuses_in(tx.session, ("ready",))
             found = tx.session.execute(
                 text(
                     f"SELECT number, cu_first, cu_last, cu_company, phone, entered, {due} FROM ("
@@ -342,11 +343,10 @@ class TicketReportService:
                     "WHERE ph.customer_id = t.customer_id ORDER BY ph.position LIMIT 1) "
                     f"AS phone, {_ENTERED} AS entered "
                     "FROM tickets t JOIN customers cu ON cu.id = t.customer_id "
-                    "WHERE t.status_id IN (SELECT id FROM ticket_statuses "
-                    "WHERE category = 'ready')) t "
+                    f"WHERE t.status_id IN {ready}) t "
                     "WHERE entered < :cutoff ORDER BY entered, number LIMIT :limit"
                 ),
-                {"cutoff": db_time(cutoff), "limit": MAX_ROWS + 1},
+                {**ids, "cutoff": db_time(cutoff), "limit": MAX_ROWS + 1},
             ).all()
         rows = []
         for number, first, last, company, phone, entered_at, amount in found[:MAX_ROWS]:
@@ -490,8 +490,8 @@ def _user_names(session: Session, hexes: Sequence[str]) -> dict[str, str]:
     }
 
 
-def _finished() -> str:
-    return ", ".join(f"'{c.value}'" for c in FINISHED)
+def _finished_values() -> list[str]:
+    return [c.value for c in FINISHED]
 
 
 def _days_since(moment: datetime, today: date) -> int:
