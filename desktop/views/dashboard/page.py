@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.services.container import Services
 from desktop.services.dashboard_figures import DashboardFigures, TechnicianFigures
 from desktop.services.errors import BenchsideError
-from desktop.services.money import format_money
+from desktop.services.money import format_money, to_decimal
 from desktop.services.permissions import Permission, Role
 from desktop.services.report_periods import Period, PeriodKind, period
 from desktop.services.ticket_types import FINISHED, StatusCategory, TicketFilter
@@ -66,23 +67,22 @@ class DashboardPage(QWidget):
         self._tasks = tasks
         self.figures: DashboardFigures | TechnicianFigures | None = None
         self._period = period(PeriodKind.THIS_MONTH, date.today())
-        self.manager = services.ctx.can(Permission.VIEW_REPORTS)
-        actor = services.ctx.actor
-        self.technician = (
-            not self.manager and actor is not None and actor.role == Role.TECHNICIAN.value
-        )
-        heading = QLabel(self.tr("How the shop is doing") if self.manager else self.tr("Today"))
-        font = heading.font()
+        self.manager = self.technician = False
+        self.body: QWidget | None = None
+        self._runs = 0  # only the latest reload's figures are shown
+        self._stale = False
+        self.heading = QLabel()
+        font = self.heading.font()
         font.setPointSize(font.pointSize() + 6)
         font.setBold(True)
-        heading.setFont(font)
+        self.heading.setFont(font)
         self.period_bar = PeriodBar(self, locale=services.shop.profile().locale)
         self.period_bar.period_changed.connect(self._on_period_changed)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b3403a;")
         top = QHBoxLayout()
-        top.addWidget(heading)
+        top.addWidget(self.heading)
         top.addStretch(1)
         top.addWidget(self.period_bar)
 
@@ -90,10 +90,6 @@ class DashboardPage(QWidget):
         self.charts: dict[str, ChartView] = {}
         content = QWidget()
         self.sections = QVBoxLayout(content)
-        if self.manager:
-            self._build_manager()
-        elif self.technician:
-            self._build_technician()
         self.stock = StockAlertsWidget(services, bus, tasks)
         self.stock.item_activated.connect(self.item_requested)
         self.stock.setMinimumHeight(260)
@@ -106,7 +102,6 @@ class DashboardPage(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(scroll, 1)
         bus.data_changed.connect(self._on_bus_data_changed)
-        self.period_bar.setVisible(self.manager or self.technician)
         self.reload()
 
     # -- layout ---------------------------------------------------------------------------
@@ -118,7 +113,32 @@ class DashboardPage(QWidget):
         self.tiles[key] = tile
         return tile
 
-    def _build_manager(self) -> None:
+    def _apply_access(self) -> None:
+        """Lay out the figures for whoever is signed in now: after a lock, someone else
+        may be."""
+        manager = self._services.ctx.can(Permission.VIEW_REPORTS)
+        actor = self._services.ctx.actor
+        technician = not manager and actor is not None and actor.role == Role.TECHNICIAN.value
+        if self.body is not None and (manager, technician) == (self.manager, self.technician):
+            return
+        self.manager, self.technician = manager, technician
+        if self.body is not None:
+            self.sections.removeWidget(self.body)
+            self.body.deleteLater()
+        self.tiles, self.charts, self.figures = {}, {}, None
+        self.body = QWidget()
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if manager:
+            self._build_manager(layout)
+        elif technician:
+            self._build_technician(layout)
+        self.sections.insertWidget(0, self.body)
+        self.heading.setText(self.tr("How the shop is doing") if manager else self.tr("Today"))
+        self.period_bar.setVisible(manager or technician)
+        self.message.setText("")
+
+    def _build_manager(self, layout: QVBoxLayout) -> None:
         money = QGridLayout()
         for column, (key, title) in enumerate(
             (
@@ -159,11 +179,11 @@ class DashboardPage(QWidget):
             chart.slice_clicked.connect(lambda i, k=key: self._on_bar_clicked(k, 0, i))
             charts.addWidget(chart, row, column, 1, span)
             self.charts[key] = chart
-        self.sections.addLayout(money)
-        self.sections.addLayout(tickets)
-        self.sections.addLayout(charts)
+        layout.addLayout(money)
+        layout.addLayout(tickets)
+        layout.addLayout(charts)
 
-    def _build_technician(self) -> None:
+    def _build_technician(self, layout: QVBoxLayout) -> None:
         grid = QGridLayout()
         for column, (key, title) in enumerate(
             (
@@ -175,7 +195,7 @@ class DashboardPage(QWidget):
             )
         ):
             self._tile(key, title, grid, 0, column)
-        self.sections.addLayout(grid)
+        layout.addLayout(grid)
 
     # -- loading --------------------------------------------------------------------------
 
@@ -187,26 +207,47 @@ class DashboardPage(QWidget):
         return self._period
 
     def reload(self) -> None:
-        """Read the figures of the chosen period off the GUI thread, then show them."""
+        """Read the figures of the chosen period off the GUI thread, then show them (only
+        the latest request's: a slower earlier one is dropped)."""
+        self._apply_access()
+        self._stale = False
         if not (self.manager or self.technician) or self.period_bar.period() is None:
             return
         chosen = self.current_period()
         dashboard = self._services.dashboard
         work = dashboard.figures if self.manager else dashboard.technician_figures
-        self._tasks.run(lambda: work(chosen), self._on_loaded, self._on_failed, owner=self)
+        self._runs += 1
+        run = self._runs
+        self._tasks.run(
+            lambda: work(chosen),
+            lambda figures: self._on_loaded(figures, run),
+            lambda error: self._on_failed(error, run),
+            owner=self,
+        )
 
     def _on_period_changed(self, _period: Period) -> None:
         self.reload()
 
     def _on_bus_data_changed(self, *_args: Any) -> None:
-        self.reload()
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True  # read again when shown
 
-    def _on_failed(self, error: Exception) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def _on_failed(self, error: Exception, run: int) -> None:
         if not isinstance(error, BenchsideError):
             raise error
-        self.message.setText(str(error))
+        if run == self._runs:
+            self.message.setText(str(error))
 
-    def _on_loaded(self, figures: DashboardFigures | TechnicianFigures) -> None:
+    def _on_loaded(self, figures: DashboardFigures | TechnicianFigures, run: int) -> None:
+        if run != self._runs:
+            return
         self.message.setText("")
         self.figures = figures
         if isinstance(figures, DashboardFigures):
@@ -214,9 +255,13 @@ class DashboardPage(QWidget):
         else:
             self._show_technician(figures)
 
-    def _money(self, amount: int) -> str:
+    def _money(self, amount: int | float) -> str:
         profile = self._services.shop.profile()
-        return format_money(amount, profile.currency, profile.locale)
+        return format_money(int(amount), profile.currency, profile.locale)
+
+    def _major(self, amount: int | float) -> float:
+        """Minor units as the currency's own (a chart's scale)."""
+        return float(to_decimal(int(amount), self._services.shop.profile().currency))
 
     def _show_manager(self, f: DashboardFigures) -> None:
         now, before = f.current, f.previous
@@ -263,9 +308,9 @@ class DashboardPage(QWidget):
         tiles["waiting"].show_value(str(f.waiting))
         tiles["overdue"].show_value(str(f.overdue))
         tiles["low_stock"].show_value(str(f.low_stock))
-        steps = [_step_name(step.first, step.monthly) for step in f.period.buckets()]
+        steps = _step_names(f.period)
         self.charts["revenue"].show_bars(
-            steps, [(self.tr("Revenue"), [p.value / 100 for p in f.revenue_per_step])]
+            steps, [(self.tr("Revenue"), [self._major(p.value) for p in f.revenue_per_step])]
         )
         self.charts["tickets"].show_bars(
             steps,
@@ -279,7 +324,9 @@ class DashboardPage(QWidget):
             [(self.tr("Tickets"), [f.statuses.get(c, 0) for c in STATUS_TITLES])],
             horizontal=True,
         )
-        self.charts["methods"].show_pie([(p.label, p.value / 100) for p in f.revenue_by_method])
+        self.charts["methods"].show_pie(
+            [(p.label, self._major(p.value)) for p in f.revenue_by_method]
+        )
         self.charts["workload"].show_bars(
             [load.name for load in f.workload],
             [
@@ -381,12 +428,15 @@ class DashboardPage(QWidget):
             )
 
 
-def _step_name(first: date, monthly: bool) -> str:
-    """A bar's label: the day of the month, or the month (with its year in January and
-    on the first bar, so a long period reads)."""
-    if not monthly:
-        return str(first.day)
-    return first.strftime("%b %Y") if first.month == 1 else first.strftime("%b")
+def _step_names(chosen: Period) -> list[str]:
+    """The bars' labels, each different (a chart axis merges equal ones): the day of the
+    month within one month, day and month across months, month and year by month."""
+    steps = chosen.buckets()
+    if steps and steps[0].monthly:
+        return [step.first.strftime("%b %y") for step in steps]
+    if chosen.first.replace(day=1) == chosen.last.replace(day=1):
+        return [str(step.first.day) for step in steps]
+    return [f"{step.first.day} {step.first:%b}" for step in steps]
 
 
 def _step_last(first: date, monthly: bool, period_last: date) -> date:

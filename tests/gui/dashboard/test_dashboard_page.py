@@ -122,3 +122,38 @@ def test_the_main_window_opens_what_a_figure_or_a_bar_stands_for(
     reports = window.page("reports")
     shown = reports.report  # type: ignore[attr-defined]
     assert shown is not None and shown.key == "sales_by_day"
+
+
+def test_another_user_signing_in_gets_their_own_dashboard(
+    shop_services: Services, bus, tasks, qtbot
+) -> None:
+    from desktop.services.changes import Changes
+
+    _sell(shop_services, 2500)
+    page = _page(shop_services, bus, tasks, qtbot)
+    assert page.tiles["revenue"].value.text() == "$25.00"
+    gui_sign_in_as(shop_services, "tom", "technician")  # the lock screen, another user
+    page.show()
+    bus.publish(Changes(everything=True))
+    assert "revenue" not in page.tiles and not page.charts
+    assert page.tiles["my_queue"].value.text() == "0"
+    assert page.message.text() == ""
+
+
+def test_every_bar_has_its_own_label_over_long_and_crossing_periods(
+    shop_services: Services, bus, tasks, qtbot
+) -> None:
+    from datetime import date
+
+    from PySide6.QtCharts import QBarCategoryAxis
+
+    page = _page(shop_services, bus, tasks, qtbot)
+    for first, last, bars in (
+        (date(2025, 11, 25), date(2026, 11, 24), 13),  # by month, November twice
+        (date(2026, 1, 10), date(2026, 2, 23), 45),  # by day, across two months
+    ):
+        page.period_bar.set_period(PeriodKind.CUSTOM, first, last)
+        page.reload()
+        chart = page.charts["revenue"].chart()
+        axis = next(a for a in chart.axes() if isinstance(a, QBarCategoryAxis))
+        assert axis.count() == bars == len(page.charts["revenue"].bar_values()[0])
