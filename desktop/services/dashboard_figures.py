@@ -44,7 +44,7 @@ from desktop.services.report_sql import (
 )
 from desktop.services.report_types import ChartPoint
 from desktop.services.shift_figures import expected_cash
-from desktop.services.ticket_charges import ESTIMATE_SOURCE
+from desktop.services.ticket_reports import labour_billed
 from desktop.services.ticket_types import FINISHED, StatusCategory
 
 NO_ONE = uuid.UUID(int=0)
@@ -250,23 +250,9 @@ def _completed(
 
 
 def _labour_billed(session: Session, period: Period, technician_id: uuid.UUID) -> int:
-    """Labour lines (without tax) on checkouts issued in the period of tickets the
-    technician holds."""
-    params: dict[str, Any] = {**period_params(period), "technician": technician_id.hex}
-    value = session.execute(
-        text(
-            "SELECT coalesce(sum(l.net), 0) FROM sales_documents d "
-            "JOIN tickets t ON t.id = d.ticket_id "
-            "JOIN sales_lines l ON l.document_id = d.id "
-            "WHERE d.ticket_id IS NOT NULL AND d.issued_at >= :start AND d.issued_at < :end "
-            "AND ((d.kind = 'sale' AND d.status = 'completed') "
-            "OR (d.kind = 'invoice' AND d.status = 'issued')) "
-            "AND t.assigned_to_id = :technician "
-            "AND l.source_kind IN ('ticket_labour', :estimate)"
-        ),
-        {**params, "estimate": ESTIMATE_SOURCE},
-    ).scalar_one()
-    return int(value)
+    """The technician's labour billed in the period, refunds taken away (as the
+    technicians report counts it)."""
+    return labour_billed(session, period_params(period)).get(technician_id.hex, 0)
 
 
 def revenue_per_step(session: Session, period: Period) -> tuple[ChartPoint, ...]:

@@ -357,14 +357,13 @@ class SalesReportService:
             title="Refunds and voids",
             columns=columns,
             rows=tuple(rows),
-            totals=("Total", None, None, None, None, refund_total + void_total, None)
-            if rows
-            else None,
+            # Refunds gave money back; voids were never sold: one sum would mean nothing.
+            totals=None,
             period=period,
             notes=(
                 f"{len(refunds)} refunds (credit notes, tax included) and {len(voids)} "
-                "voids. Voided sales and invoices were never sold and are not in the sales "
-                "figures.",
+                "voids; the chart gives the sum of each. Voided sales and invoices were "
+                "never sold and are not in the sales figures.",
             ),
             chart=(ChartPoint("Refunds", refund_total), ChartPoint("Voids", void_total)),
             chart_title="Refunds and voids",

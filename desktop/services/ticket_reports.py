@@ -429,7 +429,16 @@ def _overall_turnaround(session: Session, params: dict[str, str]) -> float | Non
 
 
 def _add_labour(session: Session, params: dict[str, str], work: dict[str | None, _Work]) -> None:
+    for who, amount in labour_billed(session, params).items():
+        work.setdefault(who, _Work()).labour = amount
+
+
+def labour_billed(session: Session, params: dict[str, str]) -> dict[str | None, int]:
+    """Labour (without tax) on checkouts issued between ``:start`` and ``:end``, less
+    labour refunded on credit notes then, per technician holding the ticket (32 hex
+    digits; None: unassigned)."""
     # A credit note's lines are "sale_line"s: their source line says whether it was labour.
+    billed: dict[str | None, int] = {}
     for who, amount in session.execute(
         text(
             f"SELECT t.assigned_to_id, sum({sign('d.kind')} * l.net) FROM sales_documents d "
@@ -443,7 +452,8 @@ def _add_labour(session: Session, params: dict[str, str], work: dict[str | None,
         ),
         {**params, "labour": LABOUR_SOURCES[0], "estimate": LABOUR_SOURCES[1]},
     ):
-        work.setdefault(who, _Work()).labour = int(amount or 0)
+        billed[who] = int(amount or 0)
+    return billed
 
 
 def _add_parts(session: Session, params: dict[str, str], work: dict[str | None, _Work]) -> None:

@@ -22,7 +22,8 @@ from desktop.services.report_types import ReportTable
 SUBJECT = "Report"
 # Columns past this many turn the sheet sideways.
 PORTRAIT_COLUMNS = 6
-CHART_BARS = 12
+# A month of days fits; beyond, the biggest bars are drawn, in their order.
+CHART_BARS = 31
 
 
 def report_pdf(
@@ -135,11 +136,15 @@ def _table(report: ReportTable, currency: str, locale: str, width: float, st: St
 
 
 def _chart(report: ReportTable, width: float) -> Drawing | None:
-    """The report's chart as horizontal bars (the biggest ``CHART_BARS``)."""
-    points = [p for p in report.chart if isinstance(p.value, int | float)][:CHART_BARS]
+    """The report's chart as horizontal bars, in the report's order (the biggest
+    ``CHART_BARS`` of a longer one)."""
+    points = [p for p in report.chart if isinstance(p.value, int | float)]
+    if len(points) > CHART_BARS:
+        biggest = sorted(range(len(points)), key=lambda i: -abs(points[i].value))[:CHART_BARS]
+        points = [points[i] for i in sorted(biggest)]
     if len(points) < 2 or not any(p.value for p in points):
         return None
-    bar = 5 * MM
+    bar = (5 if len(points) <= 12 else 3.5) * MM
     height = bar * len(points) + 10 * MM
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()

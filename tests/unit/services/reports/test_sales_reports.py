@@ -75,6 +75,9 @@ def test_refunds_and_voids_list_the_credit_note_and_both_voids(week: KnownWeek) 
     # The held sale held one case (23.00); the voided invoice three (69.00).
     assert report.row_by("kind", "Sale voided")["amount"] == 2300
     assert report.row_by("kind", "Invoice voided")["amount"] == 6900
+    # Money given back and sales never made do not add up: a sum for each, no total.
+    assert report.totals is None
+    assert [(p.label, p.value) for p in report.chart] == [("Refunds", 2300), ("Voids", 9200)]
 
 
 def test_discounts_given(week: KnownWeek) -> None:
