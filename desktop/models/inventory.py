@@ -129,6 +129,11 @@ class StockLevel(Base):
     on_hand: Mapped[int] = mapped_column(default=0)
     average_cost: Mapped[int] = mapped_column(default=0)  # minor units
 
+    # The valuation's sums per item, from the index alone (migration 0016).
+    __table_args__ = (
+        Index("ix_stock_levels_item_id_on_hand", "item_id", "on_hand", "average_cost"),
+    )
+
 
 class ItemStock(Base):
     """Units over all locations per item and whether the item is low or due for reorder,

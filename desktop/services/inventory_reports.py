@@ -139,26 +139,43 @@ def stock_valuation(session: Session, category: str | None) -> ReportTable:
     if category is not None:
         only = " AND i.category = :category"
         params["category"] = category
-    held = f"FROM stock_levels l JOIN items i ON i.id = l.item_id WHERE l.on_hand > 0{only}"
-    rows = session.execute(
-        text(
-            "SELECT i.name, i.sku, i.category, sum(l.on_hand) AS units, "
-            "sum(l.on_hand * l.average_cost) AS value "
-            f"{held} GROUP BY i.id ORDER BY value DESC, i.sort_name, i.id LIMIT :cap"
-        ),
-        params,
-    ).all()
+    # Each item's levels summed first (from the 0016 index alone), the items looked up
+    # after: once an item rather than once a level, and only for the rows shown.
+    per_item = (
+        "SELECT l.item_id AS item_id, sum(l.on_hand) AS units, "
+        "sum(l.on_hand * l.average_cost) AS value FROM stock_levels l "
+        "WHERE l.on_hand > 0 GROUP BY l.item_id"
+    )
+    held = f"FROM ({per_item}) v JOIN items i ON i.id = v.item_id WHERE 1{only}"
+    if category is None:
+        rows = session.execute(
+            text(
+                "SELECT i.name, i.sku, i.category, v.units, v.value "
+                f"FROM ({per_item} ORDER BY value DESC LIMIT :cap) v "
+                "JOIN items i ON i.id = v.item_id ORDER BY v.value DESC, i.sort_name, i.id"
+            ),
+            params,
+        ).all()
+        totals_from = f"FROM ({per_item}) v"
+    else:
+        rows = session.execute(
+            text(
+                f"SELECT i.name, i.sku, i.category, v.units, v.value {held} "
+                "ORDER BY v.value DESC, i.sort_name, i.id LIMIT :cap"
+            ),
+            params,
+        ).all()
+        totals_from = held
     total_units, total_value, items = session.execute(
         text(
-            f"SELECT coalesce(sum(l.on_hand), 0), coalesce(sum(l.on_hand * l.average_cost), "
-            f"0), count(DISTINCT l.item_id) {held}"
+            f"SELECT coalesce(sum(v.units), 0), coalesce(sum(v.value), 0), count(*) {totals_from}"
         ),
         params,
     ).one()
     by_category = session.execute(
         text(
-            "SELECT i.category, sum(l.on_hand * l.average_cost) AS value "
-            f"{held} GROUP BY i.category ORDER BY value DESC, i.category LIMIT :bars"
+            f"SELECT i.category, sum(v.value) AS total {held} GROUP BY i.category "
+            "ORDER BY total DESC, i.category LIMIT :bars"
         ),
         {**params, "bars": CHART_CATEGORIES},
     ).all()

@@ -119,8 +119,9 @@ class SalesReportService:
         self.ctx.require(Permission.VIEW_REPORTS)
         rows = self._lines_grouped(
             period,
-            "coalesce(i.name, l.description), coalesce(i.sku, l.sku), l.item_id IS NULL",
-            ", coalesce(l.item_id, l.description)",
+            "SELECT coalesce(i.name, v.free), coalesce(i.sku, ''), v.quantity, v.net, v.cost "
+            "FROM ({per_item} ORDER BY net DESC LIMIT {cap}) v "
+            "LEFT JOIN items i ON i.id = v.item_id ORDER BY v.net DESC",
         )
         columns = (
             Column("item", "Item"),
@@ -130,16 +131,20 @@ class SalesReportService:
             Column("cost", "Cost", MONEY),
             Column("profit", "Gross profit", MONEY),
         )
-        table = [
-            (name, sku, qty, net, cost, net - cost) for name, sku, _free, qty, net, cost in rows
-        ]
+        table = [(name, sku, qty, net, cost, net - cost) for name, sku, qty, net, cost in rows]
         return self._lines_table("sales_by_item", "Sales by item", columns, table, period)
 
     def by_category(self, period: Period) -> ReportTable:
         """Per item category as the items are filed now; labour and free-text lines under
         "No category"."""
         self.ctx.require(Permission.VIEW_REPORTS)
-        rows = self._lines_grouped(period, "coalesce(nullif(i.category, ''), 'No category')")
+        rows = self._lines_grouped(
+            period,
+            "SELECT coalesce(nullif(i.category, ''), 'No category') AS category_name, "
+            "sum(v.quantity), sum(v.net) AS net, sum(v.cost) FROM ({per_item}) v "
+            "LEFT JOIN items i ON i.id = v.item_id GROUP BY category_name "
+            "ORDER BY net DESC LIMIT {cap}",
+        )
         columns = (
             Column("category", "Category"),
             Column("quantity", "Units", QUANTITY),
@@ -417,27 +422,31 @@ class SalesReportService:
 
     # -- lines of the period ------------------------------------------------------------
 
-    def _lines_grouped(self, period: Period, keys: str, extra_group: str = "") -> list[Any]:
-        """Units, net sales and cost per ``keys`` over the period's counted lines,
-        credit notes taken away (their cost only when restocked); biggest first."""
+    def _lines_grouped(self, period: Period, outer: str) -> list[Any]:
+        """``outer`` over ``{per_item}``: units, net sales and cost per item (and per
+        description of lines without one) over the period's counted lines, credit notes
+        taken away (their cost only when restocked). Items are looked up after the
+        lines are summed, once each rather than once a line."""
         signed = sign("d.kind")
         cost = (
             "CASE WHEN d.kind != 'credit_note' THEN l.quantity * coalesce(l.unit_cost, 0) "
             "WHEN l.restock THEN -l.quantity * coalesce(l.unit_cost, 0) ELSE 0 END"
         )
+        per_item = (
+            "SELECT l.item_id AS item_id, "
+            "CASE WHEN l.item_id IS NULL THEN l.description END AS free, "
+            f"sum({signed} * l.quantity) AS quantity, sum({signed} * l.net) AS net, "
+            f"sum({cost}) AS cost "
+            "FROM sales_documents d JOIN sales_lines l ON l.document_id = d.id "
+            "WHERE d.kind IN ('sale', 'invoice', 'credit_note') "
+            "AND d.status IN ('completed', 'issued') "
+            f"AND d.issued_at >= :start AND d.issued_at < :end AND {counted('d')} "
+            "GROUP BY l.item_id, free"
+        )
         with self.ctx.uow() as tx:
             return list(
                 tx.session.execute(
-                    text(
-                        f"SELECT {keys}, sum({signed} * l.quantity), "
-                        f"sum({signed} * l.net) AS net_sales, sum({cost}) "
-                        "FROM sales_documents d JOIN sales_lines l ON l.document_id = d.id "
-                        "LEFT JOIN items i ON i.id = l.item_id "
-                        "WHERE d.kind IN ('sale', 'invoice', 'credit_note') "
-                        "AND d.status IN ('completed', 'issued') "
-                        f"AND d.issued_at >= :start AND d.issued_at < :end AND {counted('d')} "
-                        f"GROUP BY {keys}{extra_group} ORDER BY net_sales DESC LIMIT {MAX_ROWS}"
-                    ),
+                    text(outer.format(per_item=per_item, cap=MAX_ROWS)),
                     period_params(period),
                 ).all()
             )

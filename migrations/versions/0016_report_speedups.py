@@ -10,7 +10,8 @@ keeps the latest time a movement took units out (filled here, then kept by the m
 trigger of 0011, replaced with it). A movement undone later (a refused sync change) may
 leave it later than the remaining ledger says: the item then looks recently moved.
 The movements report sums quantities by time and kind; with the quantity in the index it
-reads the index alone.
+reads the index alone. The valuation sums each item's levels; an index holding them
+spares a table lookup per level.
 """
 
 from __future__ import annotations
@@ -67,9 +68,14 @@ def upgrade() -> None:
     op.execute(_movement_trigger(with_last_out=True))
     op.execute("DROP INDEX ix_stock_movements_at_kind")
     op.execute("CREATE INDEX ix_stock_movements_at_kind ON stock_movements (at, kind, quantity)")
+    op.execute(
+        "CREATE INDEX ix_stock_levels_item_id_on_hand ON stock_levels "
+        "(item_id, on_hand, average_cost)"
+    )
 
 
 def downgrade() -> None:
+    op.execute("DROP INDEX ix_stock_levels_item_id_on_hand")
     op.execute("DROP INDEX ix_stock_movements_at_kind")
     op.execute("CREATE INDEX ix_stock_movements_at_kind ON stock_movements (at, kind)")
     op.execute("DROP TRIGGER stock_movements_item_stock_ai")
