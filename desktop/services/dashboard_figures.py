@@ -86,21 +86,30 @@ class TechnicianLoad:
 
 
 @dataclass(frozen=True)
-class DashboardFigures:
+class PeriodTrend:
+    """A period's figures against the period before, and its charts."""
+
     period: Period
     current: PeriodFigures
     previous: PeriodFigures
-    pending_invoices: int
-    pending_tickets: int
-    statuses: dict[str, int]  # tickets per status category now
-    overdue: int
-    low_stock: int
-    cash_in_drawer: int
-    open_shifts: int
     revenue_per_step: tuple[ChartPoint, ...]
     opened_per_step: tuple[ChartPoint, ...]
     completed_per_step: tuple[ChartPoint, ...]
     revenue_by_method: tuple[ChartPoint, ...]
+
+
+@dataclass(frozen=True)
+class ShopNow:
+    """Where the shop stands, whatever the period: read again when data changes, not
+    when the manager picks another period."""
+
+    pending_invoices: int
+    pending_tickets: int
+    statuses: dict[str, int]  # tickets per status category
+    overdue: int
+    low_stock: int
+    cash_in_drawer: int
+    open_shifts: int
     workload: tuple[TechnicianLoad, ...]
 
     @property
@@ -114,6 +123,12 @@ class DashboardFigures:
     @property
     def waiting(self) -> int:
         return self.statuses.get("waiting_parts", 0) + self.statuses.get("waiting_customer", 0)
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    trend: PeriodTrend
+    now: ShopNow
 
 
 @dataclass(frozen=True)
@@ -134,17 +149,35 @@ class DashboardService:
         self.ctx = ctx
 
     def figures(self, period: Period) -> DashboardFigures:
-        """The manager's dashboard for ``period``. Raises ``PermissionDenied`` below
-        manager."""
+        """The manager's dashboard for ``period``: its trend and where the shop stands.
+        Raises ``PermissionDenied`` below manager."""
+        return DashboardFigures(self.trend(period), self.now())
+
+    def trend(self, period: Period) -> PeriodTrend:
+        """The figures and charts of ``period`` against the period before. Raises
+        ``PermissionDenied`` below manager."""
+        self.ctx.require(Permission.VIEW_REPORTS)
+        with self.ctx.uow() as tx:
+            session = tx.session
+            return PeriodTrend(
+                period=period,
+                current=period_figures(session, period),
+                previous=period_figures(session, period.previous()),
+                revenue_per_step=revenue_per_step(session, period),
+                opened_per_step=tickets_per_step(session, period, "created_at"),
+                completed_per_step=tickets_per_step(session, period, "completed_at"),
+                revenue_by_method=revenue_by_method(session, period),
+            )
+
+    def now(self) -> ShopNow:
+        """Pending payments, tickets per status, overdue, low stock, the drawers and the
+        technicians' workload now. Raises ``PermissionDenied`` below manager."""
         self.ctx.require(Permission.VIEW_REPORTS)
         with self.ctx.uow() as tx:
             session = tx.session
             invoices, tickets = pending_payments(session)
             drawer, shifts = cash_in_drawer(session)
-            return DashboardFigures(
-                period=period,
-                current=period_figures(session, period),
-                previous=period_figures(session, period.previous()),
+            return ShopNow(
                 pending_invoices=invoices,
                 pending_tickets=tickets,
                 statuses=status_counts(session),
@@ -152,10 +185,6 @@ class DashboardService:
                 low_stock=low_stock_count(session),
                 cash_in_drawer=drawer,
                 open_shifts=shifts,
-                revenue_per_step=revenue_per_step(session, period),
-                opened_per_step=tickets_per_step(session, period, "created_at"),
-                completed_per_step=tickets_per_step(session, period, "completed_at"),
-                revenue_by_method=revenue_by_method(session, period),
                 workload=workload(session),
             )
 
@@ -280,12 +309,11 @@ def tickets_per_step(session: Session, period: Period, column: str) -> tuple[Cha
     """Tickets created (``created_at``) or completed (``completed_at``) per step."""
     steps = period.buckets()
     cte, params = steps_cte(steps, buckets=False)
-    partial = " AND t.completed_at IS NOT NULL" if column == "completed_at" else ""
+    # A count per step from the index alone (a join counting t.id read every row).
     rows = session.execute(
         text(
-            f"WITH {cte} SELECT steps.i, count(t.id) FROM steps "
-            f"LEFT JOIN tickets t ON t.{column} >= steps.s AND t.{column} < steps.e{partial} "
-            "GROUP BY steps.i ORDER BY steps.i"
+            f"WITH {cte} SELECT steps.i, (SELECT count(*) FROM tickets t "
+            f"WHERE t.{column} >= steps.s AND t.{column} < steps.e) FROM steps ORDER BY steps.i"
         ),
         params,
     ).all()

@@ -165,6 +165,7 @@ def test_the_report_scenarios_run_every_report_and_paint_the_dashboard(
     names = [
         "dashboard_figures_today_ms",
         "dashboard_figures_12_months_ms",
+        "dashboard_now_ms",
         "dashboard_12_months_paint_ms",
         "report_month_worst_ms",
         "report_year_worst_ms",

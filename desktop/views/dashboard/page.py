@@ -10,7 +10,9 @@ for the list or report behind it (``tickets_requested``, ``report_requested``, .
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -25,7 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.container import Services
-from desktop.services.dashboard_figures import DashboardFigures, TechnicianFigures
+from desktop.services.dashboard_figures import (
+    DashboardFigures,
+    PeriodTrend,
+    ShopNow,
+    TechnicianFigures,
+)
 from desktop.services.errors import BenchsideError
 from desktop.services.money import format_money, to_decimal
 from desktop.services.permissions import Permission, Role
@@ -206,16 +213,23 @@ class DashboardPage(QWidget):
             self._period = chosen
         return self._period
 
-    def reload(self) -> None:
+    def reload(self, period_only: bool = False) -> None:
         """Read the figures of the chosen period off the GUI thread, then show them (only
-        the latest request's: a slower earlier one is dropped)."""
+        the latest request's: a slower earlier one is dropped). ``period_only``: another
+        period was picked, so where the shop stands now is kept as it was read."""
         self._apply_access()
         self._stale = False
         if not (self.manager or self.technician) or self.period_bar.period() is None:
             return
         chosen = self.current_period()
         dashboard = self._services.dashboard
-        work = dashboard.figures if self.manager else dashboard.technician_figures
+        work: Callable[[Period], DashboardFigures | TechnicianFigures]
+        if not self.manager:
+            work = dashboard.technician_figures
+        elif period_only and isinstance(self.figures, DashboardFigures):
+            work = partial(self._trend_keeping, now=self.figures.now)
+        else:
+            work = dashboard.figures
         self._runs += 1
         run = self._runs
         self._tasks.run(
@@ -225,8 +239,11 @@ class DashboardPage(QWidget):
             owner=self,
         )
 
+    def _trend_keeping(self, chosen: Period, now: ShopNow) -> DashboardFigures:
+        return DashboardFigures(self._services.dashboard.trend(chosen), now)
+
     def _on_period_changed(self, _period: Period) -> None:
-        self.reload()
+        self.reload(period_only=True)
 
     def _on_bus_data_changed(self, *_args: Any) -> None:
         if self.isVisible():
@@ -263,7 +280,11 @@ class DashboardPage(QWidget):
         """Minor units as the currency's own (a chart's scale)."""
         return float(to_decimal(int(amount), self._services.shop.profile().currency))
 
-    def _show_manager(self, f: DashboardFigures) -> None:
+    def _show_manager(self, figures: DashboardFigures) -> None:
+        self._show_trend(figures.trend, figures.now)
+        self._show_now(figures.now)
+
+    def _show_trend(self, f: PeriodTrend, shop: ShopNow) -> None:
         now, before = f.current, f.previous
         tiles = self.tiles
         tiles["revenue"].show_value(
@@ -278,24 +299,13 @@ class DashboardPage(QWidget):
                 net=self._money(now.net_sales)
             ),
         )
-        tiles["pending"].show_value(
-            self._money(f.pending_payments),
-            None,
-            self.tr("Invoices owed {invoices}; tickets ready to collect {tickets}.").format(
-                invoices=self._money(f.pending_invoices), tickets=self._money(f.pending_tickets)
-            ),
-        )
-        tiles["cash"].show_value(
-            self._money(f.cash_in_drawer),
-            (self.tr("{n} drawers open").format(n=f.open_shifts), "#6b7280"),
-        )
         tiles["turnaround"].show_value(
             _days(now.turnaround_days),
             change_text(now.turnaround_days or 0, before.turnaround_days or 0, False),
             self.tr("From a ticket's creation to its completion, over the tickets completed."),
         )
         tiles["tickets"].show_value(
-            str(f.tickets),
+            str(shop.tickets),
             (
                 self.tr("{opened} opened, {done} completed").format(
                     opened=now.tickets_opened, done=now.tickets_completed
@@ -303,11 +313,6 @@ class DashboardPage(QWidget):
                 "#6b7280",
             ),
         )
-        for key in ("open", "in_progress", "ready", "completed", "closed", "cancelled"):
-            tiles[key].show_value(str(f.statuses.get(key, 0)))
-        tiles["waiting"].show_value(str(f.waiting))
-        tiles["overdue"].show_value(str(f.overdue))
-        tiles["low_stock"].show_value(str(f.low_stock))
         steps = _step_names(f.period)
         self.charts["revenue"].show_bars(
             steps, [(self.tr("Revenue"), [self._major(p.value) for p in f.revenue_per_step])]
@@ -319,13 +324,32 @@ class DashboardPage(QWidget):
                 (self.tr("Completed"), [p.value for p in f.completed_per_step]),
             ],
         )
+        self.charts["methods"].show_pie(
+            [(p.label, self._major(p.value)) for p in f.revenue_by_method]
+        )
+
+    def _show_now(self, f: ShopNow) -> None:
+        tiles = self.tiles
+        tiles["pending"].show_value(
+            self._money(f.pending_payments),
+            None,
+            self.tr("Invoices owed {invoices}; tickets ready to collect {tickets}.").format(
+                invoices=self._money(f.pending_invoices), tickets=self._money(f.pending_tickets)
+            ),
+        )
+        tiles["cash"].show_value(
+            self._money(f.cash_in_drawer),
+            (self.tr("{n} drawers open").format(n=f.open_shifts), "#6b7280"),
+        )
+        for key in ("open", "in_progress", "ready", "completed", "closed", "cancelled"):
+            tiles[key].show_value(str(f.statuses.get(key, 0)))
+        tiles["waiting"].show_value(str(f.waiting))
+        tiles["overdue"].show_value(str(f.overdue))
+        tiles["low_stock"].show_value(str(f.low_stock))
         self.charts["statuses"].show_bars(
             [STATUS_TITLES[c] for c in STATUS_TITLES],
             [(self.tr("Tickets"), [f.statuses.get(c, 0) for c in STATUS_TITLES])],
             horizontal=True,
-        )
-        self.charts["methods"].show_pie(
-            [(p.label, self._major(p.value)) for p in f.revenue_by_method]
         )
         self.charts["workload"].show_bars(
             [load.name for load in f.workload],
@@ -394,20 +418,20 @@ class DashboardPage(QWidget):
         if not isinstance(figures, DashboardFigures):
             return
         if chart == "revenue":
-            step = figures.period.buckets()[index]
-            last = _step_last(step.first, step.monthly, figures.period.last)
+            step = figures.trend.period.buckets()[index]
+            last = _step_last(step.first, step.monthly, figures.trend.period.last)
             self.report_requested.emit(
                 "sales_by_item", period(PeriodKind.CUSTOM, date.today(), step.first, last)
             )
         elif chart == "tickets":
-            step = figures.period.buckets()[index]
+            step = figures.trend.period.buckets()[index]
             if series == 0:
                 self.tickets_requested.emit(
                     TicketFilter(created_from=step.start, created_to=step.end),
                     self.tr("Opened on {day}").format(day=step.first.isoformat()),
                 )
             else:
-                last = _step_last(step.first, step.monthly, figures.period.last)
+                last = _step_last(step.first, step.monthly, figures.trend.period.last)
                 self.report_requested.emit(
                     "technicians", period(PeriodKind.CUSTOM, date.today(), step.first, last)
                 )
@@ -415,9 +439,9 @@ class DashboardPage(QWidget):
             category = list(STATUS_TITLES)[index]
             self.open_figure(category)
         elif chart == "methods":
-            self.report_requested.emit("sales_by_method", figures.period)
+            self.report_requested.emit("sales_by_method", figures.trend.period)
         elif chart == "workload":
-            load = figures.workload[index]
+            load = figures.now.workload[index]
             self.tickets_requested.emit(
                 TicketFilter(
                     technician_id=load.technician_id,

@@ -54,8 +54,10 @@ def test_the_period_picker_reloads_and_a_bad_range_keeps_the_figures(
     _sell(shop_services, 2500)
     page = _page(shop_services, bus, tasks, qtbot)
     today = page.current_period().last
+    now = page.figures.now  # type: ignore[union-attr]
     page.period_bar.kind.setCurrentIndex(page.period_bar.kind.findData(PeriodKind.LAST_MONTH))
     assert page.tiles["revenue"].value.text() == "$0.00"
+    assert page.figures.now is now  # type: ignore[union-attr]  # the period only is read
     page.period_bar.kind.setCurrentIndex(page.period_bar.kind.findData(PeriodKind.CUSTOM))
     page.period_bar.first.setDate(today)
     page.period_bar.last.setDate(today.replace(year=today.year - 1))

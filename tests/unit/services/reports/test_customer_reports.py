@@ -170,7 +170,7 @@ def test_balances_of_the_week_show_rita_owing_invoice_d(week: KnownWeek) -> None
     assert report.rows == (("Rita Sousa", 1, 2300, 0, 0, 2300),)
     assert report.totals == ("Total", 1, 2300, 0, 0, 2300)
     # The pending invoices of the dashboard are the same debt.
-    assert report.totals[2] == week.services.dashboard.figures(WEEK).pending_invoices
+    assert report.totals[2] == week.services.dashboard.now().pending_invoices
     later = week.services.customer_reports.balances(date(2026, 3, 24))
     assert later.row_by("customer", "Rita Sousa")["overdue"] == 2300
 

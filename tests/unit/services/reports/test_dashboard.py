@@ -19,18 +19,18 @@ def test_revenue_is_money_received_on_documents_by_local_day(week: KnownWeek) ->
     # deposits (20.00, 10.00 and its refund) are on no document yet.
     # Monday: invoice C 40.00 + 60.00 (23:30 local is Tuesday in UTC), the refund -23.00,
     # T1's checkout 140.00 by card + its 20.00 deposit applied = 237.00.
-    assert [p.value for p in figures.revenue_per_step] == [18750, 0, 0, 23700]
-    assert figures.current.revenue == 42450
-    by_method = {p.label: p.value for p in figures.revenue_by_method}
+    assert [p.value for p in figures.trend.revenue_per_step] == [18750, 0, 0, 23700]
+    assert figures.trend.current.revenue == 42450
+    by_method = {p.label: p.value for p in figures.trend.revenue_by_method}
     # Cash 149.50 + 13.00 + 15.00 + 60.00 - 23.00; card 10.00 + 40.00 + 140.00.
     assert by_method == {"Cash": 21450, "Card": 19000, "Deposits applied": 2000}
-    assert sum(by_method.values()) == figures.current.revenue
+    assert sum(by_method.values()) == figures.trend.current.revenue
 
 
 def test_net_sales_and_gross_profit_exclude_tax_and_give_back_restocked_cost(
     week: KnownWeek,
 ) -> None:
-    current = week.services.dashboard.figures(WEEK).current
+    current = week.services.dashboard.trend(WEEK).current
     # Net: A 90.00 + 40.00, B 20.00, C 100.00, T1 labour 39.13 + screen 100.00, D 20.00,
     # less the returned case 20.00 = 389.13.
     assert current.net_sales == 38913
@@ -45,19 +45,19 @@ def test_net_sales_and_gross_profit_exclude_tax_and_give_back_restocked_cost(
 
 def test_tickets_pending_payments_and_the_drawer_now(week: KnownWeek) -> None:
     figures = week.services.dashboard.figures(WEEK)
-    assert figures.statuses["cancelled"] == 1 and figures.statuses["ready"] == 1
-    assert figures.statuses["closed"] == 1  # T1, paid in full at checkout
-    assert figures.statuses["open"] == 1 and figures.statuses["in_progress"] == 1
-    assert figures.waiting == 1 and figures.tickets == 6
-    assert figures.overdue == 2  # T4 and T5; T6 has no promise
+    assert figures.now.statuses["cancelled"] == 1 and figures.now.statuses["ready"] == 1
+    assert figures.now.statuses["closed"] == 1  # T1, paid in full at checkout
+    assert figures.now.statuses["open"] == 1 and figures.now.statuses["in_progress"] == 1
+    assert figures.now.waiting == 1 and figures.now.tickets == 6
+    assert figures.now.overdue == 2  # T4 and T5; T6 has no promise
     # Invoice D owes 23.00 (C is paid off); T3 will charge 30.00 less its 5.00 deposit.
-    assert (figures.pending_invoices, figures.pending_tickets) == (2300, 2500)
-    assert figures.low_stock == 1
+    assert (figures.now.pending_invoices, figures.now.pending_tickets) == (2300, 2500)
+    assert figures.now.low_stock == 1
     # Float 100.00 + cash 149.50 + 13.00 + 15.00 + deposits 20.00 + 10.00 - 10.00
     # - the refund 23.00 + invoice C 60.00 + T3's deposit 5.00, + pay-in 5.00 - pay-out
     # 3.00 = 341.50.
-    assert (figures.cash_in_drawer, figures.open_shifts) == (34150, 1)
-    tom = next(load for load in figures.workload if load.technician_id == week.tom)
+    assert (figures.now.cash_in_drawer, figures.now.open_shifts) == (34150, 1)
+    tom = next(load for load in figures.now.workload if load.technician_id == week.tom)
     assert tom.by_category == {"in_progress": 1}
 
 
@@ -65,15 +65,15 @@ def test_tickets_opened_and_completed_per_day_and_turnaround(week: KnownWeek) ->
     figures = week.services.dashboard.figures(WEEK)
     # T1 and T2 opened Friday; T1 completed Monday 10:30, 3 days and 1.5 hours after
     # (summer time took an hour: 72.5 hours of UTC).
-    assert [p.value for p in figures.opened_per_step] == [2, 0, 0, 0]
-    assert [p.value for p in figures.completed_per_step] == [0, 0, 0, 1]
-    assert figures.current.turnaround_days == pytest.approx(72.5 / 24)
+    assert [p.value for p in figures.trend.opened_per_step] == [2, 0, 0, 0]
+    assert [p.value for p in figures.trend.completed_per_step] == [0, 0, 0, 1]
+    assert figures.trend.current.turnaround_days == pytest.approx(72.5 / 24)
 
 
 def test_the_previous_period_is_empty_and_compared(week: KnownWeek) -> None:
     figures = week.services.dashboard.figures(WEEK)
-    assert (figures.previous.revenue, figures.previous.sales) == (0, 0)
-    assert figures.previous.turnaround_days is None
+    assert (figures.trend.previous.revenue, figures.trend.previous.sales) == (0, 0)
+    assert figures.trend.previous.turnaround_days is None
 
 
 def test_technicians_see_their_own_figures_and_not_the_shop(week: KnownWeek) -> None:
@@ -93,18 +93,18 @@ def test_technicians_see_their_own_figures_and_not_the_shop(week: KnownWeek) -> 
 def test_ten_years_are_charted_by_month(week: KnownWeek) -> None:
     ten_years = period(PeriodKind.CUSTOM, date(2026, 3, 10), date(2017, 1, 1), date(2026, 12, 31))
     figures = week.services.dashboard.figures(ten_years)
-    assert len(figures.revenue_per_step) == 120
-    by_month = {p.label: p.value for p in figures.revenue_per_step if p.value}
+    assert len(figures.trend.revenue_per_step) == 120
+    by_month = {p.label: p.value for p in figures.trend.revenue_per_step if p.value}
     assert by_month == {"Mar 2026": 42450}
-    assert figures.current.revenue == 42450
+    assert figures.trend.current.revenue == 42450
 
 
 def test_an_empty_period_gives_zeros(week: KnownWeek) -> None:
     quiet = period(PeriodKind.CUSTOM, date(2026, 3, 10), date(2026, 2, 1), date(2026, 2, 28))
     figures = week.services.dashboard.figures(quiet)
-    assert figures.current.revenue == figures.current.sales == 0
-    assert figures.revenue_by_method == ()
-    assert all(p.value == 0 for p in figures.revenue_per_step)
+    assert figures.trend.current.revenue == figures.trend.current.sales == 0
+    assert figures.trend.revenue_by_method == ()
+    assert all(p.value == 0 for p in figures.trend.revenue_per_step)
 
 
 def test_deposits_make_one_slice_and_credit_against_a_balance_none(shop) -> None:  # type: ignore[no-untyped-def]
@@ -134,9 +134,9 @@ def test_deposits_make_one_slice_and_credit_against_a_balance_none(shop) -> None
     shop.returns.refund(invoice.id, [ReturnLine(invoice.lines[0].id, 1)], [], "Wrong one")
     today = period(PeriodKind.TODAY, date.today())
     figures = shop.dashboard.figures(today)
-    by_method = {p.label: p.value for p in figures.revenue_by_method}
+    by_method = {p.label: p.value for p in figures.trend.revenue_by_method}
     # Two checkouts of 50.00: 30.00 + 40.00 by card and the two deposits applied.
     assert by_method == {"Card": 7000, "Deposits applied": 3000}
-    assert sum(by_method.values()) == figures.current.revenue == 10000
+    assert sum(by_method.values()) == figures.trend.current.revenue == 10000
     table = shop.sales_reports.by_method(today)
     assert table.values("method") == ["Card", "Deposits applied"]
