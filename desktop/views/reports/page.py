@@ -127,6 +127,9 @@ class ReportsPage(QWidget):
         self.days_label = QLabel(view)
         self.days = QSpinBox(view)
         self.days.setRange(1, 3650)
+        # Typing a custom range changes it at each key: run once the typing stops.
+        self._range_timer = QTimer(self, singleShot=True, interval=DAYS_DEBOUNCE_MS)
+        self._range_timer.timeout.connect(self.run_report)
         self._days_timer = QTimer(self, singleShot=True, interval=DAYS_DEBOUNCE_MS)
         self._days_timer.timeout.connect(self.run_report)
         self.days.valueChanged.connect(lambda _value: self._days_timer.start())
@@ -328,6 +331,7 @@ class ReportsPage(QWidget):
     def run_report(self) -> None:
         """Work the chosen report out again, off the GUI thread."""
         self._days_timer.stop()
+        self._range_timer.stop()
         spec, request = self.spec, self.request()
         if spec is None:
             return
@@ -415,7 +419,11 @@ class ReportsPage(QWidget):
         self.message.setVisible(bool(text))
 
     def _on_period_bar_period_changed(self, _period: Period) -> None:
-        if self.spec is not None and self.spec.asks is Asks.PERIOD:
+        if self.spec is None or self.spec.asks is not Asks.PERIOD:
+            return
+        if self.period_bar.current_kind() is PeriodKind.CUSTOM:
+            self._range_timer.start()
+        else:
             self.run_report()
 
     def _on_bus_data_changed(self, changes: Changes) -> None:

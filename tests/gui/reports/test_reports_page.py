@@ -274,3 +274,22 @@ def test_a_report_runs_off_the_gui_thread_and_shows_it_is_busy(qtbot, shop_servi
     assert page.report is not None and page.report.key == "sales_by_item"
     assert not page.busy.isVisibleTo(page) and page.export_button.isEnabled()
     threaded.wait()
+
+
+def test_typing_a_custom_range_runs_the_report_once_the_typing_stops(
+    qtbot, shop_services, bus, tasks
+):
+    page = _page(qtbot, shop_services, bus, tasks)
+    page.open_report("sales_by_day", _this_month())
+    bar = page.period_bar
+    bar.kind.setCurrentIndex(bar.kind.findData(PeriodKind.CUSTOM))
+    shown: list[object] = []
+    page.report_shown.connect(shown.append)
+    with qtbot.assertNotEmitted(page.report_shown):
+        for day in (1, 12, 19):  # each key a valid range
+            bar.first.setDate(QDate(2026, 3, day))
+    qtbot.waitUntil(lambda: len(shown) == 1)
+    qtbot.wait(600)
+    assert len(shown) == 1
+    assert page.report is not None and page.report.period is not None
+    assert page.report.period.first == date(2026, 3, 19)
