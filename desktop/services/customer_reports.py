@@ -84,17 +84,18 @@ class CustomerReportService:
             found = tx.session.execute(
                 text(
                     f"WITH {_OPEN_INVOICES}, "
-                    "owing AS (SELECT customer_id, count(*) AS invoices, sum(owed) AS owed, "
+                    # Debts and credit side by side, summed per customer: a join of the
+                    # two compared every pair of customers. '' keys invoices without one.
+                    "owing AS (SELECT coalesce(customer_id, '') AS k, count(*) AS invoices, "
+                    "sum(owed) AS owed, "
                     "sum(CASE WHEN due_date < :today THEN owed ELSE 0 END) AS overdue "
-                    "FROM open_invoices WHERE owed > 0 GROUP BY customer_id), "
-                    "credit AS (SELECT customer_id, sum(amount) AS credit "
+                    "FROM open_invoices WHERE owed > 0 GROUP BY k), "
+                    "credit AS (SELECT customer_id AS k, sum(amount) AS credit "
                     "FROM store_credit_entries GROUP BY customer_id HAVING sum(amount) != 0), "
-                    "held AS (SELECT customer_id FROM owing UNION SELECT customer_id FROM credit), "
-                    "figures AS (SELECT h.customer_id AS customer_id, "
-                    "coalesce(o.invoices, 0) AS invoices, coalesce(o.owed, 0) AS owed, "
-                    "coalesce(o.overdue, 0) AS overdue, coalesce(cr.credit, 0) AS credit "
-                    "FROM held h LEFT JOIN owing o ON o.customer_id IS h.customer_id "
-                    "LEFT JOIN credit cr ON cr.customer_id = h.customer_id) "
+                    "figures AS (SELECT nullif(k, '') AS customer_id, sum(invoices) AS invoices, "
+                    "sum(owed) AS owed, sum(overdue) AS overdue, sum(credit) AS credit FROM ("
+                    "SELECT k, invoices, owed, overdue, 0 AS credit FROM owing UNION ALL "
+                    "SELECT k, 0, 0, 0, credit FROM credit) GROUP BY k) "
                     "SELECT f.customer_id, c.first_name, c.last_name, c.company, f.invoices, "
                     "f.owed, f.overdue, f.credit, count(*) OVER (), sum(f.invoices) OVER (), "
                     "sum(f.owed) OVER (), sum(f.overdue) OVER (), sum(f.credit) OVER () "
