@@ -25,6 +25,7 @@ class PaymentBucket(Base):
     sale, invoice or credit note from a deposit or a kept overpayment."""
 
     __tablename__ = "payment_buckets"
+    __table_args__ = {"sqlite_with_rowid": False}  # stored in key order (migration 0016)
 
     bucket: Mapped[str] = mapped_column(String(16), primary_key=True)
     method_kind: Mapped[str] = mapped_column(String(20), primary_key=True)
@@ -42,6 +43,7 @@ class SalesBucket(Base):
     cost, ``restocked_cost`` the same over lines marked for restock."""
 
     __tablename__ = "sales_buckets"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     bucket: Mapped[str] = mapped_column(String(16), primary_key=True)
     doc_kind: Mapped[str] = mapped_column(String(12), primary_key=True)
@@ -63,6 +65,7 @@ class DocumentBucket(Base):
     their totals with cash rounding."""
 
     __tablename__ = "document_buckets"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     bucket: Mapped[str] = mapped_column(String(16), primary_key=True)
     doc_kind: Mapped[str] = mapped_column(String(12), primary_key=True)
