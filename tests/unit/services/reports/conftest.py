@@ -74,6 +74,11 @@ def local(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(SHOP_ZONE))
 
 
+def at(text: str) -> time_machine.travel:
+    """The shop's clock stopped at the wall-clock time ``text`` (``with at(...):``)."""
+    return time_machine.travel(local(text), tick=False)
+
+
 @pytest.fixture(scope="package")
 def shop_zone() -> Iterator[str]:
     """Run the package's tests on the shop's clock."""
@@ -98,9 +103,6 @@ def week(shop_zone: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[K
 
 
 def _make_week(shop: Services) -> KnownWeek:
-    def at(text: str) -> time_machine.travel:
-        return time_machine.travel(local(text), tick=False)
-
     with at("2026-03-02 08:00"):
         shop.setup.create_shop(
             ShopSetup("Known Week Repairs", "USD", "owner", "Olivia Owner", OWNER_PASSWORD)

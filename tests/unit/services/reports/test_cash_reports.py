@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import pytest
-import time_machine
 from sqlalchemy import select, update
 
 from desktop.models import ShopProfile, Station, TaxClass
@@ -34,6 +33,7 @@ from tests.unit.services.reports.conftest import (
     OWNER_PASSWORD,
     STAFF_PASSWORD,
     KnownWeek,
+    at,
     local,
 )
 
@@ -60,9 +60,6 @@ def drawers(shop_zone: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 def _make_drawer_shop(shop: Services) -> DrawerShop:
-    def at(text: str) -> time_machine.travel:
-        return time_machine.travel(local(text), tick=False)
-
     def sell(widgets: int, payment: PaymentInput) -> None:
         cart = replace(shop.sales.new_cart(), lines=(shop.sales.line_for_item(widget, widgets),))
         shop.sales.complete(cart, [payment])

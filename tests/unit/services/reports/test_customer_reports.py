@@ -26,7 +26,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import pytest
-import time_machine
 from sqlalchemy import select, update
 
 from desktop.models import Customer, ShopProfile, TaxClass
@@ -45,7 +44,7 @@ from tests.unit.services.reports.conftest import (
     OWNER_PASSWORD,
     STAFF_PASSWORD,
     KnownWeek,
-    local,
+    at,
 )
 
 WEEK = period(PeriodKind.CUSTOM, date(2026, 3, 10), date(2026, 3, 6), date(2026, 3, 9))
@@ -71,9 +70,6 @@ def aged(shop_zone: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[A
 
 
 def _make_aged_shop(shop: Services) -> None:
-    def at(text: str) -> time_machine.travel:
-        return time_machine.travel(local(text), tick=False)
-
     with at("2026-02-20 08:00"):
         shop.setup.create_shop(ShopSetup("Aged Repairs", "USD", "owner", "Olivia", OWNER_PASSWORD))
         shop.accounts.login("owner", OWNER_PASSWORD)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from desktop.models import Item
@@ -25,6 +24,7 @@ from tests.unit.services.reports.conftest import (
     OWNER_PASSWORD,
     STAFF_PASSWORD,
     KnownWeek,
+    at,
     local,
 )
 
@@ -161,9 +161,6 @@ def stockroom(shop_zone: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 def _make_stockroom(shop: Services) -> Stockroom:
-    def at(text: str) -> time_machine.travel:
-        return time_machine.travel(local(text), tick=False)
-
     items: dict[str, uuid.UUID] = {}
     stock = shop.stock
     with at("2025-01-05 09:00"):

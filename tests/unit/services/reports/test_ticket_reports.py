@@ -47,6 +47,7 @@ from tests.unit.services.reports.conftest import (
     OWNER_PASSWORD,
     STAFF_PASSWORD,
     KnownWeek,
+    at,
     local,
 )
 
@@ -78,9 +79,6 @@ def january(shop_zone: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 def _make_january(shop: Services) -> January:
-    def at(text: str) -> time_machine.travel:
-        return time_machine.travel(local(text), tick=False)
-
     with at("2025-12-20 08:00"):
         shop.setup.create_shop(
             ShopSetup("January Repairs", "USD", "owner", "Olive", OWNER_PASSWORD)
