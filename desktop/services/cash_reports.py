@@ -24,6 +24,7 @@ from desktop.services.permissions import Permission
 from desktop.services.report_periods import Period
 from desktop.services.report_sql import period_params, read_time
 from desktop.services.report_types import (
+    MAX_ROWS,
     Cell,
     ChartPoint,
     Column,
@@ -32,7 +33,6 @@ from desktop.services.report_types import (
 )
 
 MONEY, TIME = ColumnKind.MONEY, ColumnKind.TIME
-MAX_ROWS = 5000
 
 _DEFINITIONS = (
     "Expected: the float, plus cash taken in the shift, plus pay-ins, less pay-outs, as "

@@ -31,6 +31,7 @@ from desktop.services.permissions import Permission
 from desktop.services.report_periods import Period, local_midnight
 from desktop.services.report_sql import counted, db_time, period_params, sign
 from desktop.services.report_types import (
+    MAX_ROWS,
     Cell,
     ChartPoint,
     Column,
@@ -40,7 +41,6 @@ from desktop.services.report_types import (
 )
 
 MONEY, COUNT = ColumnKind.MONEY, ColumnKind.COUNT
-MAX_ROWS = 5000
 MAX_TOP = 1000
 NO_CUSTOMER = "(no customer)"
 # Aging buckets: (key, title, the oldest age in days the bucket holds, None: no limit).

@@ -30,14 +30,16 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from desktop.models import CashShift, User
+from desktop.models import CashShift
 from desktop.models.base import utc_now
+from desktop.models.reports import NO_ONE
 from desktop.services.context import ServiceContext
 from desktop.services.permissions import Permission
 from desktop.services.report_periods import Period
 from desktop.services.report_sql import (
     db_time,
     period_params,
+    staff_names,
     statuses_in,
     steps_cte,
     ticket_amount_due,
@@ -47,7 +49,6 @@ from desktop.services.shift_figures import expected_cash
 from desktop.services.ticket_reports import labour_billed
 from desktop.services.ticket_types import FINISHED, StatusCategory
 
-NO_ONE = uuid.UUID(int=0)
 # Categories a technician's queue shows, in bench order.
 QUEUE = (
     StatusCategory.OPEN,
@@ -462,12 +463,7 @@ def workload(session: Session) -> tuple[TechnicianLoad, ...]:
     for (category, technician), count in _workload_rows(session).items():
         if category in queue:
             loads.setdefault(technician, {})[category] = count
-    names = {
-        user.id: user.display_name or user.username
-        for user in session.scalars(
-            select(User).where(User.id.in_([t for t in loads if t is not None]))
-        )
-    }
+    names = staff_names(session, (who for who in loads if who is not None))
     rows = [
         TechnicianLoad(who, names.get(who, "Unassigned") if who else "Unassigned", counts)
         for who, counts in loads.items()

@@ -28,12 +28,18 @@ from desktop.services.permissions import Permission
 from desktop.services.reorder import due_quantity, on_order
 from desktop.services.report_periods import MAX_DAYS, Period, PeriodKind
 from desktop.services.report_sql import db_time, period_params, read_time
-from desktop.services.report_types import Cell, ChartPoint, Column, ReportTable, totals_row
+from desktop.services.report_types import (
+    MAX_ROWS,
+    Cell,
+    ChartPoint,
+    Column,
+    ReportTable,
+    totals_row,
+)
 from desktop.services.report_types import ColumnKind as K
 from desktop.services.stock import MOVEMENT_KINDS, expiring_lots, levels_where, low_stock_items
 
 # A list report shows at most this many rows and says so when it stops there.
-ROW_CAP = 5000
 # The valuation chart's bars: the categories worth most.
 CHART_CATEGORIES = 10
 NO_CATEGORY = "Uncategorised"
@@ -134,7 +140,7 @@ VALUATION_COLUMNS = (
 
 
 def stock_valuation(session: Session, category: str | None) -> ReportTable:
-    params: dict[str, Any] = {"cap": ROW_CAP}
+    params: dict[str, Any] = {"cap": MAX_ROWS}
     only = ""
     if category is not None:
         only = " AND i.category = :category"
@@ -278,7 +284,7 @@ def movements_by_kind(session: Session, period: Period, kind: str | None) -> Rep
 def item_movements(
     session: Session, period: Period, item_id: uuid.UUID, kind: str | None
 ) -> ReportTable:
-    params: dict[str, Any] = {**period_params(period), "item": item_id.hex, "cap": ROW_CAP + 1}
+    params: dict[str, Any] = {**period_params(period), "item": item_id.hex, "cap": MAX_ROWS + 1}
     only = ""
     if kind is not None:
         only = " AND m.kind = :kind"
@@ -295,14 +301,14 @@ def item_movements(
     ).all()
     rows = tuple(
         (read_time(at), _kind_title(k), int(quantity), where, reference.replace("_", " "), reason)
-        for at, k, quantity, where, reference, reason in found[:ROW_CAP]
+        for at, k, quantity, where, reference, reason in found[:MAX_ROWS]
     )
     name = session.execute(
         text("SELECT name FROM items WHERE id = :item"), {"item": item_id.hex}
     ).scalar()
     notes = ["Quantity is positive for units in, negative for units out."]
-    if len(found) > ROW_CAP:
-        notes.append(f"Showing the first {ROW_CAP:,} movements; choose a shorter period.")
+    if len(found) > MAX_ROWS:
+        notes.append(f"Showing the first {MAX_ROWS:,} movements; choose a shorter period.")
     return ReportTable(
         key="stock_movements",
         title=f"Stock movements: {name}" if name else "Stock movements",
@@ -338,19 +344,19 @@ def slow_movers(session: Session, today: date, days: int) -> ReportTable:
             "WHERE s.on_hand > 0 AND (s.last_out_at IS NULL OR s.last_out_at < :cutoff) "
             "ORDER BY value DESC, i.sort_name, i.id LIMIT :cap"
         ),
-        {"cutoff": db_time(cutoff), "cap": ROW_CAP + 1},
+        {"cutoff": db_time(cutoff), "cap": MAX_ROWS + 1},
     ).all()
     rows = tuple(
         (name, sku, int(units), int(value), _local_date(last))
-        for name, sku, units, value, last in found[:ROW_CAP]
+        for name, sku, units, value, last in found[:MAX_ROWS]
     )
     notes = [
         f"Items in stock that nothing took out in the {days} days up to {today:%Y-%m-%d}: "
         "not sold, used on a ticket, written off, sent back or moved.",
         "Last out is blank for an item that never left stock.",
     ]
-    if len(found) > ROW_CAP:
-        notes.append(f"Showing the {ROW_CAP:,} worth most.")
+    if len(found) > MAX_ROWS:
+        notes.append(f"Showing the {MAX_ROWS:,} worth most.")
     return ReportTable(
         key="slow_movers",
         title=f"Slow movers ({days} days)",
@@ -377,8 +383,8 @@ LOW_COLUMNS = (
 
 
 def low_stock(session: Session) -> ReportTable:
-    items = low_stock_items(session, ROW_CAP + 1)
-    shown = items[:ROW_CAP]
+    items = low_stock_items(session, MAX_ROWS + 1)
+    shown = items[:MAX_ROWS]
     extra = _ordering(session, [item.item_id for item in shown])
     coming = on_order(session)
     rows: list[tuple[Cell, ...]] = []
@@ -406,8 +412,8 @@ def low_stock(session: Session) -> ReportTable:
         "its reorder level (or has none).",
         "Unit cost is the preferred supplier's price, else the item's cost.",
     ]
-    if len(items) > ROW_CAP:
-        notes.append(f"Showing the first {ROW_CAP:,}.")
+    if len(items) > MAX_ROWS:
+        notes.append(f"Showing the first {MAX_ROWS:,}.")
     return ReportTable(
         key="low_stock",
         title="Low stock",
@@ -458,7 +464,7 @@ EXPIRING_COLUMNS = (
 
 def expiring(session: Session, today: date, within_days: int) -> ReportTable:
     lots = expiring_lots(session, today + timedelta(days=within_days))
-    shown = lots[:ROW_CAP]
+    shown = lots[:MAX_ROWS]
     costs = _average_costs(session, {lot.item_id for lot in shown})
     rows = tuple(
         (
@@ -477,8 +483,8 @@ def expiring(session: Session, today: date, within_days: int) -> ReportTable:
         "expired ones first (days left below zero).",
         "Value is the units held × the item's average cost.",
     ]
-    if len(lots) > ROW_CAP:
-        notes.append(f"Showing the {ROW_CAP:,} that expire soonest.")
+    if len(lots) > MAX_ROWS:
+        notes.append(f"Showing the {MAX_ROWS:,} that expire soonest.")
     return ReportTable(
         key="expiring",
         title="Expiring stock",

@@ -13,7 +13,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, text
 
-NO_ONE = "0" * 32
+from desktop.models.reports import NO_ONE as ZERO_ID
+
+NO_ONE = ZERO_ID.hex  # as SQLite holds it
 
 _COUNTED = (
     "(d.issued_at IS NOT NULL AND ((d.kind = 'sale' AND d.status = 'completed') "

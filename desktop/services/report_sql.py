@@ -7,6 +7,7 @@ the report tables' buckets are the first 16 characters of a 15-minute boundary.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from desktop.models import ShopProfile
+from desktop.models import ShopProfile, User
 from desktop.services.report_periods import Bucket, Period
 from desktop.services.ticket_charges import LABOUR_TAX_CLASS
 
@@ -129,3 +130,15 @@ def statuses_in(
     ).scalars()
     params = {f"status{i}": str(status) for i, status in enumerate(ids)}
     return f"({', '.join(':' + name for name in params) or 'NULL'})", params
+
+
+def staff_names(session: Session, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """How reports name each staff member: the display name, else the user name. Users
+    that are gone are left out."""
+    wanted = set(user_ids)
+    if not wanted:
+        return {}
+    found = session.execute(
+        select(User.id, User.display_name, User.username).where(User.id.in_(wanted))
+    )
+    return {user_id: name or username for user_id, name, username in found}

@@ -15,6 +15,9 @@ from typing import Any
 
 from desktop.services.report_periods import Period
 
+# A list report shows at most this many rows (its notes say so when it stops there).
+MAX_ROWS = 5000
+
 
 class ColumnKind(StrEnum):
     TEXT = "text"

@@ -14,20 +14,32 @@ import json
 import uuid
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from desktop.models import User
+from desktop.models.reports import NO_ONE
 from desktop.services.context import ServiceContext
 from desktop.services.dashboard_figures import method_label, method_rows
 from desktop.services.permissions import Permission
 from desktop.services.report_periods import Period
-from desktop.services.report_sql import counted, period_params, read_time, sign, steps_cte
-from desktop.services.report_types import ChartPoint, Column, ColumnKind, ReportTable, totals_row
+from desktop.services.report_sql import (
+    counted,
+    period_params,
+    read_time,
+    sign,
+    staff_names,
+    steps_cte,
+)
+from desktop.services.report_types import (
+    MAX_ROWS,
+    ChartPoint,
+    Column,
+    ColumnKind,
+    ReportTable,
+    totals_row,
+)
 
 MONEY, COUNT, QUANTITY = ColumnKind.MONEY, ColumnKind.COUNT, ColumnKind.QUANTITY
-NO_ONE = "0" * 32
-MAX_ROWS = 5000
 
 _SIGNED_SUMS = (
     "sum(CASE doc_kind WHEN 'credit_note' THEN -net ELSE net END), "
@@ -477,15 +489,12 @@ class SalesReportService:
 
 
 def _names(session: Session, user_ids: list[Any]) -> dict[Any, str]:
-    """Display names by the user id as the report tables hold it (32 hex digits)."""
-    wanted = {uuid.UUID(hex=str(u)) for u in user_ids if u and str(u) != NO_ONE}
-    found = {
-        user.id.hex: user.display_name or user.username
-        for user in session.scalars(select(User).where(User.id.in_(wanted)))
-    }
-    return {
-        u: found.get(str(u), "Unknown") if u and str(u) != NO_ONE else "No one" for u in user_ids
-    }
+    """Names by the user id as the report tables hold it (32 hex digits); "No one" for
+    the zero id and a missing one, "Unknown" for a user who is gone."""
+    known = {str(u) for u in user_ids if u and str(u) != NO_ONE.hex}
+    found = staff_names(session, (uuid.UUID(hex=u) for u in known))
+    by_hex = {user_id.hex: name for user_id, name in found.items()}
+    return {u: by_hex.get(str(u), "Unknown") if str(u) in known else "No one" for u in user_ids}
 
 
 def _share(part: int, whole: int) -> int:

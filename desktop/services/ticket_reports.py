@@ -11,15 +11,13 @@ checkouts issued in the period, without tax.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from desktop.models import User
 from desktop.models.base import utc_now
 from desktop.services.context import ServiceContext
 from desktop.services.customers import display_name
@@ -32,10 +30,12 @@ from desktop.services.report_sql import (
     period_params,
     read_time,
     sign,
+    staff_names,
     statuses_in,
     ticket_amount_due,
 )
 from desktop.services.report_types import (
+    MAX_ROWS,
     Cell,
     ChartPoint,
     Column,
@@ -54,7 +54,6 @@ TEXT, MONEY, COUNT, QUANTITY, DAYS, TIME = (
     ColumnKind.DAYS,
     ColumnKind.TIME,
 )
-MAX_ROWS = 5000
 UNASSIGNED = "Unassigned"
 LABOUR_SOURCES = ("ticket_labour", ESTIMATE_SOURCE)
 # Unfinished work and work waiting for pickup, in bench order.
@@ -112,7 +111,12 @@ class TicketReportService:
             _add_labour(session, params, work)
             _add_parts(session, params, work)
             _add_comebacks(session, params, work)
-            names = _user_names(session, [who for who in work if who is not None])
+            names = {
+                user_id.hex: name
+                for user_id, name in staff_names(
+                    session, (uuid.UUID(hex=who) for who in work if who is not None)
+                ).items()
+            }
             overall = _overall_turnaround(session, params)
         columns = (
             Column("technician", "Technician"),
@@ -488,16 +492,6 @@ def _add_comebacks(session: Session, params: dict[str, str], work: dict[str | No
         params,
     ):
         work.setdefault(who, _Work()).comebacks = int(count)
-
-
-def _user_names(session: Session, hexes: Sequence[str]) -> dict[str, str]:
-    ids = [uuid.UUID(hex=h) for h in hexes]
-    return {
-        user_id.hex: name or username
-        for user_id, name, username in session.execute(
-            select(User.id, User.display_name, User.username).where(User.id.in_(ids))
-        )
-    }
 
 
 def _finished_values() -> list[str]:
