@@ -83,7 +83,9 @@ class DashboardPage(QWidget):
         font.setPointSize(font.pointSize() + 6)
         font.setBold(True)
         self.heading.setFont(font)
-        self.period_bar = PeriodBar(self, locale=services.shop.profile().locale)
+        profile = services.shop.profile()
+        self._currency, self._locale = profile.currency, profile.locale
+        self.period_bar = PeriodBar(self, locale=self._locale)
         self.period_bar.period_changed.connect(self._on_period_changed)
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -267,18 +269,20 @@ class DashboardPage(QWidget):
             return
         self.message.setText("")
         self.figures = figures
+        # Read once a load: every tile and chart point formats money in it.
+        profile = self._services.shop.profile()
+        self._currency, self._locale = profile.currency, profile.locale
         if isinstance(figures, DashboardFigures):
             self._show_manager(figures)
         else:
             self._show_technician(figures)
 
     def _money(self, amount: int | float) -> str:
-        profile = self._services.shop.profile()
-        return format_money(int(amount), profile.currency, profile.locale)
+        return format_money(int(amount), self._currency, self._locale)
 
     def _major(self, amount: int | float) -> float:
         """Minor units as the currency's own (a chart's scale)."""
-        return float(to_decimal(int(amount), self._services.shop.profile().currency))
+        return float(to_decimal(int(amount), self._currency))
 
     def _show_manager(self, figures: DashboardFigures) -> None:
         self._show_trend(figures.trend, figures.now)
